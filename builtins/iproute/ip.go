@@ -1,0 +1,250 @@
+// Package iproute is nsh's "ip" command: iproute2's grammar (ip/ip.c and
+// the ip/ip*.c object files) executed in-process over netlink.
+package iproute
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/ns"
+)
+
+// Global holds ip's global options (ip/ip.c main).
+type Global struct {
+	Family  int    // 0, unix.AF_INET (-4), unix.AF_INET6 (-6), unix.AF_BRIDGE (-0? -B), unix.AF_PACKET (-0)
+	NS      ns.Ref // -n NS, else the statement's namespace
+	Brief   bool   // -br
+	Details int    // -d (count)
+	Stats   int    // -s (count)
+	JSON    bool   // -j
+	Pretty  bool   // -p
+	Oneline bool   // -o
+	Color   bool   // -c
+	Force   bool   // -force
+	All     bool   // -all
+	Batch   string // -batch FILE
+	Resolve bool   // -r
+}
+
+// object is one entry of ip's object table.
+type object struct {
+	name string
+	run  func(ctx context.Context, env *builtins.Env, g *Global, args []string) error
+}
+
+// objects is ip's object table in iproute2's order (ip/ip.c cmds[]): the
+// order is the abbreviation rule, so "ip a" is address and "ip r" route.
+// Objects nsh does not implement yet stay in the table so abbreviations
+// resolve as in iproute2, and report that they are not supported.
+var objects = []object{
+	{"address", cmdAddress},
+	{"addrlabel", nil},
+	{"maddress", nil},
+	{"route", cmdRoute},
+	{"rule", nil},
+	{"neighbor", nil},
+	{"neighbour", nil},
+	{"ntable", nil},
+	{"ntbl", nil},
+	{"link", cmdLink},
+	{"l2tp", nil},
+	{"fou", nil},
+	{"ila", nil},
+	{"macsec", nil},
+	{"tunnel", nil},
+	{"tunl", nil},
+	{"tuntap", nil},
+	{"tap", nil},
+	{"token", nil},
+	{"tcpmetrics", nil},
+	{"tcp_metrics", nil},
+	{"monitor", nil},
+	{"xfrm", nil},
+	{"mroute", nil},
+	{"mrule", nil},
+	{"netns", cmdNetns},
+	{"netconf", nil},
+	{"vrf", nil},
+	{"sr", nil},
+	{"nexthop", nil},
+	{"mptcp", nil},
+	{"ioam", nil},
+	{"help", nil},
+	{"stats", nil},
+}
+
+// Main is the "ip" builtin.
+func Main(ctx context.Context, env *builtins.Env, args []string) error {
+	g := &Global{NS: env.NS}
+	a := builtins.NewArgs(args[1:])
+	for a.More() && strings.HasPrefix(a.Peek(), "-") {
+		opt, _ := a.Next()
+		if opt == "--" {
+			break
+		}
+		o := strings.TrimLeft(opt, "-")
+		switch {
+		case o == "4":
+			g.Family = afInet
+		case o == "6":
+			g.Family = afInet6
+		case o == "0":
+			g.Family = afPacket
+		case o == "B":
+			g.Family = afBridge
+		case o == "M":
+			g.Family = afMPLS
+		case builtins.Is(o, "family"):
+			f, err := a.Need(opt)
+			if err != nil {
+				return err
+			}
+			fam, err := parseFamily(f)
+			if err != nil {
+				return err
+			}
+			g.Family = fam
+		case o == "n" || builtins.Is(o, "netns"):
+			name, err := a.Need(opt)
+			if err != nil {
+				return err
+			}
+			r, err := env.Host.Resolve(name)
+			if err != nil {
+				return err
+			}
+			g.NS = r
+		case builtins.Is(o, "brief"):
+			g.Brief = true
+		case builtins.Is(o, "details"):
+			g.Details++
+		case builtins.Is(o, "statistics") || builtins.Is(o, "stats"):
+			g.Stats++
+		case builtins.Is(o, "json"):
+			g.JSON = true
+		case builtins.Is(o, "pretty"):
+			g.Pretty = true
+		case builtins.Is(o, "oneline"):
+			g.Oneline = true
+		case o == "c" || builtins.Is(o, "color") || builtins.Is(o, "colour") || strings.HasPrefix(o, "color=") || strings.HasPrefix(o, "colour="):
+			g.Color = colorWanted(o, env)
+		case builtins.Is(o, "force"):
+			g.Force = true
+		case builtins.Is(o, "all"):
+			g.All = true
+		case builtins.Is(o, "batch"):
+			f, err := a.Need(opt)
+			if err != nil {
+				return err
+			}
+			g.Batch = f
+		case builtins.Is(o, "resolve"):
+			g.Resolve = true
+		case builtins.Is(o, "human") || builtins.Is(o, "iec") || builtins.Is(o, "timestamp") || builtins.Is(o, "tshort") || builtins.Is(o, "numeric") || builtins.Is(o, "echo") || builtins.Is(o, "loops"):
+			// Accepted; no effect on nsh's output yet.
+		case builtins.Is(o, "Version") || o == "V":
+			fmt.Fprintln(env.Stdout, "ip utility, nsh (iproute2-compatible builtin)")
+			return nil
+		default:
+			return fmt.Errorf("Option %q is unknown, try \"ip -help\"", opt)
+		}
+	}
+	if g.Batch != "" {
+		return runBatch(ctx, env, g)
+	}
+	return dispatch(ctx, env, g, a.Rest())
+}
+
+// dispatch runs one "ip OBJECT ..." command line with global options g.
+func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("usage: ip [ OPTIONS ] OBJECT { COMMAND | help }")
+	}
+	for _, o := range objects {
+		if builtins.Is(args[0], o.name) {
+			if o.run == nil {
+				return fmt.Errorf("ip %s: not supported by nsh yet", o.name)
+			}
+			return o.run(ctx, env, g, args[1:])
+		}
+	}
+	names := make([]string, len(objects))
+	for i, o := range objects {
+		names[i] = o.name
+	}
+	return builtins.Unknown("object", args[0], names)
+}
+
+// runBatch runs each line of g.Batch ("-" is stdin) as an ip command.
+// With -force it goes on after a failing line and fails at the end.
+func runBatch(ctx context.Context, env *builtins.Env, g *Global) error {
+	var data []byte
+	var err error
+	if g.Batch == "-" {
+		var sb strings.Builder
+		buf := make([]byte, 32*1024)
+		for {
+			n, rerr := env.Stdin.Read(buf)
+			sb.Write(buf[:n])
+			if rerr != nil {
+				break
+			}
+		}
+		data = []byte(sb.String())
+	} else {
+		data, err = os.ReadFile(g.Batch)
+		if err != nil {
+			return fmt.Errorf("cannot open file %q for reading: %w", g.Batch, err)
+		}
+	}
+	var firstErr error
+	for i, line := range strings.Split(string(data), "\n") {
+		if j := strings.IndexByte(line, '#'); j >= 0 {
+			line = line[:j]
+		}
+		words := strings.Fields(line)
+		if len(words) == 0 {
+			continue
+		}
+		if words[0] == "ip" {
+			words = words[1:]
+		}
+		gl := *g
+		gl.Batch = ""
+		if err := dispatch(ctx, env, &gl, words); err != nil {
+			err = fmt.Errorf("command failed %s:%d: %w", g.Batch, i+1, err)
+			if !g.Force {
+				return err
+			}
+			fmt.Fprintln(env.Stderr, err)
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	return firstErr
+}
+
+// colorWanted decides -c/-color[=always|auto|never]: colour only when
+// iproute2 would, that is "always", or "auto" on a terminal.
+func colorWanted(o string, env *builtins.Env) bool {
+	mode := "auto"
+	if i := strings.IndexByte(o, '='); i >= 0 {
+		mode = o[i+1:]
+	}
+	switch mode {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if f, ok := env.Stdout.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return true
+		}
+	}
+	return false
+}
