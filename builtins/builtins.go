@@ -39,7 +39,7 @@ type Env struct {
 	// Run runs a command line (builtin or external) in namespace r.
 	Run func(ctx context.Context, r ns.Ref, args []string) error
 	// Following and Skip: see interp.HandlerContext.
-	Following func() []interp.Following
+	Following func(i int) (interp.Following, bool)
 	Skip      func(i int)
 }
 

@@ -36,11 +36,13 @@ type HandlerContext struct {
 	// "ip netns exec r args..." does.
 	Run func(ctx context.Context, r ns.Ref, args []string) error
 
-	// Following returns the simple commands that follow this statement in
-	// its block, expanded in the current variables, up to the first
-	// statement that is not a simple command (for optimisations that look
-	// ahead, such as creating a veth peer directly in its namespace).
-	Following func() []Following
+	// Following returns the i-th (from 0) simple command after this
+	// statement in its block, expanded in the current variables; ok is
+	// false past the end of the block or at the first statement that is
+	// not a simple command (or does not expand). It is lazy and cheap per
+	// call, for optimisations that look ahead, such as creating a veth
+	// peer directly in its namespace: stop looking as soon as possible.
+	Following func(i int) (f Following, ok bool)
 
 	// Skip marks the i-th statement of Following as already done: the
 	// interpreter will not run it when it gets there.
