@@ -13,6 +13,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// init keeps the main goroutine on the main thread for good (the runtime
+// documents that LockOSThread in an init function makes main run on the
+// startup thread). Without it, a goroutine of Do or DoDiscard could land
+// on the main thread; when such a goroutine exits still locked, the
+// runtime cannot end the main thread and parks it forever instead, in the
+// foreign namespace: /proc/PID/ns/net (which is the main thread's) then
+// reports that namespace for nsh, "ip netns pids" lists nsh there, and the
+// namespace is pinned after "ip netns del" (HAZARDS #1, #3, #4).
+func init() {
+	runtime.LockOSThread()
+}
+
 // Host is the view of network namespaces for one run of nsh: the namespace
 // it started in, and the directory of named namespaces. Create it with
 // NewHost from a goroutine whose thread is in the start namespace (any
@@ -121,10 +133,7 @@ func (h *Host) Open(r Ref) (*os.File, error) {
 	path := h.Path(r)
 	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		if notExist(err) && r.Name != "" {
-			return nil, fmt.Errorf("cannot open network namespace %q: %w", r.Name, unix.ENOENT)
-		}
-		return nil, fmt.Errorf("cannot open network namespace %q: %w", r.String(), err)
+		return nil, fmt.Errorf("Cannot open network namespace %q: %w", r.String(), Strerror(err))
 	}
 	if err := checkNsfs(f, path); err != nil {
 		f.Close()
@@ -219,7 +228,7 @@ func (h *Host) ensureShared() error {
 		return nil
 	}
 	if err := os.MkdirAll(h.runDir, 0o755); err != nil {
-		return fmt.Errorf("cannot create namespace directory %s: %w", h.runDir, err)
+		return fmt.Errorf("mkdir %s failed: %w", h.runDir, Strerror(err))
 	}
 	lock, err := unix.Open(h.runDir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err == nil {
@@ -235,10 +244,16 @@ func (h *Host) ensureShared() error {
 			break
 		}
 		if err != unix.EINVAL || bound {
-			return fmt.Errorf("mount --make-shared %s failed: %w", h.runDir, err)
+			return fmt.Errorf("mount --make-shared %s failed: %w", h.runDir, Strerror(err))
 		}
 		if err := unix.Mount(h.runDir, h.runDir, "none", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-			return fmt.Errorf("mount --bind %s %s failed: %w", h.runDir, h.runDir, err)
+			return fmt.Errorf("mount --bind %s %s failed: %w", h.runDir, h.runDir, Strerror(err))
+		}
+		// As iproute2 does since the fix for Debian bug 949235: make the
+		// new mount private before making it shared, so that it gets a
+		// peer group of its own instead of joining its parent's.
+		if err := unix.Mount(h.runDir, h.runDir, "none", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
+			return fmt.Errorf("mount --make-private %s failed: %w", h.runDir, Strerror(err))
 		}
 		bound = true
 	}
@@ -259,18 +274,15 @@ func (h *Host) Add(name string) (Ref, error) {
 	}
 	fd, err := unix.Open(r.Path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
 	if err != nil {
-		if err == unix.EEXIST {
-			return Ref{}, fmt.Errorf("cannot create namespace file %q: %w", r.Path, err)
-		}
-		return Ref{}, fmt.Errorf("cannot create namespace file %q: %w", r.Path, err)
+		return Ref{}, fmt.Errorf("Cannot create namespace file %q: %w", r.Path, Strerror(err))
 	}
 	unix.Close(fd)
 	err = h.doFd(-1, func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			return fmt.Errorf("failed to create a new network namespace %q: %w", name, err)
+			return fmt.Errorf("Failed to create a new network namespace %q: %w", name, Strerror(err))
 		}
 		if err := unix.Mount("/proc/thread-self/ns/net", r.Path, "none", unix.MS_BIND, ""); err != nil {
-			return fmt.Errorf("bind /proc/thread-self/ns/net -> %s failed: %w", r.Path, err)
+			return fmt.Errorf("Bind /proc/thread-self/ns/net -> %s failed: %w", r.Path, Strerror(err))
 		}
 		return nil
 	})
@@ -298,12 +310,12 @@ func (h *Host) Attach(name string, pid int) (Ref, error) {
 	}
 	fd, err := unix.Open(r.Path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return Ref{}, fmt.Errorf("cannot create namespace file %q: %w", r.Path, err)
+		return Ref{}, fmt.Errorf("Cannot create namespace file %q: %w", r.Path, Strerror(err))
 	}
 	unix.Close(fd)
 	if err := unix.Mount(src.Path, r.Path, "none", unix.MS_BIND, ""); err != nil {
 		unix.Unlink(r.Path)
-		return Ref{}, fmt.Errorf("bind %s -> %s failed: %w", src.Path, r.Path, err)
+		return Ref{}, fmt.Errorf("Bind %s -> %s failed: %w", src.Path, r.Path, Strerror(err))
 	}
 	return r, nil
 }
@@ -317,7 +329,7 @@ func (h *Host) Delete(name string) error {
 	}
 	unix.Unmount(r.Path, unix.MNT_DETACH|unix.UMOUNT_NOFOLLOW)
 	if err := unix.Unlink(r.Path); err != nil {
-		return fmt.Errorf("cannot remove namespace file %q: %w", r.Path, err)
+		return fmt.Errorf("Cannot remove namespace file %q: %w", r.Path, Strerror(err))
 	}
 	return nil
 }

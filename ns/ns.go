@@ -169,6 +169,31 @@ func statKey(path string) (Key, error) {
 	return Key{Dev: st.Dev, Ino: st.Ino}, nil
 }
 
+// Strerror returns err with its system error number, if it has one,
+// printed as C's strerror(3) prints it ("File exists" rather than Go's
+// "file exists"), so that messages read exactly like iproute2's. The
+// result still matches the errno with errors.Is.
+func Strerror(err error) error {
+	var errno syscall.Errno
+	if err == nil || !errors.As(err, &errno) {
+		return err
+	}
+	return cErrno{errno}
+}
+
+// cErrno prints an errno the way glibc's strerror does.
+type cErrno struct{ errno syscall.Errno }
+
+func (e cErrno) Error() string {
+	s := e.errno.Error()
+	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
+		s = string(s[0]-'a'+'A') + s[1:]
+	}
+	return s
+}
+
+func (e cErrno) Unwrap() error { return e.errno }
+
 // notExist reports whether err means "no such namespace".
 func notExist(err error) bool {
 	return errors.Is(err, os.ErrNotExist) || errors.Is(err, syscall.ENOENT)

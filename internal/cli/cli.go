@@ -4,13 +4,250 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/all"
+	"github.com/nshlab/nsh/interp"
+	"github.com/nshlab/nsh/lang"
+	"github.com/nshlab/nsh/ns"
 )
+
+// Version is nsh's version.
+const Version = "0.1.0"
+
+const usage = `usage: nsh [-x] [--sandbox] FILE [ARGS...]
+       nsh [-x] [--sandbox] -c TEXT [ARGS...]
+       nsh [-x] -              read the script from standard input
+       nsh -n FILE...          check syntax only, run nothing
+       nsh --version | --help
+
+Runs nsh scripts: iproute2, brctl and bridge command lines executed
+in-process over netlink, plus variables, loops, procedures and
+"in NS < ... >" blocks. With no argument, reads statements from standard
+input.
+
+  -c TEXT      run TEXT instead of a file
+  -n           parse and check FILEs, report every syntax error, run nothing
+  -x           trace each statement, expanded, with its namespace, to stderr
+  --sandbox    run inside a throwaway network+mount namespace with a private
+               /run/netns: the host is left untouched; after FILE, any
+               "-c TEXT" runs in the same sandbox afterwards (to inspect)
+
+Exit status: 0 success, 1 runtime error, 2 usage or syntax error.
+`
+
+// options are the parsed command line.
+type options struct {
+	check   bool
+	trace   bool
+	sandbox bool
+	text    *string  // -c TEXT
+	file    string   // FILE or "-"
+	args    []string // script arguments
+	after   []string // --sandbox FILE -c TEXT...
+}
 
 // Main runs nsh with args (args[0] is the program name) and returns the
 // exit status: 0 success, 1 runtime error, 2 usage or syntax error.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "nsh: not written yet")
-	return 1
+	o, code, done := parseFlags(args[1:], stdout, stderr)
+	if done {
+		return code
+	}
+	if o.check {
+		return checkFiles(append([]string{o.file}, o.args...), stderr)
+	}
+	if o.sandbox && os.Getenv(sandboxEnv) == "" {
+		return runSandboxed(args, stdin, stdout, stderr)
+	}
+	if os.Getenv(sandboxEnv) != "" {
+		if err := enterSandbox(); err != nil {
+			fmt.Fprintf(stderr, "nsh: --sandbox: %v\n", err)
+			return 1
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	var units []unit
+	switch {
+	case o.text != nil:
+		units = append(units, unit{name: "-c", src: []byte(*o.text)})
+	case o.file == "-" || o.file == "":
+		src, err := io.ReadAll(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsh: reading standard input: %v\n", err)
+			return 1
+		}
+		units = append(units, unit{name: "<stdin>", src: src})
+		stdin = strings.NewReader("")
+	default:
+		src, err := os.ReadFile(o.file)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsh: %v\n", err)
+			return 2
+		}
+		units = append(units, unit{name: o.file, src: src})
+	}
+	for i, t := range o.after {
+		units = append(units, unit{name: fmt.Sprintf("-c#%d", i+1), src: []byte(t)})
+	}
+	// Every unit is parsed, and every syntax error reported, before
+	// anything runs.
+	files := make([]*lang.File, len(units))
+	bad := false
+	for i, u := range units {
+		f, err := lang.Parse(u.name, u.src)
+		if err != nil {
+			reportSyntax(stderr, err, u.src)
+			bad = true
+			continue
+		}
+		files[i] = f
+	}
+	if bad {
+		return 2
+	}
+
+	host, err := ns.NewHost()
+	if err != nil {
+		fmt.Fprintf(stderr, "nsh: %v\n", err)
+		return 1
+	}
+	defer host.Close()
+	st := builtins.NewState(host)
+	defer st.Close()
+	opts := []interp.Option{
+		interp.StdIO(stdin, stdout, stderr),
+		interp.Params(o.args...),
+		interp.Host(host),
+		interp.ExecHandlers(builtins.Middleware(st, all.Commands())),
+	}
+	if o.trace {
+		opts = append(opts, interp.Trace(stderr))
+	}
+	r, err := interp.New(opts...)
+	if err != nil {
+		fmt.Fprintf(stderr, "nsh: %v\n", err)
+		return 1
+	}
+	defer r.Close()
+	for _, f := range files {
+		if err := r.Run(ctx, f); err != nil {
+			var exit *interp.ExitError
+			if errors.As(err, &exit) {
+				return exit.Code
+			}
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+	}
+	return 0
+}
+
+type unit struct {
+	name string
+	src  []byte
+}
+
+func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, done bool) {
+	for len(args) > 0 {
+		a := args[0]
+		switch {
+		case a == "--help" || a == "-h":
+			fmt.Fprint(stdout, usage)
+			return o, 0, true
+		case a == "--version":
+			fmt.Fprintf(stdout, "nsh %s\n", Version)
+			return o, 0, true
+		case a == "-n":
+			o.check = true
+		case a == "-x":
+			o.trace = true
+		case a == "--sandbox":
+			o.sandbox = true
+		case a == "-c":
+			if len(args) < 2 {
+				fmt.Fprintf(stderr, "nsh: -c needs an argument\n%s", usage)
+				return o, 2, true
+			}
+			t := args[1]
+			o.text = &t
+			o.args = args[2:]
+			return o, 0, false
+		case a == "-":
+			o.file = "-"
+			o.args = args[1:]
+			return o, 0, false
+		case a == "--":
+			args = args[1:]
+			if len(args) > 0 {
+				o.file, o.args = args[0], args[1:]
+			}
+			return o, 0, false
+		case strings.HasPrefix(a, "-") && len(a) > 1:
+			fmt.Fprintf(stderr, "nsh: unknown option %q\n%s", a, usage)
+			return o, 2, true
+		default:
+			o.file = a
+			rest := args[1:]
+			if o.sandbox {
+				// --sandbox FILE [ARGS] [-c TEXT]...: the -c texts run after
+				// FILE in the same sandbox.
+				for len(rest) > 0 {
+					if rest[0] == "-c" && len(rest) > 1 {
+						o.after = append(o.after, rest[1])
+						rest = rest[2:]
+						continue
+					}
+					o.args = append(o.args, rest[0])
+					rest = rest[1:]
+				}
+			} else {
+				o.args = rest
+			}
+			return o, 0, false
+		}
+		args = args[1:]
+	}
+	if o.check {
+		fmt.Fprintf(stderr, "nsh: -n needs a FILE\n")
+		return o, 2, true
+	}
+	return o, 0, false
+}
+
+// checkFiles parses files and reports all their syntax errors (nsh -n).
+func checkFiles(names []string, stderr io.Writer) int {
+	code := 0
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "nsh: %v\n", err)
+			code = 2
+			continue
+		}
+		if _, err := lang.Parse(name, src); err != nil {
+			reportSyntax(stderr, err, src)
+			code = 2
+		}
+	}
+	return code
+}
+
+func reportSyntax(w io.Writer, err error, src []byte) {
+	var list lang.ErrorList
+	if errors.As(err, &list) {
+		fmt.Fprint(w, list.Detail(src))
+		return
+	}
+	fmt.Fprintln(w, err)
 }

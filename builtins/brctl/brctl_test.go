@@ -1,0 +1,269 @@
+package brctl_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/brctl"
+	"github.com/nshlab/nsh/internal/sandbox"
+	"github.com/nshlab/nsh/interp"
+	"github.com/nshlab/nsh/ns"
+)
+
+// lab is a named namespace with an Env acting in it.
+type lab struct {
+	name     string
+	env      *builtins.Env
+	out, err bytes.Buffer
+}
+
+func newLab(t *testing.T, host *ns.Host, st *builtins.State, name string) *lab {
+	t.Helper()
+	r, err := host.Add(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &lab{name: name}
+	l.env = &builtins.Env{Stdout: &l.out, Stderr: &l.err, NS: r, Host: host, State: st}
+	return l
+}
+
+// sh runs a setup command line with the real tools inside the lab.
+func (l *lab) sh(t *testing.T, lines ...string) {
+	t.Helper()
+	for _, line := range lines {
+		args := append([]string{"netns", "exec", l.name}, strings.Fields(line)...)
+		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
+		}
+	}
+}
+
+// real runs the real brctl in the lab (under ip netns exec, so that it
+// reads the lab's /sys).
+func (l *lab) real(args ...string) (string, string, error) {
+	var o, e bytes.Buffer
+	cmd := exec.Command("ip", append([]string{"netns", "exec", l.name, "brctl"}, args...)...)
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	return o.String(), e.String(), err
+}
+
+// nsh runs the brctl builtin in the lab.
+func (l *lab) nsh(args ...string) (string, error) {
+	l.out.Reset()
+	l.err.Reset()
+	err := brctl.Main(context.Background(), l.env, append([]string{"brctl"}, args...))
+	return l.out.String(), err
+}
+
+func (l *lab) mustNsh(t *testing.T, line string) {
+	t.Helper()
+	if _, err := l.nsh(strings.Fields(line)...); err != nil {
+		t.Fatalf("nsh brctl %s: %v", line, err)
+	}
+}
+
+// build makes the same lab with either tool: bridges, veth ports with
+// fixed MAC addresses (so bridge ids are the same everywhere), STP,
+// priorities, costs, hairpin, a static fdb entry.
+func build(t *testing.T, l *lab, brctlLine func(string)) {
+	l.sh(t,
+		"ip link add va type veth peer name va-p",
+		"ip link add vm type veth peer name vm-p",
+		"ip link add vz type veth peer name vz-p",
+		"ip link add w0 type veth peer name w0-p",
+		"ip link set va address 02:00:00:00:00:0a",
+		"ip link set vm address 02:00:00:00:00:05",
+		"ip link set vz address 02:00:00:00:00:01",
+		"ip link set w0 address 02:00:00:00:00:20",
+		"ip link set va-p address 02:00:00:00:00:b0",
+	)
+	for _, line := range []string{
+		"addbr brA", "addbr br0", "addbr br1",
+		"addif brA vz va vm",
+		"addif br0 w0",
+		"stp br0 on",
+		"setbridgeprio br0 4096",
+		"setageing brA 120",
+		"setfd br0 4",
+		"sethello br0 1",
+		"setmaxage br0 10",
+		"setpathcost brA va 7",
+		"setportprio brA vm 5",
+		"hairpin brA vz on",
+	} {
+		brctlLine(line)
+	}
+	l.sh(t,
+		// No learning: learnt entries age, so two runs would differ.
+		"bridge link set dev va learning off",
+		"ip link set va up", "ip link set va-p up", "ip link set brA up",
+		"bridge fdb add 02:aa:00:00:00:01 dev va master static",
+		"bridge fdb add 02:aa:00:00:00:00 dev vm master static",
+	)
+}
+
+func TestBrctlMatchesBridgeUtils(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "brctl")
+		host, err := ns.NewHost()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := builtins.NewState(host)
+		defer st.Close()
+		realLab := newLab(t, host, st, "byreal")
+		nshLab := newLab(t, host, st, "bynsh")
+		build(t, realLab, func(line string) { realLab.sh(t, "brctl "+line) })
+		build(t, nshLab, func(line string) { nshLab.mustNsh(t, line) })
+
+		for _, args := range [][]string{
+			{"show"},
+			{"show", "br1", "brA"},
+			{"showmacs", "brA"},
+			{"showmacs", "br0"},
+		} {
+			for _, l := range []*lab{realLab, nshLab} {
+				want, _, err := l.real(args...)
+				if err != nil {
+					t.Fatalf("brctl %v in %s: %v", args, l.name, err)
+				}
+				got, err := l.nsh(args...)
+				if err != nil {
+					t.Errorf("nsh brctl %v in %s: %v", args, l.name, err)
+				}
+				if got != want {
+					t.Errorf("brctl %v in %s:\nnsh:\n%s\nbrctl:\n%s", args, l.name, got, want)
+				}
+			}
+			// Built by nsh or by brctl, the labs look the same.
+			a, _, _ := realLab.real(args...)
+			b, _ := nshLab.nsh(args...)
+			if a != b {
+				t.Errorf("brctl %v: lab built by brctl shows\n%s\nlab built by nsh shows\n%s", args, a, b)
+			}
+		}
+		// Sanity: what the comparison covered.
+		out, _ := nshLab.nsh("show")
+		for _, want := range []string{"br0\t\t1000.020000000020\tyes\t\tw0\n", "brA\t\t8000.020000000001\tno\t\tva\n\t\t\t\t\t\t\tvm\n\t\t\t\t\t\t\tvz\n", "br1\t\t8000.000000000000\tno\t\t\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("brctl show lacks %q:\n%s", want, out)
+			}
+		}
+	})
+}
+
+// TestBrctlErrorsMatchBridgeUtils runs failing commands with both and
+// compares nsh's error with brctl's stderr.
+func TestBrctlErrorsMatchBridgeUtils(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "brctl")
+		host, err := ns.NewHost()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := builtins.NewState(host)
+		defer st.Close()
+		l := newLab(t, host, st, "errs")
+		l.sh(t,
+			"ip link add v0 type veth peer name v1",
+			"ip link add v2 type veth peer name v3",
+			"brctl addbr br0", "brctl addbr br1", "brctl addbr upbr",
+			"brctl addif br0 v0",
+			"ip link set upbr up",
+		)
+		for _, line := range []string{
+			"delbr upbr",
+			"delbr nosuch",
+			"delbr v0",
+			"addbr br1",
+			"addif br0 veth9",
+			"addif nosuch v2",
+			"addif br0 v0",
+			"addif br1 v0",
+			"addif br0 br1",
+			"addif v3 v2",
+			"delif br0 v2",
+			"delif br0 veth9",
+			"delif nosuch v0",
+			"show nosuch",
+			"show v0",
+			"show br1 nosuch",
+			"stp br0 maybe",
+			"setageing br0 x",
+			"setbridgeprio br0 x",
+			"setpathcost br0 v0 x",
+			"hairpin br0 v0 perhaps",
+			"hairpin br0 veth9 on",
+			"showmacs nosuch",
+			"frob",
+		} {
+			args := strings.Fields(line)
+			wantOut, wantErr, rerr := l.real(args...)
+			if rerr == nil {
+				t.Errorf("brctl %s: brctl succeeded", line)
+				continue
+			}
+			gotOut, err := l.nsh(args...)
+			if err == nil {
+				t.Errorf("brctl %s: nsh succeeded; brctl said %q", line, wantErr)
+				continue
+			}
+			if gotOut != wantOut {
+				t.Errorf("brctl %s stdout:\nnsh:   %q\nbrctl: %q", line, gotOut, wantOut)
+			}
+			if got := err.Error() + "\n"; got != wantErr {
+				t.Errorf("brctl %s stderr:\nnsh:   %q\nbrctl: %q", line, got, wantErr)
+			}
+		}
+		// Usage errors print to stdout and only set the status.
+		for _, args := range [][]string{{}, {"addbr"}, {"addif", "br0"}} {
+			wantOut, _, _ := l.real(args...)
+			gotOut, err := l.nsh(args...)
+			var es interp.ExitStatus
+			if !errors.As(err, &es) || es != 1 || gotOut != wantOut {
+				t.Errorf("brctl %v: %v %q, want status 1 and %q", args, err, gotOut, wantOut)
+			}
+		}
+		// No abbreviations, unlike ip.
+		if _, err := l.nsh("sh"); err == nil || !strings.Contains(err.Error(), "never heard of command [sh]") {
+			t.Errorf("brctl sh: %v", err)
+		}
+	})
+}
+
+// TestBrctlDelbrAndDelif covers the successful removals.
+func TestBrctlDelbrAndDelif(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		host, err := ns.NewHost()
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := builtins.NewState(host)
+		defer st.Close()
+		l := newLab(t, host, st, "rm")
+		l.sh(t, "ip link add v0 type veth peer name v1")
+		l.mustNsh(t, "addbr br9")
+		l.mustNsh(t, "addif br9 v0")
+		if out, _ := l.nsh("show"); !strings.Contains(out, "\tv0\n") {
+			t.Fatalf("v0 not a port: %q", out)
+		}
+		l.mustNsh(t, "delif br9 v0")
+		if out, _ := l.nsh("show"); strings.Contains(out, "v0") {
+			t.Errorf("v0 still a port: %q", out)
+		}
+		l.mustNsh(t, "delbr br9")
+		if out, _ := l.nsh("show"); out != "" {
+			t.Errorf("after delbr: %q", out)
+		}
+	})
+}

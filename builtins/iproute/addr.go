@@ -1,0 +1,375 @@
+package iproute
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
+)
+
+// addrVerbs is the verb table of "ip address" in iproute2's order
+// (ip/ipaddress.c do_ipaddr): "ip a a" is add, "ip a s" show.
+var addrVerbs = []string{"add", "change", "replace", "delete", "list", "show", "lst", "flush", "save", "showdump", "restore", "help"}
+
+// cmdAddress is "ip address": add, change, replace, delete, show and
+// flush.
+func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	if len(args) == 0 {
+		return linkShow(env, g, nil, false)
+	}
+	verb, ok := builtins.Match(args[0], addrVerbs...)
+	if !ok && args[0] == "chg" {
+		verb, ok = "change", true
+	}
+	if !ok {
+		return fmt.Errorf("command %q is unknown, try \"ip address help\"", args[0])
+	}
+	switch verb {
+	case "add", "change", "replace", "delete":
+		return addrModify(env, g, verb, args[1:])
+	case "list", "show", "lst":
+		return linkShow(env, g, args[1:], false)
+	case "flush":
+		return addrFlush(env, g, args[1:])
+	case "help":
+		fmt.Fprintln(env.Stdout, "Usage: ip address {add|change|replace|delete} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]\n       ip address {show|flush} [ dev IFNAME ] [ scope SCOPE-ID ] [ up ]")
+		return nil
+	}
+	return fmt.Errorf("ip address %s: not supported by nsh yet", verb)
+}
+
+// parsePrefix reads ADDR[/LEN] ("default"/"any"/"all" as the zero
+// prefix of family). A bare address has the full length.
+func parsePrefix(s string, family int) (*net.IPNet, error) {
+	if s == "default" || s == "any" || s == "all" {
+		if family == unix.AF_INET6 {
+			return &net.IPNet{IP: net.IPv6zero, Mask: net.CIDRMask(0, 128)}, nil
+		}
+		return &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}, nil
+	}
+	addr, plen, hasLen := strings.Cut(s, "/")
+	ip := net.ParseIP(addr)
+	if ip == nil {
+		return nil, fmt.Errorf("any valid prefix is expected rather than %q", s)
+	}
+	bits := 128
+	if v4 := ip.To4(); v4 != nil {
+		ip, bits = v4, 32
+	}
+	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
+		return nil, fmt.Errorf("%q: address family mismatch", s)
+	}
+	l := bits
+	if hasLen {
+		var n int
+		if _, err := fmt.Sscanf(plen, "%d", &n); err != nil || n < 0 || n > bits || fmt.Sprint(n) != plen {
+			return nil, fmt.Errorf("any valid prefix is expected rather than %q", s)
+		}
+		l = n
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(l, bits)}, nil
+}
+
+// addrReq is what ipaddr_modify reads.
+type addrReq struct {
+	local    *net.IPNet
+	hasLen   bool
+	peer     *net.IPNet
+	brd      string // "", "+", "-" or an address
+	dev      string
+	label    string
+	scope    int // -1: default
+	valid    int
+	pref     int
+	flags    int
+	metric   int
+	hasLifes bool
+}
+
+// parseAddrReq reads the arguments of "ip address add/del/change/replace".
+func parseAddrReq(g *Global, args []string) (*addrReq, error) {
+	r := &addrReq{scope: -1}
+	a := builtins.NewArgs(args)
+	family := g.Family
+	lifetime := func(w string) (int, error) {
+		s, err := a.Need(w)
+		if err != nil {
+			return 0, err
+		}
+		if s == "forever" {
+			return 0xffffffff, nil
+		}
+		var n uint32
+		if _, err := fmt.Sscanf(s, "%d", &n); err != nil {
+			return 0, invarg(fmt.Sprintf("%s value", w), s)
+		}
+		return int(n), nil
+	}
+	for a.More() {
+		w, _ := a.Next()
+		var err error
+		switch {
+		case w == "peer" || w == "remote":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				r.peer, err = parsePrefix(s, family)
+			}
+		case builtins.Is(w, "broadcast") || w == "brd":
+			r.brd, err = a.Need(w)
+		case builtins.Is(w, "anycast"):
+			_, err = a.Need(w)
+			if err == nil {
+				err = fmt.Errorf("ip address ... anycast: not supported by nsh yet")
+			}
+		case w == "scope":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				r.scope, err = scopes.parse("scope", s, 255)
+			}
+		case w == "dev":
+			if r.dev, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(r.dev)
+			}
+		case w == "label":
+			r.label, err = a.Need(w)
+		case builtins.Is(w, "metric") || builtins.Is(w, "priority") || builtins.Is(w, "preference"):
+			var n uint64
+			n, err = needUint(a, w, 32)
+			r.metric = int(n)
+		case builtins.Is(w, "valid_lft"):
+			r.valid, err = lifetime(w)
+			r.hasLifes = true
+		case builtins.Is(w, "preferred_lft"):
+			r.pref, err = lifetime(w)
+			r.hasLifes = true
+		case w == "mngtmpaddr":
+			r.flags |= unix.IFA_F_MANAGETEMPADDR
+		case w == "nodad":
+			r.flags |= unix.IFA_F_NODAD
+		case w == "optimistic":
+			r.flags |= unix.IFA_F_OPTIMISTIC
+		case w == "noprefixroute":
+			r.flags |= unix.IFA_F_NOPREFIXROUTE
+		case w == "autojoin":
+			r.flags |= unix.IFA_F_MCAUTOJOIN
+		case w == "home":
+			r.flags |= unix.IFA_F_HOMEADDRESS
+		default:
+			if builtins.Is(w, "local") {
+				if w, err = a.Need(w); err != nil {
+					return nil, err
+				}
+			}
+			if r.local != nil {
+				// nsh extension: "ip address add A/L IFNAME".
+				if r.dev == "" && net.ParseIP(strings.Split(w, "/")[0]) == nil {
+					if err = builtins.ValidIfName(w); err == nil {
+						r.dev = w
+					}
+					break
+				}
+				return nil, fmt.Errorf("either \"local\" is duplicate, or %q is a garbage", w)
+			}
+			r.local, err = parsePrefix(w, family)
+			r.hasLen = strings.Contains(w, "/")
+			if err == nil && family == 0 {
+				family = unix.AF_INET6
+				if r.local.IP.To4() != nil {
+					family = unix.AF_INET
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if r.dev == "" {
+		return nil, fmt.Errorf("not enough information: \"dev\" argument is required")
+	}
+	if r.local == nil {
+		return nil, fmt.Errorf("not enough information: an address is required")
+	}
+	if r.label != "" && r.label != r.dev && !strings.HasPrefix(r.label, r.dev+":") {
+		return nil, fmt.Errorf("\"label\" (%s) must match \"dev\" (%s) or be prefixed by \"dev\" with a colon", r.label, r.dev)
+	}
+	return r, nil
+}
+
+// addrModify is "ip address add|change|replace|delete".
+func addrModify(env *builtins.Env, g *Global, verb string, args []string) error {
+	r, err := parseAddrReq(g, args)
+	if err != nil {
+		return err
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	l, err := linkByName(h, r.dev)
+	if err != nil {
+		return err
+	}
+	ad := &netlink.Addr{IPNet: r.local, Label: r.label, Flags: r.flags}
+	v4 := r.local.IP.To4() != nil
+	if r.peer != nil {
+		ad.Peer = r.peer
+		if !r.hasLen {
+			// The peer's prefix length is the address's, as in iproute2.
+			ad.IPNet = &net.IPNet{IP: r.local.IP, Mask: r.peer.Mask}
+		}
+	}
+	if verb == "delete" && !r.hasLen && r.peer == nil {
+		// iproute2's wildcard deletion: any prefix length of the address.
+		if cur, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, 0) }); err == nil {
+			for _, c := range cur {
+				if c.IP.Equal(r.local.IP) {
+					ad.IPNet = &net.IPNet{IP: r.local.IP, Mask: c.Mask}
+					break
+				}
+			}
+		}
+	}
+	switch {
+	case !v4 && r.brd != "":
+		return fmt.Errorf("broadcast can be set only for IPv4 addresses")
+	case r.brd == "+" || r.brd == "-":
+		plen := maskLen(ad.IPNet)
+		if r.peer != nil {
+			plen = maskLen(r.peer)
+		}
+		if plen <= 30 && verb != "delete" {
+			b := make(net.IP, 4)
+			m := net.CIDRMask(plen, 32)
+			for i := range b {
+				if r.brd == "+" {
+					b[i] = ad.IP.To4()[i] | ^m[i]
+				} else {
+					b[i] = ad.IP.To4()[i] & m[i]
+				}
+			}
+			ad.Broadcast = b
+		}
+	case r.brd != "":
+		b := net.ParseIP(r.brd)
+		if b == nil || b.To4() == nil {
+			return invarg("invalid broadcast address", r.brd)
+		}
+		ad.Broadcast = b.To4()
+	}
+	if v4 && ad.Broadcast == nil {
+		// netlink would compute a broadcast address; iproute2 sets one
+		// only for "brd +".
+		ad.Broadcast = net.IPv4zero
+	}
+	if r.scope >= 0 {
+		ad.Scope = r.scope
+	} else if v4 && verb != "delete" && r.local.IP.To4()[0] == 127 {
+		ad.Scope = unix.RT_SCOPE_HOST
+	}
+	if r.hasLifes {
+		if r.valid == 0 && r.pref != 0 || r.pref > r.valid && r.valid != 0 {
+			return fmt.Errorf("preferred_lft is greater than valid_lft")
+		}
+		ad.ValidLft, ad.PreferedLft = r.valid, r.pref
+		if ad.ValidLft == 0 {
+			ad.ValidLft = 0xffffffff
+		}
+		if ad.PreferedLft == 0 && !r.hasPref(args) {
+			ad.PreferedLft = ad.ValidLft
+		}
+	}
+	if r.metric != 0 {
+		return fmt.Errorf("ip address ... metric: not supported by nsh yet")
+	}
+	switch verb {
+	case "add":
+		err = h.AddrAdd(l, ad)
+	case "change", "replace":
+		err = h.AddrReplace(l, ad)
+	case "delete":
+		err = h.AddrDel(l, ad)
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, unix.EEXIST):
+			return fmt.Errorf("%w: address %s is already assigned to %s", unix.EEXIST, r.local, r.dev)
+		case errors.Is(err, unix.EADDRNOTAVAIL) && verb == "delete":
+			return fmt.Errorf("%w: address %s is not assigned to %s", unix.EADDRNOTAVAIL, r.local, r.dev)
+		}
+		return fmt.Errorf("%w: ip address %s %s dev %s", err, verb, r.local, r.dev)
+	}
+	return nil
+}
+
+// hasPref reports whether preferred_lft was given.
+func (r *addrReq) hasPref(args []string) bool {
+	for _, a := range args {
+		if builtins.Is(a, "preferred_lft") {
+			return true
+		}
+	}
+	return false
+}
+
+// addrFlush is "ip address flush [dev] X [scope S] [label L] [to P]".
+func addrFlush(env *builtins.Env, g *Global, args []string) error {
+	if len(args) == 0 {
+		return fmt.Errorf("flush requires arguments")
+	}
+	f, err := parseShowFilter(args)
+	if err != nil {
+		return err
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	var l netlink.Link
+	if f.dev != "" {
+		if l, err = h.LinkByName(f.dev); err != nil {
+			return fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)
+		}
+	}
+	family := g.Family
+	if family != unix.AF_INET && family != unix.AF_INET6 {
+		family = 0
+	}
+	al, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, family) })
+	if err != nil {
+		return fmt.Errorf("dumping addresses: %w", err)
+	}
+	var up map[int]bool
+	if f.up {
+		links, err := builtins.Retry(h.LinkList)
+		if err != nil {
+			return err
+		}
+		up = map[int]bool{}
+		for _, k := range links {
+			up[k.Attrs().Index] = k.Attrs().RawFlags&unix.IFF_UP != 0
+		}
+	}
+	for i := range al {
+		a := &al[i]
+		if f.scope >= 0 && a.Scope != f.scope || f.label != "" && a.Label != f.label ||
+			f.to != nil && !prefixCovers(f.to, a.IPNet) || f.up && !up[a.LinkIndex] {
+			continue
+		}
+		link := l
+		if link == nil {
+			attrs := netlink.NewLinkAttrs()
+			attrs.Index = a.LinkIndex
+			link = &netlink.Device{LinkAttrs: attrs}
+		}
+		if err := h.AddrDel(link, a); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+			return fmt.Errorf("%w: flushing %s", err, a.IPNet)
+		}
+	}
+	return nil
+}

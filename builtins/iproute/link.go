@@ -1,0 +1,655 @@
+package iproute
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/ns"
+)
+
+// linkVerbs is the verb table of "ip link" in iproute2's order
+// (ip/iplink.c do_iplink): "ip link s" is set, "ip link d" delete.
+var linkVerbs = []string{"add", "set", "change", "replace", "delete", "show", "lst", "list", "xstats", "afstats", "property", "help"}
+
+// cmdLink is "ip link": add, set/change, delete and show/list/lst.
+func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	if len(args) == 0 {
+		return linkShow(env, g, nil, true)
+	}
+	verb, ok := builtins.Match(args[0], linkVerbs...)
+	if !ok {
+		return fmt.Errorf("command %q is unknown, try \"ip link help\"", args[0])
+	}
+	rest := args[1:]
+	switch verb {
+	case "add":
+		return linkAdd(env, g, rest)
+	case "set", "change":
+		return linkSet(env, g, rest)
+	case "delete":
+		return linkDel(env, g, rest)
+	case "show", "lst", "list":
+		return linkShow(env, g, rest, true)
+	case "help":
+		fmt.Fprintln(env.Stdout, "Usage: ip link add [link DEV] [name] NAME type TYPE [ARGS]\n       ip link set [dev] DEV [up|down] [name N] [address MAC] [mtu N] [master DEV|nomaster] [netns NS] ...\n       ip link delete [dev] DEV\n       ip link show [[dev] DEV] [type TYPE] [master DEV] [up]")
+		return nil
+	}
+	return fmt.Errorf("ip link %s: not supported by nsh yet", verb)
+}
+
+// linkReq is what iproute2's iplink_parse reads: the generic link
+// attributes of "ip link add/set" (and of a veth peer).
+type linkReq struct {
+	dev       string // the device word ("dev X" or a bare word)
+	name      string // "name N"
+	parent    string // "link DEV"
+	addr      net.HardwareAddr
+	mtu       int // -1: not given
+	txqlen    int // -1: not given
+	netns     string
+	up, down  bool
+	promisc   *bool
+	arp       *bool
+	multicast *bool
+	allmulti  *bool
+	master    string
+	nomaster  bool
+	alias     *string
+	group     int // -1: not given
+	numTx     int
+	numRx     int
+	typ       string
+	typeArgs  []string
+}
+
+// linkKeywords is the keyword table of iplink_parse in iproute2's order;
+// entries marked exact are compared with strcmp, the others are
+// abbreviations (matches). The order matters: "ip link add a type veth"
+// reads "a" as "address", as iproute2 does.
+var linkKeywords = []struct {
+	word  string
+	exact bool
+}{
+	{"up", true}, {"down", true}, {"name", true}, {"index", true},
+	{"link", false}, {"address", false}, {"broadcast", false}, {"brd", true},
+	{"txqueuelen", false}, {"qlen", true}, {"txqlen", true}, {"mtu", true},
+	{"netns", true}, {"multicast", true}, {"allmulticast", true},
+	{"promisc", true}, {"trailers", true}, {"arp", true}, {"carrier", true},
+	{"master", true}, {"vrf", true}, {"nomaster", false}, {"dynamic", false},
+	{"type", false}, {"alias", false}, {"group", false}, {"mode", true},
+	{"state", true}, {"numtxqueues", false}, {"numrxqueues", false},
+	{"addrgenmode", false}, {"link-netns", false}, {"link-netnsid", false},
+	{"protodown", true},
+}
+
+// linkKeyword returns the keyword word stands for in iplink_parse, or "".
+func linkKeyword(word string) string {
+	for _, k := range linkKeywords {
+		if k.exact && word == k.word || !k.exact && builtins.Is(word, k.word) {
+			return k.word
+		}
+	}
+	return ""
+}
+
+// invarg is iproute2's invarg(): `argument "X" is wrong: MSG`.
+func invarg(msg, arg string) error {
+	return fmt.Errorf("argument %q is wrong: %s", arg, msg)
+}
+
+// onOff reads iproute2's on|off argument of keyword.
+func onOff(a *builtins.Args, keyword string) (*bool, error) {
+	w, err := a.Need(keyword)
+	if err != nil {
+		return nil, err
+	}
+	switch w {
+	case "on":
+		v := true
+		return &v, nil
+	case "off":
+		v := false
+		return &v, nil
+	}
+	return nil, invarg(fmt.Sprintf("%q must be \"on\" or \"off\"", keyword), w)
+}
+
+// needUint reads a decimal (or 0x hex) number argument of keyword.
+func needUint(a *builtins.Args, keyword string, bits int) (uint64, error) {
+	w, err := a.Need(keyword)
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.ParseUint(w, 0, bits)
+	if err != nil {
+		return 0, invarg(fmt.Sprintf("Invalid %q value", keyword), w)
+	}
+	return n, nil
+}
+
+// parseLinkReq reads the arguments of "ip link add/set" up to and
+// excluding "type"'s arguments, as iplink_parse does.
+func parseLinkReq(words []string) (*linkReq, error) {
+	r := &linkReq{mtu: -1, txqlen: -1, group: -1}
+	a := builtins.NewArgs(words)
+	for a.More() {
+		w, _ := a.Next()
+		var err error
+		switch linkKeyword(w) {
+		case "up":
+			r.up, r.down = true, false
+		case "down":
+			r.up, r.down = false, true
+		case "name":
+			if r.name, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(r.name)
+			}
+		case "index":
+			_, err = needUint(a, "index", 31)
+		case "link":
+			if r.parent, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(r.parent)
+			}
+		case "address":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				if r.addr, err = net.ParseMAC(s); err != nil {
+					err = fmt.Errorf("%q is invalid lladdr", s)
+				}
+			}
+		case "broadcast", "brd":
+			_, err = a.Need(w)
+		case "txqueuelen", "qlen", "txqlen":
+			var n uint64
+			n, err = needUint(a, "txqueuelen", 32)
+			r.txqlen = int(n)
+		case "mtu":
+			var n uint64
+			n, err = needUint(a, "mtu", 32)
+			r.mtu = int(n)
+		case "netns":
+			r.netns, err = a.Need(w)
+		case "multicast":
+			r.multicast, err = onOff(a, w)
+		case "allmulticast":
+			r.allmulti, err = onOff(a, w)
+		case "promisc":
+			r.promisc, err = onOff(a, w)
+		case "arp":
+			r.arp, err = onOff(a, w)
+		case "trailers", "carrier", "dynamic", "protodown":
+			_, err = onOff(a, w)
+			if err == nil {
+				err = fmt.Errorf("ip link %s: not supported by nsh yet", w)
+			}
+		case "master", "vrf":
+			if r.master, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(r.master)
+			}
+		case "nomaster":
+			r.nomaster = true
+		case "type":
+			if r.typ, err = a.Need(w); err == nil {
+				r.typeArgs = a.Rest()
+			}
+		case "alias":
+			var s string
+			s, err = a.Need(w)
+			r.alias = &s
+		case "group":
+			var n uint64
+			n, err = needUint(a, "group", 31)
+			r.group = int(n)
+		case "numtxqueues":
+			var n uint64
+			n, err = needUint(a, "numtxqueues", 31)
+			r.numTx = int(n)
+		case "numrxqueues":
+			var n uint64
+			n, err = needUint(a, "numrxqueues", 31)
+			r.numRx = int(n)
+		case "mode", "state", "addrgenmode", "link-netns", "link-netnsid":
+			err = fmt.Errorf("ip link ... %s: not supported by nsh yet", w)
+		default:
+			if w == "dev" {
+				if w, err = a.Need("dev"); err != nil {
+					return nil, err
+				}
+			} else if w == "help" {
+				return nil, fmt.Errorf("usage: ip link help")
+			}
+			if r.dev != "" {
+				return nil, fmt.Errorf("either \"dev\" is duplicate, or %q is a garbage", w)
+			}
+			if err := builtins.ValidIfName(w); err != nil {
+				return nil, fmt.Errorf("\"dev\" not a valid ifname: %w", err)
+			}
+			r.dev = w
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// errNoDevice is iproute2's `Cannot find device "X"`.
+func errNoDevice(name string) error {
+	return fmt.Errorf("%w: Cannot find device %q", unix.ENODEV, name)
+}
+
+// linkByName finds the link called name through h with one RTM_GETLINK.
+func linkByName(h *netlink.Handle, name string) (netlink.Link, error) {
+	l, err := h.LinkByName(name)
+	if err != nil {
+		var nf netlink.LinkNotFoundError
+		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
+			return nil, errNoDevice(name)
+		}
+		return nil, fmt.Errorf("looking up device %q: %w", name, err)
+	}
+	return l, nil
+}
+
+// nsTarget is where "netns NS" sends a link: a namespace file or a pid.
+type nsTarget struct {
+	ref ns.Ref
+	pid int
+}
+
+// resolveNetns reads the argument of "netns" as iproute2 does: a name
+// (or path) of a namespace first, else a process id.
+func resolveNetns(env *builtins.Env, word string) (nsTarget, error) {
+	r, err := env.Host.Resolve(word)
+	if err == nil {
+		if _, kerr := env.Host.Key(r); kerr == nil {
+			return nsTarget{ref: r}, nil
+		} else {
+			err = kerr
+		}
+	}
+	if pid, perr := strconv.Atoi(word); perr == nil && pid > 0 {
+		return nsTarget{pid: pid}, nil
+	}
+	return nsTarget{}, fmt.Errorf("invalid \"netns\" value %q: %w", word, err)
+}
+
+// nsAttr opens the namespace of t for a netlink attribute; close the
+// returned function after the request.
+func (t nsTarget) attr(env *builtins.Env) (any, func(), error) {
+	if t.pid > 0 {
+		return netlink.NsPid(t.pid), func() {}, nil
+	}
+	f, err := env.Host.Open(t.ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	return netlink.NsFd(int(f.Fd())), func() { f.Close() }, nil
+}
+
+// kernelError wraps a kernel error of "ip link OP NAME" in iproute2's
+// words, keeping the errno for errors.Is.
+func kernelError(op, name string, err error) error {
+	switch {
+	case errors.Is(err, unix.EEXIST):
+		return fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name)
+	case errors.Is(err, unix.EOPNOTSUPP):
+		return fmt.Errorf("%w: ip link %s %s: the kernel does not support this (Unknown device type?)", err, op, name)
+	}
+	return fmt.Errorf("%w: ip link %s %s", err, op, name)
+}
+
+// linkDel is "ip link delete [dev] X".
+func linkDel(env *builtins.Env, g *Global, args []string) error {
+	r, err := parseLinkReq(args)
+	if err != nil {
+		return err
+	}
+	if r.dev == "" {
+		return fmt.Errorf("not enough information: \"dev\" argument is required")
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	l, err := linkByName(h, r.dev)
+	if err != nil {
+		return err
+	}
+	if err := h.LinkDel(l); err != nil {
+		return kernelError("delete", r.dev, err)
+	}
+	return nil
+}
+
+// linkSet is "ip link set [dev] X ...". iproute2 sends one RTM_NEWLINK;
+// nsh applies the same changes in the order the kernel's do_setlink does:
+// namespace, address, mtu, group, name, alias, flags, master, txqueuelen.
+func linkSet(env *builtins.Env, g *Global, args []string) error {
+	r, err := parseLinkReq(args)
+	if err != nil {
+		return err
+	}
+	if r.dev == "" {
+		return fmt.Errorf("not enough information: \"dev\" argument is required")
+	}
+	if r.typ != "" {
+		return fmt.Errorf("ip link set ... type %s: not supported by nsh yet", r.typ)
+	}
+	if r.parent != "" {
+		return fmt.Errorf("ip link set ... link: not supported by nsh yet")
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	l, err := linkByName(h, r.dev)
+	if err != nil {
+		return err
+	}
+	var masterIndex int
+	if r.master != "" {
+		m, err := linkByName(h, r.master)
+		if err != nil {
+			return err
+		}
+		masterIndex = m.Attrs().Index
+	}
+	fail := func(err error) error { return kernelError("set", r.dev, err) }
+	if r.netns != "" {
+		t, err := resolveNetns(env, r.netns)
+		if err != nil {
+			return err
+		}
+		attr, done, err := t.attr(env)
+		if err != nil {
+			return err
+		}
+		switch v := attr.(type) {
+		case netlink.NsFd:
+			err = h.LinkSetNsFd(l, int(v))
+		case netlink.NsPid:
+			err = h.LinkSetNsPid(l, int(v))
+		}
+		done()
+		if err != nil {
+			return fail(err)
+		}
+		if !r.otherChanges() {
+			return nil
+		}
+		if t.pid > 0 {
+			return fmt.Errorf("ip link set ... netns PID with other changes: not supported by nsh yet")
+		}
+		// The rest applies in the target namespace.
+		if h, err = env.Handle(t.ref); err != nil {
+			return err
+		}
+		if l, err = linkByName(h, r.dev); err != nil {
+			return err
+		}
+	}
+	if r.addr != nil {
+		if err := h.LinkSetHardwareAddr(l, r.addr); err != nil {
+			return fail(err)
+		}
+	}
+	if r.mtu >= 0 {
+		if err := h.LinkSetMTU(l, r.mtu); err != nil {
+			return fail(err)
+		}
+	}
+	if r.group >= 0 {
+		if err := h.LinkSetGroup(l, r.group); err != nil {
+			return fail(err)
+		}
+	}
+	if r.name != "" && r.name != r.dev {
+		if err := h.LinkSetName(l, r.name); err != nil {
+			return fail(err)
+		}
+		l.Attrs().Name = r.name
+	}
+	if r.alias != nil {
+		if err := h.LinkSetAlias(l, *r.alias); err != nil {
+			return fail(err)
+		}
+	}
+	if err := setFlags(h, l, r); err != nil {
+		return fail(err)
+	}
+	if r.nomaster {
+		if err := h.LinkSetNoMaster(l); err != nil {
+			return fail(err)
+		}
+	}
+	if masterIndex != 0 {
+		if err := h.LinkSetMasterByIndex(l, masterIndex); err != nil {
+			return fail(err)
+		}
+	}
+	if r.txqlen >= 0 {
+		if err := h.LinkSetTxQLen(l, r.txqlen); err != nil {
+			return fail(err)
+		}
+	}
+	return nil
+}
+
+// otherChanges reports whether r asks for anything besides "netns".
+func (r *linkReq) otherChanges() bool {
+	return r.name != "" || r.addr != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
+		r.promisc != nil || r.arp != nil || r.multicast != nil || r.allmulti != nil ||
+		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0
+}
+
+// setFlags applies the interface flags of r (up/down, promisc, arp,
+// multicast, allmulticast).
+func setFlags(h *netlink.Handle, l netlink.Link, r *linkReq) error {
+	type step struct {
+		want *bool
+		on   func(netlink.Link) error
+		off  func(netlink.Link) error
+	}
+	steps := []step{
+		{r.arp, h.LinkSetARPOn, h.LinkSetARPOff},
+		{r.multicast, h.LinkSetMulticastOn, h.LinkSetMulticastOff},
+		{r.allmulti, h.LinkSetAllmulticastOn, h.LinkSetAllmulticastOff},
+		{r.promisc, h.SetPromiscOn, h.SetPromiscOff},
+	}
+	for _, s := range steps {
+		if s.want == nil {
+			continue
+		}
+		f := s.off
+		if *s.want {
+			f = s.on
+		}
+		if err := f(l); err != nil {
+			return err
+		}
+	}
+	switch {
+	case r.up:
+		return h.LinkSetUp(l)
+	case r.down:
+		return h.LinkSetDown(l)
+	}
+	return nil
+}
+
+// linkAdd is "ip link add [link DEV] [name] NAME ... type TYPE ARGS".
+func linkAdd(env *builtins.Env, g *Global, args []string) error {
+	r, err := parseLinkReq(args)
+	if err != nil {
+		return err
+	}
+	name := r.name
+	if name == "" {
+		name = r.dev
+	}
+	if r.typ == "" {
+		return fmt.Errorf("not enough information: \"type\" argument is required")
+	}
+	if name == "" && r.typ != "veth" {
+		return fmt.Errorf("not enough information: a link name is required")
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	attrs := netlink.NewLinkAttrs()
+	attrs.Name = name
+	if r.mtu >= 0 {
+		attrs.MTU = r.mtu
+	}
+	attrs.TxQLen = r.txqlen
+	attrs.HardwareAddr = r.addr
+	attrs.NumTxQueues = r.numTx
+	attrs.NumRxQueues = r.numRx
+	if r.group >= 0 {
+		attrs.Group = uint32(r.group)
+	}
+	if r.alias != nil {
+		attrs.Alias = *r.alias
+	}
+	if r.up {
+		attrs.Flags |= net.FlagUp
+	}
+	if r.parent != "" {
+		p, err := linkByName(h, r.parent)
+		if err != nil {
+			return err
+		}
+		attrs.ParentIndex = p.Attrs().Index
+	}
+	if r.master != "" {
+		m, err := linkByName(h, r.master)
+		if err != nil {
+			return err
+		}
+		attrs.MasterIndex = m.Attrs().Index
+	}
+	var nsDone func()
+	if r.netns != "" {
+		t, err := resolveNetns(env, r.netns)
+		if err != nil {
+			return err
+		}
+		if attrs.Namespace, nsDone, err = t.attr(env); err != nil {
+			return err
+		}
+		defer nsDone()
+	}
+	if r.typ == "veth" {
+		return vethAdd(env, g, h, attrs, r)
+	}
+	l, err := buildLink(h, attrs, r)
+	if err != nil {
+		return err
+	}
+	if err := h.LinkAdd(l); err != nil {
+		return kernelError("add", name, err)
+	}
+	return r.applyAfterAdd(h, l)
+}
+
+// applyAfterAdd sets what RTM_NEWLINK carries in iproute2 but netlink's
+// LinkAdd does not (promisc, arp, multicast flags).
+func (r *linkReq) applyAfterAdd(h *netlink.Handle, l netlink.Link) error {
+	if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
+		return nil
+	}
+	rr := *r
+	rr.up, rr.down = false, false
+	if err := setFlags(h, l, &rr); err != nil {
+		return kernelError("add", l.Attrs().Name, err)
+	}
+	return nil
+}
+
+// vethAdd creates a veth pair, creating the peer directly in the
+// namespace a later "ip link set PEER netns NS" would move it to when
+// that statement can be fused with this one (see fuse.go).
+func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.LinkAttrs, r *linkReq) error {
+	peer, err := parseVethPeer(r.typeArgs)
+	if err != nil {
+		return err
+	}
+	v := netlink.NewVeth(attrs)
+	if peer != nil {
+		v.PeerName = peer.name
+		if v.PeerName == "" {
+			v.PeerName = peer.dev
+		}
+		v.PeerHardwareAddr = peer.addr
+		if peer.mtu >= 0 {
+			v.PeerMTU = uint32(peer.mtu)
+		}
+		if peer.txqlen >= 0 {
+			v.PeerTxQLen = peer.txqlen
+		}
+	}
+	// netlink copies the first end's mtu and qlen to a peer that has none;
+	// iproute2 leaves the peer at the kernel's defaults.
+	if v.PeerMTU == 0 && attrs.MTU > 0 {
+		v.PeerMTU = 1500
+	}
+	if v.PeerTxQLen < 0 && attrs.TxQLen >= 0 {
+		v.PeerTxQLen = 1000
+	}
+	if v.Name == "" {
+		return fmt.Errorf("not enough information: a link name is required")
+	}
+	if peer != nil && peer.netns != "" {
+		t, err := resolveNetns(env, peer.netns)
+		if err != nil {
+			return err
+		}
+		attr, done, err := t.attr(env)
+		if err != nil {
+			return err
+		}
+		defer done()
+		v.PeerNamespace = attr
+	} else if v.PeerName != "" && attrs.Namespace == nil {
+		if fused, err := tryFusedVeth(env, g, h, v); err != nil {
+			return err
+		} else if fused {
+			return r.applyAfterAdd(h, v)
+		}
+	}
+	if err := h.LinkAdd(v); err != nil {
+		return kernelError("add", v.Name, err)
+	}
+	return r.applyAfterAdd(h, v)
+}
+
+// parseVethPeer reads "[peer [name] P [address MAC] [mtu N] [netns NS]
+// ...]" (ip/link_veth.c); nil when there is no peer part.
+func parseVethPeer(args []string) (*linkReq, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	if args[0] != "peer" {
+		return nil, fmt.Errorf("veth: unknown argument %q: expected \"peer\"", args[0])
+	}
+	p, err := parseLinkReq(args[1:])
+	if err != nil {
+		return nil, err
+	}
+	if p.typ != "" {
+		return nil, fmt.Errorf("veth peer: \"type\" is not allowed")
+	}
+	if p.master != "" || p.up || p.alias != nil || p.promisc != nil || p.arp != nil || p.multicast != nil || p.allmulti != nil || p.parent != "" {
+		return nil, fmt.Errorf("veth peer: only name, address, mtu, txqueuelen and netns are supported by nsh yet")
+	}
+	return p, nil
+}

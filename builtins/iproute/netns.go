@@ -1,0 +1,661 @@
+package iproute
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
+	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/interp"
+	"github.com/nshlab/nsh/ns"
+)
+
+// netnsUsage is iproute2's "ip netns help" text (ip/ipnetns.c usage).
+const netnsUsage = `Usage:	ip netns list
+	ip netns add NAME
+	ip netns attach NAME PID
+	ip netns set NAME NETNSID
+	ip [-all] netns delete [NAME]
+	ip netns identify [PID]
+	ip netns pids NAME
+	ip [-all] netns exec [NAME] cmd ...
+	ip netns monitor
+	ip netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
+NETNSID := auto | POSITIVE-INT`
+
+// netnsTeardownWait bounds how long "ip netns del" waits for the veth
+// peers of a deleted namespace to disappear (HAZARDS #12).
+const netnsTeardownWait = 2 * time.Second
+
+// invalidNetnsName is iproute2's `Invalid netns name "NAME"`, wrapping
+// the reason ns.ValidName gave (and so ns.ErrInvalidName).
+type invalidNetnsName struct {
+	name string
+	err  error
+}
+
+func (e invalidNetnsName) Error() string { return fmt.Sprintf("Invalid netns name %q", e.name) }
+func (e invalidNetnsName) Unwrap() error { return e.err }
+
+// cmdNetns is "ip netns" (ip/ipnetns.c do_netns). Its verbs are matched in
+// iproute2's order: list, show, lst, list-id, help, add, set, delete,
+// identify, pids, exec, monitor, attach. As iproute2 does, the word after
+// the verb is checked as a namespace name before anything else happens
+// (unless -all is given).
+func cmdNetns(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	if len(args) == 0 {
+		return netnsList(env, g)
+	}
+	if !g.All && len(args) > 1 {
+		if err := ns.ValidName(args[1]); err != nil {
+			return invalidNetnsName{args[1], err}
+		}
+	}
+	verb, rest := args[0], args[1:]
+	switch {
+	case builtins.Is(verb, "list") || builtins.Is(verb, "show") || builtins.Is(verb, "lst"):
+		return netnsList(env, g)
+	case builtins.Is(verb, "list-id"):
+		return netnsListID(env, g, rest)
+	case builtins.Is(verb, "help"):
+		return errors.New(netnsUsage)
+	case builtins.Is(verb, "add"):
+		if len(rest) < 1 {
+			return errors.New("No netns name specified")
+		}
+		_, err := env.Host.Add(rest[0])
+		return err
+	case builtins.Is(verb, "set"):
+		return netnsSet(env, g, rest)
+	case builtins.Is(verb, "delete"):
+		return netnsDelete(env, g, rest)
+	case builtins.Is(verb, "identify"):
+		return netnsIdentify(env, g, rest)
+	case builtins.Is(verb, "pids"):
+		return netnsPids(env, rest)
+	case builtins.Is(verb, "exec"):
+		return netnsExec(ctx, env, g, rest)
+	case builtins.Is(verb, "monitor"):
+		return errors.New("ip netns monitor: not supported by nsh")
+	case builtins.Is(verb, "attach"):
+		if len(rest) < 2 {
+			return errors.New("No netns name and PID specified")
+		}
+		pid, err := strconv.ParseInt(rest[1], 0, 32)
+		if err != nil || pid == 0 {
+			return fmt.Errorf("Invalid PID: %s", rest[1])
+		}
+		_, err = env.Host.Attach(rest[0], int(pid))
+		return err
+	}
+	return fmt.Errorf("Command %q is unknown, try \"ip netns help\".", verb)
+}
+
+// netnsIDOf returns the nsid that the namespace named name has in the
+// namespace of h, or -1 when it has none or is not a namespace file
+// (iproute2's get_netnsid_from_name).
+func netnsIDOf(env *builtins.Env, h *netlink.Handle, name string) int {
+	r, err := env.Host.Named(name)
+	if err != nil {
+		return -1
+	}
+	f, err := env.Host.Open(r)
+	if err != nil {
+		return -1
+	}
+	defer f.Close()
+	id, err := h.GetNetNsIdByFd(int(f.Fd()))
+	if err != nil {
+		return -1
+	}
+	return id
+}
+
+// netnsList is "ip netns list": each name under /run/netns in directory
+// order, with " (id: N)" when the namespace has an nsid in the namespace
+// ip acts in (iproute2 netns_list).
+func netnsList(env *builtins.Env, g *Global) error {
+	names, err := env.Host.List()
+	if err != nil {
+		return fmt.Errorf("ip netns list: %w", err)
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		Name string `json:"name"`
+		ID   *int   `json:"id,omitempty"`
+	}
+	list := []entry{}
+	var text strings.Builder
+	for _, n := range names {
+		e := entry{Name: n}
+		text.WriteString(n)
+		if id := netnsIDOf(env, h, n); id >= 0 {
+			e.ID = &id
+			fmt.Fprintf(&text, " (id: %d)", id)
+		}
+		text.WriteByte('\n')
+		list = append(list, e)
+	}
+	if g.JSON {
+		return netnsJSON(env.Stdout, g, list)
+	}
+	_, err = io.WriteString(env.Stdout, text.String())
+	return err
+}
+
+// netnsJSON prints v as iproute2's -j (one line) or -j -p does.
+func netnsJSON(w io.Writer, g *Global, v any) error {
+	var b []byte
+	var err error
+	if g.Pretty {
+		b, err = json.MarshalIndent(v, "", "    ")
+	} else {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+	return err
+}
+
+// nsid attributes missing from package netlink (linux/net_namespace.h).
+const (
+	netnsaNSID        = 1
+	netnsaTargetNSID  = 4
+	netnsaCurrentNSID = 5
+)
+
+// netnsListID is "ip netns list-id [target-nsid N] [nsid N]" (iproute2
+// netns_list_id and print_nsid): the nsids the namespace ip acts in has
+// assigned, each with the name of the first namespace under /run/netns
+// that has that nsid.
+func netnsListID(env *builtins.Env, g *Global, args []string) error {
+	target, nsid := -1, -1
+	a := builtins.NewArgs(args)
+	for a.More() {
+		w, _ := a.Next()
+		switch w {
+		case "target-nsid", "nsid":
+			if (w == "nsid" && nsid >= 0) || (w == "target-nsid" && target >= 0) {
+				return fmt.Errorf("Error: duplicate %q: %q is the second value.", w, a.Peek())
+			}
+			v, err := a.Need(w)
+			if err != nil {
+				return err
+			}
+			n, err := strconv.ParseInt(v, 0, 32)
+			if err != nil {
+				return fmt.Errorf("Error: argument %q is wrong: %q value is invalid", v, w)
+			}
+			if n < 0 {
+				return fmt.Errorf("Error: argument %q is wrong: %q value should be >= 0", v, w)
+			}
+			if w == "nsid" {
+				nsid = int(n)
+			} else {
+				target = int(n)
+			}
+		default:
+			return errors.New(netnsUsage)
+		}
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	// Which name has which nsid, in directory order: the first wins.
+	names, err := env.Host.List()
+	if err != nil {
+		return err
+	}
+	byID := map[int]string{}
+	for _, n := range names {
+		if id := netnsIDOf(env, h, n); id >= 0 {
+			if _, ok := byID[id]; !ok {
+				byID[id] = n
+			}
+		}
+	}
+
+	req := nl.NewNetlinkRequest(unix.RTM_GETNSID, unix.NLM_F_DUMP)
+	if nsid >= 0 {
+		req = nl.NewNetlinkRequest(unix.RTM_GETNSID, 0)
+	}
+	req.AddData(nl.NewRtGenMsg())
+	if nsid >= 0 {
+		req.AddData(nl.NewRtAttr(netnsaNSID, nl.Uint32Attr(uint32(nsid))))
+	}
+	if target >= 0 {
+		req.AddData(nl.NewRtAttr(netnsaTargetNSID, nl.Uint32Attr(uint32(target))))
+	}
+	msgs, err := builtins.Retry(func() ([][]byte, error) {
+		return netnsRawExecute(env.Host, g.NS, req)
+	})
+	if err != nil {
+		return fmt.Errorf("Dump terminated: %w", ns.Strerror(err))
+	}
+
+	type entry struct {
+		NSID    *int   `json:"nsid,omitempty"`
+		Current *int   `json:"current-nsid,omitempty"`
+		Name    string `json:"name,omitempty"`
+	}
+	list := []entry{}
+	var text strings.Builder
+	for _, m := range msgs {
+		if len(m) < 4 { // struct rtgenmsg, padded to NLMSG_ALIGNTO
+			continue
+		}
+		attrs, err := nl.ParseRouteAttr(m[4:])
+		if err != nil {
+			return fmt.Errorf("parsing RTM_NEWNSID: %w", err)
+		}
+		var e entry
+		id, cur, haveID, haveCur := 0, 0, false, false
+		for _, at := range attrs {
+			if len(at.Value) < 4 {
+				continue
+			}
+			v := int(int32(nl.NativeEndian().Uint32(at.Value)))
+			switch at.Attr.Type {
+			case netnsaNSID:
+				id, haveID = v, true
+			case netnsaCurrentNSID:
+				cur, haveCur = v, true
+			}
+		}
+		if !haveID {
+			continue
+		}
+		if id < 0 {
+			text.WriteString("nsid unassigned ")
+		} else {
+			e.NSID = &id
+			fmt.Fprintf(&text, "nsid %d ", id)
+		}
+		key := id
+		if haveCur {
+			key = cur
+			if cur < 0 {
+				text.WriteString("current-nsid unassigned ")
+			} else {
+				e.Current = &cur
+				fmt.Fprintf(&text, "current-nsid %d ", cur)
+			}
+		}
+		if n, ok := byID[key]; ok {
+			e.Name = n
+			fmt.Fprintf(&text, "(iproute2 netns name: %s)", n)
+		}
+		text.WriteByte('\n')
+		list = append(list, e)
+	}
+	if g.JSON {
+		return netnsJSON(env.Stdout, g, list)
+	}
+	_, err = io.WriteString(env.Stdout, text.String())
+	return err
+}
+
+// netnsRawExecute sends req on a NETLINK_ROUTE socket created inside r's
+// namespace (package netlink has no Handle method for nsid dumps) and
+// returns the RTM_NEWNSID answers. The socket is closed before returning,
+// so it never keeps a namespace alive.
+func netnsRawExecute(host *ns.Host, r ns.Ref, req *nl.NetlinkRequest) ([][]byte, error) {
+	var s *nl.NetlinkSocket
+	open := func() error {
+		var err error
+		s, err = nl.Subscribe(unix.NETLINK_ROUTE)
+		return err
+	}
+	var err error
+	if r.IsStart() {
+		// An unlocked goroutine's thread is always in the start namespace.
+		err = open()
+	} else {
+		err = host.Do(r, open)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
+	}
+	defer s.Close()
+	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: s}}
+	return req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWNSID)
+}
+
+// netnsSet is "ip netns set NAME ID|auto": RTM_NEWNSID in the namespace
+// ip acts in, giving NAME's namespace that nsid ("auto" lets the kernel
+// choose).
+func netnsSet(env *builtins.Env, g *Global, args []string) error {
+	if len(args) < 1 {
+		return errors.New("No netns name specified")
+	}
+	if len(args) < 2 {
+		return errors.New("No nsid specified")
+	}
+	nsid := -1
+	if args[1] != "auto" {
+		n, err := strconv.ParseInt(args[1], 0, 32)
+		if err != nil {
+			return fmt.Errorf("Error: argument %q is wrong: Invalid \"netnsid\" value", args[1])
+		}
+		if n < 0 {
+			return fmt.Errorf("Error: argument %q is wrong: \"netnsid\" value should be >= 0", args[1])
+		}
+		nsid = int(n)
+	}
+	r, err := env.Host.Named(args[0])
+	if err != nil {
+		return err
+	}
+	f, err := env.Host.Open(r)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	if err := h.SetNetNsIdByFd(int(f.Fd()), nsid); err != nil {
+		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+	}
+	return nil
+}
+
+// netnsDelete is "ip netns delete NAME" and "ip -all netns delete".
+// Before a namespace is deleted its cached netlink handle is closed
+// (State.Forget), so nsh keeps nothing of it alive (HAZARDS #4).
+func netnsDelete(env *builtins.Env, g *Global, args []string) error {
+	if g.All {
+		names, err := env.Host.List()
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if err := netnsDeleteOne(env, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(args) < 1 {
+		return errors.New("No netns name specified")
+	}
+	return netnsDeleteOne(env, args[0])
+}
+
+// vethPeer is a veth device in another namespace whose peer lives in a
+// namespace being deleted.
+type vethPeer struct {
+	h     *netlink.Handle
+	index int
+	name  string
+}
+
+// netnsDeleteOne deletes one named namespace.
+//
+// The kernel destroys a namespace, and the devices in it, asynchronously
+// once its last reference is gone; until then the veth peers of those
+// devices still exist in other namespaces, and a script that deletes a
+// namespace and then re-creates a veth of the same name fails with "File
+// exists" (HAZARDS #12, moby/moby#48749). nsh therefore finds, before
+// deleting, the peers in the start namespace and in the other named
+// namespaces of every veth inside, and afterwards waits until they are gone
+// — at most netnsTeardownWait, silently, because something outside nsh (a
+// process still running in the namespace, an open fd) can keep it alive
+// indefinitely, as it would under iproute2. The wait is skipped when
+// processes are still in the namespace.
+func netnsDeleteOne(env *builtins.Env, name string) error {
+	r, err := env.Host.Named(name)
+	if err != nil {
+		return invalidNetnsName{name, err}
+	}
+	key, keyErr := env.Host.Key(r)
+	var peers []vethPeer
+	if keyErr == nil {
+		peers = netnsVethPeers(env, r, key)
+	}
+	if keyErr == nil {
+		env.State.Forget(key)
+	}
+	if err := env.Host.Delete(name); err != nil {
+		return err
+	}
+	if keyErr == nil {
+		// Forget again: a concurrent command may have reopened it.
+		env.State.Forget(key)
+	}
+	netnsWaitGone(peers)
+	return nil
+}
+
+// netnsVethPeers returns the veth devices outside the namespace r (with
+// key) whose peers are inside it, looked for in the start namespace and
+// the named ones. It returns nothing when processes still live in r: then
+// deleting the name does not destroy the namespace.
+func netnsVethPeers(env *builtins.Env, r ns.Ref, key ns.Key) []vethPeer {
+	if pids, err := env.Host.Pids(r); err != nil || len(pids) > 0 {
+		return nil
+	}
+	h, err := env.Handle(r)
+	if err != nil {
+		return nil
+	}
+	links, err := builtins.Retry(h.LinkList)
+	if err != nil {
+		return nil
+	}
+	type want struct{ nsid, index int }
+	var wants []want
+	for _, l := range links {
+		a := l.Attrs()
+		if l.Type() == "veth" && a.NetNsID >= 0 && a.ParentIndex > 0 {
+			wants = append(wants, want{a.NetNsID, a.ParentIndex})
+		}
+	}
+	if len(wants) == 0 {
+		return nil
+	}
+	// Candidate namespaces: the start one and every other named one,
+	// once each.
+	cands := []ns.Ref{ns.Start()}
+	names, _ := env.Host.List()
+	for _, n := range names {
+		if c, err := env.Host.Named(n); err == nil {
+			cands = append(cands, c)
+		}
+	}
+	seen := map[ns.Key]bool{key: true}
+	var peers []vethPeer
+	for _, c := range cands {
+		ck, err := env.Host.Key(c)
+		if err != nil || seen[ck] {
+			continue
+		}
+		seen[ck] = true
+		// The nsid that c has inside the doomed namespace.
+		f, err := env.Host.Open(c)
+		if err != nil {
+			continue
+		}
+		id, err := h.GetNetNsIdByFd(int(f.Fd()))
+		f.Close()
+		if err != nil || id < 0 {
+			continue
+		}
+		var ch *netlink.Handle
+		for _, w := range wants {
+			if w.nsid != id {
+				continue
+			}
+			if ch == nil {
+				if ch, err = env.Handle(c); err != nil {
+					break
+				}
+			}
+			if pl, err := ch.LinkByIndex(w.index); err == nil {
+				peers = append(peers, vethPeer{ch, w.index, pl.Attrs().Name})
+			}
+		}
+	}
+	return peers
+}
+
+// netnsWaitGone waits, at most netnsTeardownWait, until every peer is
+// gone (or its index is taken by a device of another name).
+func netnsWaitGone(peers []vethPeer) {
+	deadline := time.Now().Add(netnsTeardownWait)
+	for _, p := range peers {
+		for {
+			l, err := p.h.LinkByIndex(p.index)
+			if err != nil || l.Attrs().Name != p.name {
+				break
+			}
+			if time.Now().After(deadline) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// netnsIdentify is "ip netns identify [PID]": the name under /run/netns
+// of the namespace of PID, or, without PID, of the namespace ip acts in
+// (the statement's namespace, or -n's). As iproute2 does, it prints the
+// last matching name, or an empty line when none matches.
+func netnsIdentify(env *builtins.Env, g *Global, args []string) error {
+	var key ns.Key
+	switch {
+	case len(args) > 1:
+		return errors.New("extra arguments specified")
+	case len(args) == 1:
+		if !isPid(args[0]) {
+			return fmt.Errorf("Specified string '%s' is not a pid", args[0])
+		}
+		var st unix.Stat_t
+		if err := unix.Stat("/proc/"+args[0]+"/ns/net", &st); err != nil {
+			return fmt.Errorf("Cannot open network namespace: %w", ns.Strerror(err))
+		}
+		key = ns.Key{Dev: st.Dev, Ino: st.Ino}
+	default:
+		k, err := env.Host.Key(g.NS)
+		if err != nil {
+			return err
+		}
+		key = k
+	}
+	names, err := env.Host.Identify(key)
+	if err != nil {
+		return fmt.Errorf("Failed to open directory %s:%w", env.Host.RunDir(), ns.Strerror(err))
+	}
+	last := ""
+	if len(names) > 0 {
+		last = names[len(names)-1]
+	}
+	_, err = fmt.Fprintln(env.Stdout, last)
+	return err
+}
+
+// isPid reports whether s is all digits, as iproute2's is_pid (which
+// accepts the empty string too).
+func isPid(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// netnsPids is "ip netns pids NAME": the processes in NAME's namespace.
+func netnsPids(env *builtins.Env, args []string) error {
+	if len(args) < 1 {
+		return errors.New("No netns name specified")
+	}
+	if len(args) > 1 {
+		return errors.New("extra arguments specified")
+	}
+	r, err := env.Host.Named(args[0])
+	if err != nil {
+		return err
+	}
+	pids, err := env.Host.Pids(r)
+	if err != nil {
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			return fmt.Errorf("Cannot open network namespace: %w", ns.Strerror(errno))
+		}
+		return err
+	}
+	var b bytes.Buffer
+	for _, p := range pids {
+		fmt.Fprintln(&b, p)
+	}
+	_, err = env.Stdout.Write(b.Bytes())
+	return err
+}
+
+// netnsExec is "ip netns exec NAME CMD..." and "ip -all netns exec
+// CMD...": the command line goes through the interpreter's whole handler
+// chain in NAME's namespace (env.Run), so a builtin such as ip runs
+// in-process and anything else is started with ip-netns-exec semantics.
+// With -all, iproute2 prints "\nnetns: NAME\n" before each namespace's
+// output and ignores the commands' exit statuses.
+func netnsExec(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	if g.All {
+		if len(args) < 1 {
+			return errors.New("No command specified")
+		}
+		names, err := env.Host.List()
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			r, err := env.Host.Named(n)
+			if err != nil {
+				continue
+			}
+			fmt.Fprintf(env.Stdout, "\nnetns: %s\n", n)
+			err = env.Run(ctx, r, args)
+			var st interp.ExitStatus
+			if err != nil && !errors.As(err, &st) {
+				fmt.Fprintln(env.Stderr, err)
+			}
+		}
+		return nil
+	}
+	if len(args) < 1 {
+		return errors.New("No netns name specified")
+	}
+	if len(args) < 2 {
+		return errors.New("No command specified")
+	}
+	r, err := env.Host.Named(args[0])
+	if err != nil {
+		return err
+	}
+	if _, err := env.Host.Key(r); err != nil {
+		return err
+	}
+	return env.Run(ctx, r, args[1:])
+}

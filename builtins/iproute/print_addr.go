@@ -1,0 +1,147 @@
+package iproute
+
+import (
+	"net"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// addrFlagNames is ifa_flag_data in iproute2's order; v6 marks names
+// printed only for IPv6 ("temporary" shares its bit with "secondary").
+var addrFlagNames = []struct {
+	bit  int
+	name string
+	v6   bool
+}{
+	{unix.IFA_F_SECONDARY, "secondary", false},
+	{unix.IFA_F_SECONDARY, "temporary", true},
+	{unix.IFA_F_NODAD, "nodad", true},
+	{unix.IFA_F_OPTIMISTIC, "optimistic", true},
+	{unix.IFA_F_DADFAILED, "dadfailed", true},
+	{unix.IFA_F_HOMEADDRESS, "home", true},
+	{unix.IFA_F_DEPRECATED, "deprecated", true},
+	{unix.IFA_F_TENTATIVE, "tentative", true},
+	{unix.IFA_F_PERMANENT, "permanent", true},
+	{unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr", true},
+	{unix.IFA_F_NOPREFIXROUTE, "noprefixroute", false},
+	{unix.IFA_F_MCAUTOJOIN, "autojoin", false},
+	{unix.IFA_F_STABLE_PRIVACY, "stable-privacy", true},
+}
+
+// addrFamily returns AF_INET or AF_INET6 for a.
+func addrFamily(a *netlink.Addr) int {
+	if a.IP.To4() != nil {
+		return unix.AF_INET
+	}
+	return unix.AF_INET6
+}
+
+// printAddrFlags is print_ifa_flags.
+func printAddrFlags(p *printer, a *netlink.Addr, family int) {
+	flags := a.Flags
+	for _, f := range addrFlagNames {
+		if f.bit == unix.IFA_F_PERMANENT {
+			if flags&f.bit == 0 {
+				p.fp("dynamic ")
+				p.js("dynamic", true)
+			}
+			flags &^= f.bit
+			continue
+		}
+		if flags&f.bit == 0 {
+			continue
+		}
+		if f.bit == unix.IFA_F_SECONDARY && f.v6 != (family == unix.AF_INET6) {
+			continue
+		}
+		flags &^= f.bit
+		p.fp("%s ", f.name)
+		p.js(f.name, true)
+	}
+	if flags != 0 {
+		p.any("flags", "flags %02x ", flags)
+	}
+}
+
+// lifetime prints a valid/preferred lifetime as iproute2 does.
+func printLifetime(p *printer, key, label string, v int) {
+	p.js(key, uint32(v))
+	if uint32(v) == 0xffffffff {
+		p.fp("%s forever", label)
+	} else {
+		p.fp("%s %dsec", label, uint32(v))
+	}
+}
+
+// printAddrs prints the address lines of one link (print_addrinfo) and
+// closes the link's JSON object.
+func printAddrs(p *printer, g *Global, v *linkView) {
+	a := v.link.Attrs()
+	p.openArray("addr_info", "")
+	for i := range v.addrs {
+		ad := &v.addrs[i]
+		fam := addrFamily(ad)
+		p.openObject("")
+		if g.Oneline {
+			p.fp("%d: %s", a.Index, a.Name)
+		}
+		p.any("family", "    %s ", familyName(fam))
+		p.any("local", "%s", ad.IP.String())
+		plen, _ := ad.Mask.Size()
+		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
+			p.any("address", " peer %s", ad.Peer.IP.String())
+			plen, _ = ad.Peer.Mask.Size()
+		}
+		p.any("prefixlen", "/%d ", plen)
+		if ad.Broadcast != nil && fam == unix.AF_INET {
+			p.any("broadcast", "brd %s ", ad.Broadcast.String())
+		}
+		p.any("scope", "scope %s ", scopes.name(ad.Scope))
+		printAddrFlags(p, ad, fam)
+		if ad.Label != "" && fam == unix.AF_INET {
+			p.any("label", "%s", ad.Label)
+		}
+		p.fp("%s       ", p.sl)
+		printLifetime(p, "valid_life_time", "valid_lft", ad.ValidLft)
+		printLifetime(p, "preferred_life_time", " preferred_lft", ad.PreferedLft)
+		p.fp("\n")
+		p.close("")
+	}
+	p.close("")
+	p.close("")
+}
+
+// printAddrBrief prints one line of "ip -br address".
+func printAddrBrief(p *printer, g *Global, v *linkView) {
+	a := v.link.Attrs()
+	p.openObject("")
+	if p.json {
+		printLinkName(p, v, "")
+	} else {
+		p.fp("%-16s ", briefName(v))
+	}
+	p.any("operstate", "%-14s ", operStateName(int(a.OperState)))
+	p.openArray("addr_info", "")
+	for i := range v.addrs {
+		ad := &v.addrs[i]
+		plen, _ := ad.Mask.Size()
+		p.openObject("")
+		p.any("local", "%s", ad.IP.String())
+		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
+			p.any("address", " peer %s", ad.Peer.IP.String())
+			plen = maskLen(ad.Peer)
+		}
+		p.any("prefixlen", "/%d ", plen)
+		p.close("")
+	}
+	p.close("")
+	p.fp("\n")
+	p.close("")
+}
+
+// maskLen is the prefix length of n.
+func maskLen(n *net.IPNet) int {
+	l, _ := n.Mask.Size()
+	return l
+}

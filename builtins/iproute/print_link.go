@@ -1,0 +1,213 @@
+package iproute
+
+import (
+	"fmt"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// linkFlagNames are the IFF_* names in print_link_flags' order.
+var linkFlagNames = []struct {
+	bit  uint32
+	name string
+}{
+	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"},
+	{unix.IFF_POINTOPOINT, "POINTOPOINT"}, {unix.IFF_MULTICAST, "MULTICAST"},
+	{unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
+	{unix.IFF_PROMISC, "PROMISC"}, {unix.IFF_MASTER, "MASTER"},
+	{unix.IFF_SLAVE, "SLAVE"}, {unix.IFF_DEBUG, "DEBUG"},
+	{unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
+	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"},
+	{unix.IFF_UP, "UP"}, {unix.IFF_LOWER_UP, "LOWER_UP"},
+	{unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
+}
+
+// linkFlags returns the words between < and > of a link line.
+func linkFlags(v *linkView) []string {
+	flags := v.link.Attrs().RawFlags
+	var out []string
+	if flags&unix.IFF_UP != 0 && flags&unix.IFF_RUNNING == 0 {
+		out = append(out, "NO-CARRIER")
+	}
+	flags &^= unix.IFF_RUNNING
+	for _, f := range linkFlagNames {
+		if flags&f.bit != 0 {
+			flags &^= f.bit
+			out = append(out, f.name)
+		}
+	}
+	if flags != 0 {
+		out = append(out, fmt.Sprintf("%x", flags))
+	}
+	if v.mDown() {
+		out = append(out, "M-DOWN")
+	}
+	return out
+}
+
+// mDown is iproute2's m_flag: the link's lower device (in the same
+// namespace) is down.
+func (v *linkView) mDown() bool {
+	return v.parentName != "" && !v.parentUp
+}
+
+// printFlags prints "<A,B,C> " or the JSON array "flags".
+func printFlags(p *printer, flags []string) {
+	p.openArray("flags", "<")
+	for i, f := range flags {
+		if i > 0 {
+			p.fp(",")
+		}
+		p.any("", "%s", f)
+	}
+	p.close("> ")
+}
+
+// linkName prints "name@peer" (text) with JSON members link/link_index
+// and ifname in iproute2's order.
+func printLinkName(p *printer, v *linkView, textFormat string) {
+	a := v.link.Attrs()
+	full := a.Name
+	switch {
+	case a.ParentIndex != 0 && a.NetNsID >= 0 && !v.noNetnsid:
+		p.js("link_index", a.ParentIndex)
+		full += fmt.Sprintf("@if%d", a.ParentIndex)
+	case a.ParentIndex != 0 && v.parentName != "":
+		p.js("link", v.parentName)
+		full += "@" + v.parentName
+	case a.ParentIndex != 0:
+		full += fmt.Sprintf("@if%d", a.ParentIndex)
+	}
+	p.js("ifname", a.Name)
+	p.fp(textFormat, full)
+}
+
+// groupName prints a link group as iproute2 does without a group file.
+func groupName(g uint32) string {
+	if g == 0 {
+		return "default"
+	}
+	return fmt.Sprint(g)
+}
+
+// broadcastOf returns the link-layer broadcast address iproute2 would
+// print (netlink does not parse IFLA_BROADCAST).
+func broadcastOf(l netlink.Link) string {
+	a := l.Attrs()
+	if macOf(l) == "" {
+		return ""
+	}
+	if a.EncapType == "loopback" {
+		return "00:00:00:00:00:00"
+	}
+	if a.EncapType == "ether" {
+		return "ff:ff:ff:ff:ff:ff"
+	}
+	return ""
+}
+
+// macOf returns the link-layer address to print. netlink drops an
+// all-zero IFLA_ADDRESS, which iproute2 prints for loopback and ether.
+func macOf(l netlink.Link) string {
+	a := l.Attrs()
+	if len(a.HardwareAddr) > 0 {
+		return a.HardwareAddr.String()
+	}
+	if a.EncapType == "loopback" || a.EncapType == "ether" {
+		return "00:00:00:00:00:00"
+	}
+	return ""
+}
+
+// printLink prints the link part of "ip link show" (withMode) and "ip
+// address show" in print_linkinfo's layout.
+func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
+	a := v.link.Attrs()
+	p.openObject("")
+	if !linkMode && g.Oneline && !p.json {
+		// "ip -o address" prints only the address lines.
+	} else {
+		p.any("ifindex", "%d: ", a.Index)
+		printLinkName(p, v, "%s: ")
+		printFlags(p, linkFlags(v))
+		p.any("mtu", "mtu %d ", a.MTU)
+		limited := !linkMode && g.Family == afInet6
+		if v.qdisc != "" && !limited {
+			p.any("qdisc", "qdisc %s ", v.qdisc)
+		}
+		if v.masterName != "" {
+			p.any("master", "master %s ", v.masterName)
+		}
+		p.any("operstate", "state %s ", operStateName(int(a.OperState)))
+		if linkMode {
+			p.any("linkmode", "mode %s ", "DEFAULT")
+		}
+		if !limited {
+			p.any("group", "group %s ", groupName(a.Group))
+		}
+		if a.TxQLen >= 0 {
+			p.any("txqlen", "qlen %d", a.TxQLen)
+		}
+		if g.Family == 0 || g.Family == afPacket {
+			p.nl()
+			p.any("link_type", "    link/%s ", a.EncapType)
+			if mac := macOf(v.link); mac != "" {
+				p.any("address", "%s", mac)
+				if b := broadcastOf(v.link); b != "" {
+					if a.RawFlags&unix.IFF_POINTOPOINT != 0 {
+						p.any("link_pointtopoint", " peer %s", b)
+					} else {
+						p.any("broadcast", " brd %s", b)
+					}
+				}
+			}
+		}
+		if a.NetNsID >= 0 && !v.noNetnsid {
+			p.js("link_netnsid", a.NetNsID)
+			if v.netnsName != "" {
+				p.fp(" link-netns %s", v.netnsName)
+			} else {
+				p.fp(" link-netnsid %d", a.NetNsID)
+			}
+		}
+		if a.Alias != "" && linkMode {
+			p.fp("%s    alias %s", p.sl, a.Alias)
+			p.js("ifalias", a.Alias)
+		}
+		p.fp("\n")
+	}
+	if linkMode {
+		p.close("")
+	}
+}
+
+// printLinkBrief prints one line of "ip -br link".
+func printLinkBrief(p *printer, v *linkView) {
+	a := v.link.Attrs()
+	p.openObject("")
+	if p.json {
+		printLinkName(p, v, "")
+	} else {
+		p.fp("%-16s ", briefName(v))
+	}
+	p.any("operstate", "%-14s ", operStateName(int(a.OperState)))
+	if mac := macOf(v.link); mac != "" {
+		p.any("address", "%s ", mac)
+	}
+	printFlags(p, linkFlags(v))
+	p.fp("\n")
+	p.close("")
+}
+
+// briefName is "name@peer" as the brief views print it.
+func briefName(v *linkView) string {
+	a := v.link.Attrs()
+	switch {
+	case a.ParentIndex != 0 && (a.NetNsID >= 0 && !v.noNetnsid || v.parentName == ""):
+		return fmt.Sprintf("%s@if%d", a.Name, a.ParentIndex)
+	case a.ParentIndex != 0:
+		return a.Name + "@" + v.parentName
+	}
+	return a.Name
+}

@@ -1,0 +1,288 @@
+package iproute
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
+)
+
+// linkView is one link as "ip link show" and "ip address show" print it:
+// the netlink record plus what the printer needs from other objects.
+type linkView struct {
+	link       netlink.Link
+	qdisc      string // "" when not known
+	parentName string // name of IFLA_LINK in the same namespace
+	parentUp   bool
+	masterName string
+	netnsName  string // name of the link-netnsid namespace, if any
+	addrs      []netlink.Addr
+	// noNetnsid: the view ignores IFLA_LINK_NETNSID, as "ip -6 address"
+	// does because the kernel's AF_INET6 link dump lacks it (the peer
+	// index is then resolved in the wrong namespace, as iproute2 does).
+	noNetnsid bool
+}
+
+// showFilter is the selection of "ip link show" / "ip address show".
+type showFilter struct {
+	dev    string
+	typ    string
+	master string
+	up     bool
+	scope  int // -1: any
+	label  string
+	to     *net.IPNet
+}
+
+// parseShowFilter reads the arguments of ipaddr_list_flush_or_save.
+func parseShowFilter(args []string) (*showFilter, error) {
+	f := &showFilter{scope: -1}
+	a := builtins.NewArgs(args)
+	for a.More() {
+		w, _ := a.Next()
+		var err error
+		switch {
+		case w == "to":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				f.to, err = parsePrefix(s, 0)
+			}
+		case w == "scope":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				f.scope, err = scopes.parse("scope", s, 255)
+			}
+		case w == "up":
+			f.up = true
+		case w == "label":
+			f.label, err = a.Need(w)
+		case w == "master":
+			if f.master, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(f.master)
+			}
+		case w == "type":
+			f.typ, err = a.Need(w)
+		case builtins.Is(w, "dynamic") || builtins.Is(w, "permanent") || w == "group" || w == "vrf" || w == "nomaster":
+			err = fmt.Errorf("ip address show %s: not supported by nsh yet", w)
+		default:
+			if w == "dev" {
+				if w, err = a.Need(w); err != nil {
+					return nil, err
+				}
+			}
+			if f.dev != "" {
+				return nil, fmt.Errorf("either \"dev\" is duplicate, or %q is a garbage", w)
+			}
+			if err = builtins.ValidIfName(w); err == nil {
+				f.dev = w
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// linkShow is "ip link show" (withAddrs false) and "ip address show"
+// (withAddrs true).
+func linkShow(env *builtins.Env, g *Global, args []string, linkOnly bool) error {
+	f, err := parseShowFilter(args)
+	if err != nil {
+		return err
+	}
+	views, err := gatherLinks(env, g, f, !linkOnly)
+	if err != nil {
+		return err
+	}
+	p := newPrinter(g)
+	for i := range views {
+		switch {
+		case g.Brief && linkOnly:
+			printLinkBrief(p, &views[i])
+		case g.Brief:
+			printAddrBrief(p, g, &views[i])
+		default:
+			printLink(p, g, &views[i], linkOnly)
+			if !linkOnly {
+				printAddrs(p, g, &views[i])
+			}
+		}
+	}
+	return p.flush(env.Stdout)
+}
+
+// gatherLinks reads the links (and addresses) f selects from g.NS with
+// as few dumps as possible: one link lookup or dump, one qdisc dump, one
+// address dump.
+func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([]linkView, error) {
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return nil, err
+	}
+	var links []netlink.Link
+	byIndex := map[int]netlink.Link{}
+	if f.dev != "" {
+		l, err := h.LinkByName(f.dev)
+		if err != nil {
+			return nil, fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)
+		}
+		links = []netlink.Link{l}
+	} else {
+		links, err = builtins.Retry(h.LinkList)
+		if err != nil {
+			return nil, fmt.Errorf("dumping links: %w", err)
+		}
+		for _, l := range links {
+			byIndex[l.Attrs().Index] = l
+		}
+	}
+	lookup := func(i int) netlink.Link {
+		if l, ok := byIndex[i]; ok {
+			return l
+		}
+		if f.dev == "" {
+			return nil
+		}
+		l, err := h.LinkByIndex(i)
+		if err != nil {
+			return nil
+		}
+		byIndex[i] = l
+		return l
+	}
+	var masterIndex int
+	if f.master != "" {
+		m, err := h.LinkByName(f.master)
+		if err != nil {
+			return nil, fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.master)
+		}
+		masterIndex = m.Attrs().Index
+	}
+	qdiscs := map[int]string{}
+	{
+		var ql []netlink.Qdisc
+		if f.dev != "" {
+			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(links[0]) })
+		} else {
+			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(nil) })
+		}
+		if err == nil {
+			for _, q := range ql {
+				if q.Attrs().Parent == netlink.HANDLE_ROOT {
+					qdiscs[q.Attrs().LinkIndex] = q.Type()
+				}
+			}
+		}
+	}
+	var addrs map[int][]netlink.Addr
+	family := g.Family
+	if family == afPacket || family == afBridge || family == afMPLS {
+		family = 0
+	}
+	if withAddrs {
+		var l netlink.Link
+		if f.dev != "" {
+			l = links[0]
+		}
+		al, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, family) })
+		if err != nil {
+			return nil, fmt.Errorf("dumping addresses: %w", err)
+		}
+		addrs = map[int][]netlink.Addr{}
+		for _, a := range al {
+			if f.scope >= 0 && a.Scope != f.scope || f.label != "" && a.Label != f.label {
+				continue
+			}
+			if f.to != nil && !prefixCovers(f.to, a.IPNet) {
+				continue
+			}
+			addrs[a.LinkIndex] = append(addrs[a.LinkIndex], a)
+		}
+	}
+	var nsNames map[int]string
+	var views []linkView
+	for _, l := range links {
+		a := l.Attrs()
+		if f.up && a.RawFlags&unix.IFF_UP == 0 {
+			continue
+		}
+		if f.typ != "" && l.Type() != f.typ {
+			continue
+		}
+		if masterIndex != 0 && a.MasterIndex != masterIndex {
+			continue
+		}
+		v := linkView{link: l, addrs: addrs[a.Index]}
+		if withAddrs && (family != 0 || f.scope >= 0 || f.label != "" || f.to != nil) && len(v.addrs) == 0 {
+			continue
+		}
+		if q, ok := qdiscs[a.Index]; ok {
+			v.qdisc = q
+		} else {
+			v.qdisc = "noop"
+		}
+		v.noNetnsid = withAddrs && family == unix.AF_INET6
+		if a.ParentIndex != 0 && (a.NetNsID < 0 || v.noNetnsid) {
+			if p := lookup(a.ParentIndex); p != nil {
+				v.parentName = p.Attrs().Name
+				v.parentUp = p.Attrs().RawFlags&unix.IFF_UP != 0
+			}
+		}
+		if a.MasterIndex != 0 {
+			if m := lookup(a.MasterIndex); m != nil {
+				v.masterName = m.Attrs().Name
+			}
+		}
+		if a.NetNsID >= 0 && !g.JSON && !v.noNetnsid {
+			if nsNames == nil {
+				nsNames = netnsNames(env, h)
+			}
+			v.netnsName = nsNames[a.NetNsID]
+		}
+		views = append(views, v)
+	}
+	return views, nil
+}
+
+// netnsNames maps the namespace ids h's namespace has assigned to the
+// names under the run directory, as iproute2's netns_map does for
+// "link-netns NAME".
+func netnsNames(env *builtins.Env, h *netlink.Handle) map[int]string {
+	m := map[int]string{}
+	names, err := env.Host.List()
+	if err != nil {
+		return m
+	}
+	for _, n := range names {
+		r, err := env.Host.Named(n)
+		if err != nil {
+			continue
+		}
+		f, err := env.Host.Open(r)
+		if err != nil {
+			continue
+		}
+		id, err := h.GetNetNsIdByFd(int(f.Fd()))
+		f.Close()
+		if err == nil && id >= 0 {
+			if _, dup := m[id]; !dup {
+				m[id] = n
+			}
+		}
+	}
+	return m
+}
+
+// prefixCovers reports whether address a lies in prefix p.
+func prefixCovers(p *net.IPNet, a *net.IPNet) bool {
+	if a == nil {
+		return false
+	}
+	pl, _ := p.Mask.Size()
+	al, _ := a.Mask.Size()
+	return p.Contains(a.IP) && al >= pl
+}

@@ -1,0 +1,110 @@
+package kstate_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nshlab/nsh/internal/kstate"
+	"github.com/nshlab/nsh/internal/sandbox"
+)
+
+func TestDiff(t *testing.T) {
+	a := "x 1\ny 2\nz 3\n"
+	if d := kstate.Diff(a, "z 3\nx 1\ny 2"); d != "" {
+		t.Errorf("Diff of the same facts in another order = %q, want empty", d)
+	}
+	got := kstate.Diff(a, "x 1\ny 9\nz 3\nzz 4\n")
+	want := "- y 2\n+ y 9\n+ zz 4\n"
+	if got != want {
+		t.Errorf("Diff = %q, want %q", got, want)
+	}
+	if got := kstate.Diff("a\na\n", "a\n"); got != "- a\n" {
+		t.Errorf("Diff of a repeated line = %q, want %q", got, "- a\n")
+	}
+}
+
+// sh runs a shell line with the real iproute2 and fails the test on error.
+func sh(t *testing.T, line string) string {
+	t.Helper()
+	out, err := exec.Command("sh", "-ec", line).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", line, err, out)
+	}
+	return string(out)
+}
+
+func TestSnapshot(t *testing.T) {
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "ip")
+		empty, err := kstate.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh(t, `
+ip netns add blue
+ip netns add lone
+ip link add veth0 type veth peer name veth1
+ip link set veth1 netns blue
+ip -n blue link set veth1 name eth0
+ip addr add 10.9.0.10/24 dev veth0
+ip -n blue addr add 10.9.0.1/24 dev eth0
+ip -n blue addr add 10.9.1.1/24 brd + dev eth0 label eth0:1
+ip link set veth0 up mtu 1400
+ip -n blue link set eth0 up
+ip -n blue link set lo up
+ip -n blue route add default via 10.9.0.10
+ip link add br0 type bridge
+ip link add veth2 type veth peer name veth3
+ip link set veth2 master br0
+ip link set veth3 alias 'two
+lines'
+`)
+		snap, err := kstate.Settled(0, 20*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			". netns",
+			"blue netns",
+			"lone netns",
+			". link veth0 peer eth0 netns blue",
+			"blue link eth0 peer veth0 netns .",
+			". link veth2 peer veth3 netns .",
+			". link veth2 master br0",
+			". link veth0 mtu 1400",
+			". link br0 kind bridge",
+			". link veth0 flags <BROADCAST,MULTICAST,UP,LOWER_UP>",
+			". link veth0 operstate UP",
+			`. link veth3 alias "two\nlines"`,
+			". addr veth0 10.9.0.10/24 scope global label veth0",
+			"blue addr eth0 10.9.1.1/24 brd 10.9.1.255 scope global label eth0:1",
+			"blue route inet table main unicast default via 10.9.0.1" + "0 dev eth0 proto boot scope global metric 0",
+			"blue route inet table local local 10.9.0.1/32 dev eth0 src 10.9.0.1 proto kernel scope host metric 0",
+		} {
+			if !strings.Contains("\n"+snap, "\n"+want+"\n") {
+				t.Errorf("snapshot lacks %q:\n%s", want, snap)
+			}
+		}
+		for _, l := range strings.Split(strings.TrimSuffix(snap, "\n"), "\n") {
+			if strings.Contains(l, "fe80:") || strings.Contains(l, "?") {
+				t.Errorf("snapshot line %q shows a link-local address or an unresolved index", l)
+			}
+		}
+		if d := kstate.Diff(empty, snap); !strings.Contains(d, "+ blue netns\n") || strings.Contains(d, "- ") {
+			t.Errorf("Diff(empty, snap) should only add facts:\n%s", d)
+		}
+		// Reading netnsids must not assign any: "lone" has none in blue.
+		if out := sh(t, "ip -n blue netns list-id"); strings.Contains(out, "lone") {
+			t.Errorf("the snapshot assigned a netnsid: %s", out)
+		}
+		again, err := kstate.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := kstate.Diff(snap, again); d != "" {
+			t.Errorf("a second snapshot differs:\n%s", d)
+		}
+	})
+}

@@ -1,0 +1,363 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/nshlab/nsh/lang"
+	"github.com/nshlab/nsh/ns"
+)
+
+// maxDepth bounds procedure and source nesting.
+const maxDepth = 200
+
+// stmts runs a statement list. Statements a handler marked done through
+// HandlerContext.Skip are not run.
+func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) error {
+	var skip map[int]bool
+	for i, st := range list {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if skip[i] {
+			continue
+		}
+		var err error
+		if c, ok := st.(*lang.Command); ok {
+			err = r.command(ctx, c, list[i+1:], func(k int) {
+				if skip == nil {
+					skip = map[int]bool{}
+				}
+				skip[i+1+k] = true
+			})
+		} else {
+			err = r.stmt(ctx, st)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stmt runs a statement other than a simple command.
+func (r *Runner) stmt(ctx context.Context, st lang.Stmt) error {
+	switch st := st.(type) {
+	case *lang.Command:
+		return r.command(ctx, st, nil, nil)
+	case *lang.Assign:
+		return r.assign(st)
+	case *lang.For:
+		return r.forLoop(ctx, st)
+	case *lang.If:
+		return r.ifStmt(ctx, st)
+	case *lang.Def:
+		if _, ok := r.builtin(st.Name); ok {
+			return r.errorf(st.Pos(), "def "+st.Name, "%q is a builtin command and cannot be redefined", st.Name)
+		}
+		r.procs[st.Name] = st
+		r.status = 0
+		return nil
+	case *lang.In:
+		return r.inStmt(ctx, st)
+	case *lang.Try:
+		err := r.stmts(ctx, st.Body.Stmts)
+		if err != nil && !isExit(err) && ctx.Err() == nil {
+			fmt.Fprintf(r.stderr, "warning: %v\n", err)
+			r.status = StatusOf(err)
+			return nil
+		}
+		return err
+	}
+	return fmt.Errorf("interp: unknown statement %T", st)
+}
+
+func (r *Runner) assign(a *lang.Assign) error {
+	if a.List != nil {
+		items, err := r.expandWords(a.List.Items)
+		if err != nil {
+			return r.errorf(a.Pos(), a.Name+" = [...]", "%w", err)
+		}
+		r.setVar(a.Name, value{list: items, isList: true})
+		r.status = 0
+		return nil
+	}
+	s := ""
+	if a.Value != nil {
+		vals, err := r.expandWord(a.Value)
+		if err != nil {
+			return r.errorf(a.Pos(), a.Name+" = ...", "%w", err)
+		}
+		if len(vals) != 1 {
+			// $list or $@: keep it a list.
+			r.setVar(a.Name, value{list: vals, isList: true})
+			r.status = 0
+			return nil
+		}
+		s = vals[0]
+	}
+	r.setVar(a.Name, value{str: s})
+	r.status = 0
+	return nil
+}
+
+func (r *Runner) forLoop(ctx context.Context, f *lang.For) error {
+	var items []string
+	for _, it := range f.Items {
+		switch it := it.(type) {
+		case *lang.Word:
+			vals, err := r.expandWord(it)
+			if err != nil {
+				return r.errorf(it.Pos(), "for "+f.Var+" in ...", "%w", err)
+			}
+			items = append(items, vals...)
+		case *lang.List:
+			vals, err := r.expandWords(it.Items)
+			if err != nil {
+				return r.errorf(it.Pos(), "for "+f.Var+" in ...", "%w", err)
+			}
+			items = append(items, vals...)
+		case *lang.Range:
+			from, err1 := r.expandString(it.From)
+			to, err2 := r.expandString(it.To)
+			if err := errors.Join(err1, err2); err != nil {
+				return r.errorf(it.Pos(), "for "+f.Var+" in ...", "%w", err)
+			}
+			a, err1 := toInt(from)
+			b, err2 := toInt(to)
+			if err := errors.Join(err1, err2); err != nil {
+				return r.errorf(it.Pos(), "for "+f.Var+" in "+from+".."+to, "range: %w", err)
+			}
+			step := int64(1)
+			if b < a {
+				step = -1
+			}
+			for n := a; ; n += step {
+				items = append(items, fmt.Sprint(n))
+				if n == b {
+					break
+				}
+			}
+		}
+	}
+	for _, it := range items {
+		r.setVar(f.Var, value{str: it})
+		if err := r.stmts(ctx, f.Body.Stmts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Runner) ifStmt(ctx context.Context, s *lang.If) error {
+	ok, err := r.cond(ctx, s.Cond)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return r.stmts(ctx, s.Then.Stmts)
+	}
+	switch e := s.Else.(type) {
+	case *lang.Block:
+		return r.stmts(ctx, e.Stmts)
+	case *lang.If:
+		return r.ifStmt(ctx, e)
+	}
+	return nil
+}
+
+func (r *Runner) cond(ctx context.Context, c lang.Cond) (bool, error) {
+	switch c := c.(type) {
+	case *lang.Not:
+		ok, err := r.cond(ctx, c.X)
+		return !ok, err
+	case *lang.Truth:
+		s, err := r.expandString(c.X)
+		if err != nil {
+			return false, r.errorf(c.Pos(), "if ...", "%w", err)
+		}
+		return s != "" && s != "0" && s != "false", nil
+	case *lang.Compare:
+		x, err1 := r.expandString(c.X)
+		y, err2 := r.expandString(c.Y)
+		text := "if " + lang.Quote(x) + " " + c.Op + " " + lang.Quote(y)
+		if err := errors.Join(err1, err2); err != nil {
+			return false, r.errorf(c.Pos(), "if ...", "%w", err)
+		}
+		switch c.Op {
+		case "==":
+			return x == y, nil
+		case "!=":
+			return x != y, nil
+		}
+		a, err1 := toInt(x)
+		b, err2 := toInt(y)
+		if err := errors.Join(err1, err2); err != nil {
+			return false, r.errorf(c.Pos(), text, "%s compares integers: %w", c.Op, err)
+		}
+		switch c.Op {
+		case "-eq":
+			return a == b, nil
+		case "-ne":
+			return a != b, nil
+		case "-lt":
+			return a < b, nil
+		case "-le":
+			return a <= b, nil
+		case "-gt":
+			return a > b, nil
+		case "-ge":
+			return a >= b, nil
+		}
+		return false, r.errorf(c.Pos(), text, "unknown comparison %q", c.Op)
+	case *lang.Exists:
+		name, err := r.expandString(c.Name)
+		if err != nil {
+			return false, r.errorf(c.Pos(), "if exists "+c.Kind+" ...", "%w", err)
+		}
+		args := []string{"exists", c.Kind, name}
+		err = r.call(ctx, c.Pos(), r.cur, args)
+		if err == nil {
+			return true, nil
+		}
+		var es ExitStatus
+		if errors.As(err, &es) && es == 1 {
+			return false, nil
+		}
+		return false, &RuntimeError{Pos: c.Pos(), Stmt: "if " + quoteArgs(args), NS: r.cur, Err: err}
+	}
+	return false, fmt.Errorf("interp: unknown condition %T", c)
+}
+
+func (r *Runner) inStmt(ctx context.Context, s *lang.In) error {
+	word, err := r.expandString(s.NS)
+	if err != nil {
+		return r.errorf(s.Pos(), "in ...", "%w", err)
+	}
+	text := "in " + lang.Quote(word)
+	var ref ns.Ref
+	if s.Pid {
+		text = "in pid " + lang.Quote(word)
+		pid, perr := toInt(word)
+		if perr != nil {
+			return r.errorf(s.Pos(), text, "%w", perr)
+		}
+		ref, err = ns.Pid(int(pid))
+	} else {
+		ref, err = r.host.Resolve(word)
+	}
+	if err != nil {
+		return r.errorf(s.Pos(), text, "%w", err)
+	}
+	if _, err := r.host.Key(ref); err != nil {
+		return r.errorf(s.Pos(), text, "%w", err)
+	}
+	if s.Body == nil {
+		r.cur = ref
+		r.status = 0
+		return nil
+	}
+	saved := r.cur
+	r.cur = ref
+	defer func() { r.cur = saved }()
+	return r.stmts(ctx, s.Body.Stmts)
+}
+
+// command runs a simple command; rest are the statements after it in its
+// block (for HandlerContext.Following) and skip marks one of them done.
+func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt, skip func(int)) error {
+	args, err := r.expandWords(c.Args)
+	if err != nil {
+		return &RuntimeError{Pos: c.Pos(), Stmt: lang.Format(c), NS: r.cur, Err: err}
+	}
+	if len(args) == 0 || args[0] == "" {
+		return &RuntimeError{Pos: c.Pos(), Stmt: lang.Format(c), NS: r.cur, Err: errors.New("the command word expanded to nothing")}
+	}
+	if r.trace != nil {
+		fmt.Fprintf(r.trace, "+ [%s] %s\n", r.cur, quoteArgs(args))
+	}
+	following := func(i int) (Following, bool) {
+		if i < 0 || i >= len(rest) {
+			return Following{}, false
+		}
+		for _, st := range rest[:i+1] {
+			if _, ok := st.(*lang.Command); !ok {
+				return Following{}, false
+			}
+		}
+		fc := rest[i].(*lang.Command)
+		fa, err := r.expandWords(fc.Args)
+		if err != nil || len(fa) == 0 {
+			return Following{}, false
+		}
+		return Following{Args: fa, NS: r.cur, Pos: fc.Pos()}, true
+	}
+	if skip == nil {
+		skip = func(int) {}
+	}
+	err = r.dispatch(ctx, c.Pos(), r.cur, args, following, skip)
+	r.status = StatusOf(err)
+	if err == nil || isExit(err) {
+		return err
+	}
+	var re *RuntimeError
+	if errors.As(err, &re) {
+		// Already positioned (an error inside a procedure or source).
+		return err
+	}
+	return &RuntimeError{Pos: c.Pos(), Stmt: quoteArgs(args), NS: r.cur, Err: err}
+}
+
+// call runs args as a command in namespace ref with no look-ahead.
+func (r *Runner) call(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
+	return r.dispatch(ctx, pos, ref, args, func(int) (Following, bool) { return Following{}, false }, func(int) {})
+}
+
+// dispatch runs a command: a language builtin, a procedure, or the
+// handler chain (builtins such as ip, then external programs).
+func (r *Runner) dispatch(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string, following func(int) (Following, bool), skip func(int)) error {
+	if b, ok := r.builtin(args[0]); ok {
+		return b(ctx, pos, ref, args)
+	}
+	if d, ok := r.procs[args[0]]; ok {
+		return r.callProc(ctx, ref, d, args[1:])
+	}
+	hc := HandlerContext{
+		Stdin: r.stdin, Stdout: r.stdout, Stderr: r.stderr,
+		NS: ref, Host: r.host, Pos: pos, Env: r.env,
+		Run: func(ctx context.Context, to ns.Ref, args []string) error {
+			if len(args) == 0 || args[0] == "" {
+				return errors.New("no command given")
+			}
+			return r.call(ctx, pos, to, args)
+		},
+		Following: following,
+		Skip:      skip,
+	}
+	return r.exec(WithHandlerCtx(ctx, hc), args)
+}
+
+func (r *Runner) callProc(ctx context.Context, ref ns.Ref, d *lang.Def, args []string) error {
+	if len(args) != len(d.Params) {
+		return fmt.Errorf("%s takes %d argument(s) (%s), got %d", d.Name, len(d.Params), strings.Join(d.Params, " "), len(args))
+	}
+	if r.depth >= maxDepth {
+		return fmt.Errorf("%s: procedures nested deeper than %d", d.Name, maxDepth)
+	}
+	frame := map[string]value{}
+	for i, p := range d.Params {
+		frame[p] = value{str: args[i]}
+	}
+	savedNS := r.cur
+	r.cur = ref
+	r.frames = append(r.frames, frame)
+	r.depth++
+	defer func() {
+		r.frames = r.frames[:len(r.frames)-1]
+		r.depth--
+		r.cur = savedNS
+	}()
+	return r.stmts(ctx, d.Body.Stmts)
+}

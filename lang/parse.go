@@ -1,0 +1,707 @@
+package lang
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// Parse parses a whole nsh script. filename is used in positions and error
+// messages only.
+//
+// When the file has syntax errors, Parse returns a nil *File and an
+// ErrorList holding every error of the file, sorted by position.
+//
+// The file is lexed once; the token stream is then split into statements
+// and block headers at the structural tokens (newline, ";", "<", ">"),
+// keeping track of the blocks, and each statement is parsed on its own by
+// the participle grammar. So one bad statement yields one error and the
+// parse goes on with the next.
+func Parse(filename string, src []byte) (*File, error) {
+	p := &parser{toks: newScanner(filename, string(src)).all()}
+	stmts := p.stmts()
+	p.trailingContinuation()
+	if len(p.errs) > 0 {
+		return nil, sortErrors(p.errs)
+	}
+	eof := p.toks[len(p.toks)-1]
+	return &File{Name: filename, Stmts: stmts, EndPos: pos(eof.Pos)}, nil
+}
+
+type stmtKind uint8
+
+const (
+	kCommand stmtKind = iota
+	kAssign
+	kFor
+	kIf
+	kElse
+	kDef
+	kIn
+	kTry
+)
+
+var keywords = map[string]stmtKind{
+	"for": kFor, "if": kIf, "else": kElse, "def": kDef, "in": kIn, "try": kTry,
+}
+
+// usage shows how a statement is written, for error messages.
+var usage = [...]string{
+	kFor:  "for VAR in ITEMS < ... >",
+	kIf:   "if COND < ... >",
+	kElse: "else < ... > or else if COND < ... >",
+	kDef:  "def NAME PARAM... < ... >",
+	kIn:   "in NS < ... > or in pid PID < ... >",
+	kTry:  "try < ... >",
+}
+
+// parser holds the state of one Parse.
+type parser struct {
+	toks  []lexer.Token // every token of the file, ending with EOF
+	i     int           // next token
+	depth int           // open blocks
+	errs  ErrorList
+	// quoteEOF is set when an unclosed quote ran to the end of the file:
+	// the blocks it left open are not reported.
+	quoteEOF bool
+}
+
+func pos(p lexer.Position) Pos {
+	return Pos{Filename: p.Filename, Offset: p.Offset, Line: p.Line, Col: p.Column}
+}
+
+// shift moves a position n bytes to the right on its line.
+func shift(p lexer.Position, n int) lexer.Position {
+	p.Offset += n
+	p.Column += n
+	return p
+}
+
+// tokEnd is the position just after t.
+func tokEnd(t lexer.Token) Pos {
+	p := t.Pos
+	v := t.Value
+	if i := strings.LastIndexByte(v, '\n'); i >= 0 {
+		p.Line += strings.Count(v, "\n")
+		p.Column = 1
+		v = v[i+1:]
+		p.Offset += i + 1
+	}
+	return pos(shift(p, len(v)))
+}
+
+func (p *parser) errorf(at lexer.Position, incomplete bool, format string, args ...any) {
+	p.errs = append(p.errs, &Error{Pos: pos(at), Msg: fmt.Sprintf(format, args...), Incomplete: incomplete})
+}
+
+func (p *parser) errorAt(at Pos, msg string) {
+	p.errs = append(p.errs, &Error{Pos: at, Msg: msg})
+}
+
+// stmts parses statements up to the end of the file or, inside a block,
+// up to its ">".
+func (p *parser) stmts() []Stmt {
+	var out []Stmt
+	for {
+		t := &p.toks[p.i]
+		switch t.Type {
+		case tNewline, tSemi, tBlank:
+			p.i++
+		case tEOF:
+			return out
+		case tGt:
+			if p.redirection() {
+				continue
+			}
+			if p.depth > 0 {
+				return out
+			}
+			p.errorf(t.Pos, false, `unexpected ">": no block is open`)
+			p.i++
+		default:
+			if s := p.stmt(); s != nil {
+				out = append(out, s)
+			}
+		}
+	}
+}
+
+// redirection reports and skips the rest of the line when the ">" at p.i
+// is followed by a word on its line: most likely an attempt at output
+// redirection, which nsh does not have. A block's ">" is followed by a
+// newline, ";", another ">" or "else".
+func (p *parser) redirection() bool {
+	j := p.i
+	for p.toks[j].Type == tGt {
+		j++
+	}
+	if p.toks[j].Type == tBlank {
+		j++
+	}
+	switch p.toks[j].Type {
+	case tNewline, tSemi, tEOF, tGt, tLt:
+		return false
+	}
+	if p.isElse(j) {
+		return false
+	}
+	p.errorf(p.toks[p.i].Pos, false, `unexpected ">": redirection is not supported; quote ">" to use it literally`)
+	p.skipLine()
+	return true
+}
+
+// isElse reports whether the token at j is the keyword else.
+func (p *parser) isElse(j int) bool {
+	if t := p.toks[j]; t.Type != tBare || t.Value != "else" {
+		return false
+	}
+	switch p.toks[j+1].Type {
+	case tBlank, tLt, tGt, tNewline, tSemi, tEOF:
+		return true
+	}
+	return false
+}
+
+// skipLine moves to the end of the line.
+func (p *parser) skipLine() {
+	for p.toks[p.i].Type != tNewline && p.toks[p.i].Type != tEOF {
+		p.i++
+	}
+}
+
+// segment returns the tokens of the statement at p.i, up to the token
+// that ends it (not consumed): newline, ";", "<", ">" or EOF.
+func (p *parser) segment() (seg []lexer.Token, term lexer.Token) {
+	start := p.i
+	for {
+		switch p.toks[p.i].Type {
+		case tNewline, tSemi, tLt, tGt, tEOF:
+			return p.toks[start:p.i], p.toks[p.i]
+		}
+		p.i++
+	}
+}
+
+// prepare copies a statement's tokens for the grammar: it drops the blanks
+// that do not separate words (at both ends, inside brackets), tags a
+// leading keyword, and tags and splits the NAME and "=" of an assignment.
+func prepare(seg []lexer.Token) ([]lexer.Token, stmtKind) {
+	norm := make([]lexer.Token, 0, len(seg)+2)
+	for k, t := range seg {
+		if t.Type == tBlank {
+			if len(norm) == 0 || norm[len(norm)-1].Type == tLBrack ||
+				k+1 == len(seg) || seg[k+1].Type == tRBrack {
+				continue
+			}
+		}
+		norm = append(norm, t)
+	}
+	if len(norm) == 0 || norm[0].Type != tBare {
+		return norm, kCommand
+	}
+	first := norm[0]
+	oneToken := len(norm) == 1 || norm[1].Type == tBlank
+	if oneToken {
+		if k, ok := keywords[first.Value]; ok {
+			norm[0].Type = tKeyword
+			return norm, k
+		}
+		if isName(first.Value) && len(norm) >= 3 && norm[2].Type == tBare && norm[2].Value == "=" &&
+			(len(norm) == 3 || norm[3].Type == tBlank) {
+			norm[0].Type = tAssignName
+			norm[2].Type = tEq
+			return norm, kAssign
+		}
+	}
+	if eq := strings.IndexByte(first.Value, '='); eq > 0 && isName(first.Value[:eq]) {
+		split := []lexer.Token{
+			{Type: tAssignName, Value: first.Value[:eq], Pos: first.Pos},
+			{Type: tEqTight, Value: "=", Pos: shift(first.Pos, eq)},
+		}
+		if rest := first.Value[eq+1:]; rest != "" {
+			split = append(split, lexer.Token{Type: tBare, Value: rest, Pos: shift(first.Pos, eq+1)})
+		}
+		return append(split, norm[1:]...), kAssign
+	}
+	return norm, kCommand
+}
+
+// isName reports whether s is an identifier: [A-Za-z_][A-Za-z0-9_]*.
+func isName(s string) bool {
+	if s == "" || !isIdentStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isIdent(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// stmt parses the statement at p.i, with its block if it has one. It
+// returns nil after reporting an error.
+func (p *parser) stmt() Stmt {
+	seg, term := p.segment()
+	norm, kind := prepare(seg)
+	if len(norm) == 0 { // a "<" with nothing before it
+		p.errorf(term.Pos, false, `unexpected "<": a block goes at the end of a for, if, else, def, in or try line`)
+		p.block()
+		return nil
+	}
+	if term.Type == tLt && (kind == kCommand || kind == kAssign) {
+		p.notAHeader(norm)
+		return nil
+	}
+	g := p.parseStmt(norm, kind, term)
+	switch kind {
+	case kCommand:
+		if g != nil {
+			if c := p.command(g.Command); c != nil {
+				return c
+			}
+		}
+	case kAssign:
+		if g != nil {
+			if a := p.assign(g.Assign); a != nil {
+				return a
+			}
+		}
+	case kIn:
+		var in *In
+		if g != nil {
+			in = p.in(g.In)
+		}
+		if term.Type == tLt {
+			body := p.block()
+			if in == nil || body == nil {
+				return nil
+			}
+			in.Body = body
+		}
+		if in != nil {
+			return in
+		}
+	case kElse:
+		if g != nil {
+			p.errorf(norm[0].Pos, false, `"else" without "if"`)
+		}
+		if term.Type == tLt {
+			p.block()
+		}
+	default:
+		if term.Type != tLt {
+			if g != nil {
+				p.errorf(term.Pos, false, "%q needs a block: %s", norm[0].Value, usage[kind])
+			}
+			return nil
+		}
+		return p.compound(g, kind)
+	}
+	return nil
+}
+
+// compound parses the block of a for, if, def or try whose header is g
+// (nil if it had errors), and for an if its else parts.
+func (p *parser) compound(g *gStmt, kind stmtKind) Stmt {
+	switch kind {
+	case kFor:
+		var f *For
+		if g != nil {
+			f = p.forHeader(g.For)
+		}
+		body := p.block()
+		if f != nil && body != nil {
+			f.Body = body
+			return f
+		}
+	case kIf:
+		var s *If
+		if g != nil {
+			if cond := p.cond(g.If.Cond); cond != nil {
+				s = &If{IfPos: pos(g.If.Kw.Pos), Cond: cond}
+			}
+		}
+		then := p.block()
+		if then == nil {
+			return nil
+		}
+		if s != nil {
+			s.Then = then
+		}
+		if p.elses(s) && s != nil {
+			return s
+		}
+	case kDef:
+		var d *Def
+		if g != nil {
+			d = p.def(g.Def)
+		}
+		body := p.block()
+		if d != nil && body != nil {
+			d.Body = body
+			return d
+		}
+	case kTry:
+		body := p.block()
+		if g != nil && body != nil {
+			return &Try{TryPos: pos(g.Try.Kw.Pos), Body: body}
+		}
+	}
+	return nil
+}
+
+// elses parses the else parts that follow an if's block, on the same line
+// as its ">" or on a later line, and attaches them to s. s is nil when the
+// if had errors: the else parts are still parsed, for their errors. It
+// reports whether all went well.
+func (p *parser) elses(s *If) bool {
+	ok := true
+	for {
+		j := p.i
+		for p.toks[j].Type == tBlank || p.toks[j].Type == tNewline {
+			j++
+		}
+		if !p.isElse(j) {
+			return ok
+		}
+		p.i = j
+		seg, term := p.segment()
+		norm, kind := prepare(seg)
+		g := p.parseStmt(norm, kind, term)
+		var elif *If
+		if g != nil && g.Else.If != nil {
+			if cond := p.cond(g.Else.If.Cond); cond != nil {
+				elif = &If{IfPos: pos(g.Else.If.Kw.Pos), Cond: cond}
+			}
+		}
+		if term.Type != tLt {
+			if g != nil {
+				p.errorf(term.Pos, false, `"else" needs a block: %s`, usage[kElse])
+			}
+			return false
+		}
+		body := p.block()
+		if body == nil {
+			return false
+		}
+		if g == nil || (g.Else.If != nil && elif == nil) {
+			ok = false
+			s = nil
+			continue
+		}
+		if g.Else.If == nil {
+			if s != nil {
+				s.Else = body
+			}
+			return ok
+		}
+		elif.Then = body
+		if s != nil {
+			s.Else = elif
+		}
+		s = elif
+	}
+}
+
+// block parses "< STMTS >" at p.i. It returns nil after reporting an
+// unclosed block.
+func (p *parser) block() *Block {
+	open := p.toks[p.i]
+	p.i++
+	p.depth++
+	stmts := p.stmts()
+	p.depth--
+	closer := p.toks[p.i]
+	if closer.Type != tGt {
+		if !p.quoteEOF {
+			p.errorf(closer.Pos, true, `unclosed block: "<" at %d:%d has no matching ">"`, open.Pos.Line, open.Pos.Column)
+		}
+		return nil
+	}
+	p.i++
+	return &Block{Open: pos(open.Pos), Close: pos(closer.Pos), Stmts: stmts}
+}
+
+// notAHeader reports a "<" at p.i after a command or an assignment. When
+// the "<" ends its line it is taken as the start of a block (with a
+// mistyped keyword, say) and the block is skipped; otherwise it looks like
+// an input redirection and the rest of the line is skipped.
+func (p *parser) notAHeader(norm []lexer.Token) {
+	lt := p.toks[p.i]
+	j := p.i + 1
+	if p.toks[j].Type == tBlank {
+		j++
+	}
+	if t := p.toks[j].Type; t == tNewline || t == tEOF {
+		name := ""
+		for _, t := range norm {
+			if t.Type == tBlank {
+				break
+			}
+			name += t.Value
+		}
+		p.errorf(lt.Pos, false, `unexpected "<": %q does not take a block (blocks follow for, if, else, def, in and try)`, name)
+		p.block()
+		return
+	}
+	p.errorf(lt.Pos, false, `unexpected "<": redirection is not supported; quote "<" to use it literally`)
+	p.skipLine()
+}
+
+// parseStmt checks a statement's tokens and parses them with the grammar.
+// It returns nil after reporting an error.
+func (p *parser) parseStmt(norm []lexer.Token, kind stmtKind, term lexer.Token) *gStmt {
+	if !p.checkTokens(norm) {
+		return nil
+	}
+	pl, err := lexer.Upgrade(&sliceLexer{toks: norm, end: lexer.Token{Type: tEOF, Pos: term.Pos}})
+	if err == nil {
+		var g *gStmt
+		g, err = stmtParser.ParseFromLexer(pl)
+		if err == nil {
+			return g
+		}
+	}
+	p.syntaxError(norm, kind, term, err)
+	return nil
+}
+
+// checkTokens reports the first token of a statement that no grammar rule
+// accepts, with a message that says why: unclosed quotes and brackets,
+// unsupported operators and substitutions.
+func (p *parser) checkTokens(norm []lexer.Token) bool {
+	var dq, arith, brack *lexer.Token
+	arithDepth := 0
+	for k := range norm {
+		t := &norm[k]
+		switch t.Type {
+		case tSQ:
+			if len(t.Value) < 2 || t.Value[len(t.Value)-1] != '\'' {
+				p.quoteEOF = true
+				p.errorf(t.Pos, true, "unclosed single quote")
+				return false
+			}
+		case tDQOpen:
+			dq = t
+		case tDQClose:
+			dq = nil
+		case tBackslash:
+			p.errorf(t.Pos, true, `unexpected end of file after "\"`)
+			return false
+		case tPipe:
+			if t.Value == "||" {
+				p.errorf(t.Pos, false, `unexpected "||": command lists are not supported; use if, or run them with exec sh -c '...'`)
+			} else {
+				p.errorf(t.Pos, false, `unexpected "|": pipelines are not supported; run them with exec sh -c '...'`)
+			}
+			return false
+		case tAmp:
+			if t.Value == "&&" {
+				p.errorf(t.Pos, false, `unexpected "&&": command lists are not supported; a failing command stops the script anyway, or run them with exec sh -c '...'`)
+			} else {
+				p.errorf(t.Pos, false, `unexpected "&": background jobs are not supported; run them with exec sh -c '...'`)
+			}
+			return false
+		case tCmdSubst:
+			p.errorf(t.Pos, false, `command substitution "$(" is not supported; use $((...)) for arithmetic`)
+			return false
+		case tBraced:
+			v := t.Value
+			if !strings.HasSuffix(v, "}") {
+				p.errorf(t.Pos, false, `unclosed "${": want ${NAME}`)
+				return false
+			}
+			if !isParamName(v[2 : len(v)-1]) {
+				p.errorf(t.Pos, false, "bad substitution %q: want ${NAME}", v)
+				return false
+			}
+		case tArithOpen:
+			if arithDepth == 0 {
+				arith = t
+			}
+			arithDepth++
+		case tArithClose:
+			arithDepth--
+		case tArithBad:
+			p.errorf(t.Pos, false, "unexpected %q in arithmetic", t.Value)
+			return false
+		case tLBrack:
+			if brack == nil {
+				brack = t
+			}
+		case tRBrack:
+			brack = nil
+		}
+	}
+	switch {
+	case dq != nil:
+		p.quoteEOF = true
+		p.errorf(dq.Pos, true, "unclosed double quote")
+	case arithDepth > 0:
+		p.errorf(arith.Pos, false, `unclosed "$((": want $(( EXPR )) on one line`)
+	case brack != nil:
+		p.errorf(brack.Pos, false, `unclosed "[": a list ends with "]" on the same line`)
+	default:
+		return true
+	}
+	return false
+}
+
+// isParamName reports whether s names a parameter: a variable, a
+// positional parameter 1 to 9, #, @ or ?.
+func isParamName(s string) bool {
+	if len(s) == 1 && strings.Contains("123456789#@?", s) {
+		return true
+	}
+	return isName(s)
+}
+
+// trailingContinuation reports a "\" line continuation that ends the file:
+// the statement goes on in input that has not come yet.
+func (p *parser) trailingContinuation() {
+	if len(p.toks) < 2 {
+		return
+	}
+	t := p.toks[len(p.toks)-2]
+	if t.Type != tBlank {
+		return
+	}
+	v := strings.TrimRight(t.Value, " \t\r")
+	if strings.HasSuffix(v, "\\\n") || strings.HasSuffix(v, "\\\r\n") || strings.HasSuffix(v, "\\\r") {
+		i := strings.LastIndexByte(v, '\\')
+		p.errorf(shiftIn(t, i), true, `unexpected end of file after "\"`)
+	}
+}
+
+// shiftIn is the position of byte i of token t.
+func shiftIn(t lexer.Token, i int) lexer.Position {
+	pre := lexer.Token{Pos: t.Pos, Value: t.Value[:i]}
+	e := tokEnd(pre)
+	return lexer.Position{Filename: e.Filename, Offset: e.Offset, Line: e.Line, Column: e.Col}
+}
+
+// syntaxError reports the error participle found in a statement, with a
+// message that fits where it is.
+func (p *parser) syntaxError(norm []lexer.Token, kind stmtKind, term lexer.Token, err error) {
+	bad := lexer.Token{Type: tEOF, Pos: term.Pos}
+	var ute *participle.UnexpectedTokenError
+	var perr participle.Error
+	switch {
+	case errors.As(err, &ute):
+		bad = ute.Unexpected
+	case errors.As(err, &perr):
+		bad.Pos = perr.Position()
+		for _, t := range norm {
+			if t.Pos.Offset == bad.Pos.Offset {
+				bad = t
+				break
+			}
+		}
+	}
+	what := describe(bad, term)
+	// Which word of the statement the bad token is in.
+	k := len(norm)
+	if bad.Type != tEOF {
+		for i, t := range norm {
+			if t.Pos.Offset >= bad.Pos.Offset {
+				k = i
+				break
+			}
+		}
+	}
+	words := splitWords(norm)
+	w := 0
+	for _, t := range norm[:k] {
+		if t.Type == tBlank {
+			w++
+		}
+	}
+	word := func(i int) string {
+		if i < len(words) && len(words[i]) == 1 && words[i][0].Type == tBare {
+			return words[i][0].Value
+		}
+		return ""
+	}
+	msg := "unexpected " + what
+	switch {
+	case isArithToken(bad.Type):
+		msg += " in arithmetic"
+	case kind == kFor && w == 1:
+		msg = `"for" needs a variable name: ` + usage[kFor]
+	case kind == kFor && w == 2:
+		msg = `"for" needs "in": ` + usage[kFor]
+	case kind == kDef && w == 1:
+		msg = `"def" needs a procedure name: ` + usage[kDef]
+	case kind == kDef:
+		msg += ": parameters are plain names: " + usage[kDef]
+	case kind == kIn && w == 1 && bad.Type == tEOF:
+		msg = `"in" needs a namespace: ` + usage[kIn]
+	case kind == kIn:
+		msg += ": " + usage[kIn]
+	case kind == kTry:
+		msg += `: "try" takes no arguments: ` + usage[kTry]
+	case kind == kElse && word(1) != "if":
+		msg += ` after "else": ` + usage[kElse]
+	case kind == kIf || kind == kElse:
+		c := 1 // the condition's first word
+		if kind == kElse {
+			c = 2
+		}
+		for word(c) == "!" {
+			c++
+		}
+		switch {
+		case w == c && bad.Type == tEOF:
+			msg = `"if" needs a condition: ` + usage[kIf]
+		case word(c) == "exists" && w <= c+2:
+			msg = `"exists" needs netns or link and a name: exists netns NAME, exists link NAME`
+		case w == c+1 && what == `"="`:
+			msg += `: compare strings with "=="`
+		default:
+			msg += " in condition: want WORD, WORD OP WORD, ! COND or exists netns|link NAME, with OP one of == != -eq -ne -lt -le -gt -ge"
+		}
+	case bad.Type == tLBrack || bad.Type == tRBrack:
+		msg += `: lists [...] are for assignments and for items; quote it to use it literally`
+	}
+	p.errorf(bad.Pos, false, "%s", msg)
+}
+
+// describe names a token for an error message.
+func describe(t, term lexer.Token) string {
+	if t.Type == tEOF {
+		t = term
+	}
+	switch t.Type {
+	case tEOF:
+		return "end of file"
+	case tNewline:
+		return "newline"
+	}
+	return strconv.Quote(t.Value)
+}
+
+func isArithToken(t lexer.TokenType) bool {
+	switch t {
+	case tArithClose, tArithRParen, tArithBad, tArithNum, tArithVar, tArithOp, tArithLParen:
+		return true
+	}
+	return false
+}
+
+// splitWords splits a statement's tokens into words at blanks.
+func splitWords(norm []lexer.Token) [][]lexer.Token {
+	var words [][]lexer.Token
+	start := 0
+	for i, t := range norm {
+		if t.Type == tBlank {
+			words = append(words, norm[start:i])
+			start = i + 1
+		}
+	}
+	return append(words, norm[start:])
+}
