@@ -58,7 +58,7 @@ func run(t *testing.T, src string, params ...string) (string, string, error) {
 func TestRun(t *testing.T) {
 	tests := []struct {
 		name, src, want string
-		params []string
+		params          []string
 	}{
 		{"echo", "echo hello world", "hello world\n", nil},
 		{"assign", "x = 3\necho $x ${x}y", "3 3y\n", nil},

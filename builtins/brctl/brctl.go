@@ -125,7 +125,11 @@ func (b *run) addbr(args []string) error {
 	if builtins.ValidIfName(name) != nil {
 		return fmt.Errorf("add bridge failed: %w", ns.Strerror(unix.EINVAL))
 	}
-	err := b.h.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name}})
+	// NewLinkAttrs leaves TxQLen unset (-1), so the kernel picks the same
+	// default queue length as for brctl's SIOCBRADDBR.
+	attrs := netlink.NewLinkAttrs()
+	attrs.Name = name
+	err := b.h.LinkAdd(&netlink.Bridge{LinkAttrs: attrs})
 	switch {
 	case err == nil:
 		return nil

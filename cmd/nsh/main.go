@@ -7,9 +7,14 @@ package main
 import (
 	"os"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/nshlab/nsh/internal/cli"
 )
 
 func main() {
+	// Descriptors inherited from whoever started nsh must not leak into
+	// the programs it runs (HAZARDS #8): only 0-2 are passed on.
+	unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	os.Exit(cli.Main(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
