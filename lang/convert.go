@@ -20,20 +20,21 @@ func (p *parser) command(g *gCommand) *Command {
 
 func (p *parser) assign(g *gAssign) *Assign {
 	if len(g.Extra) > 0 {
-		p.errorf(g.Extra[0].Parts[0].pos(), false, "assignment takes one value; quote it or use [ ]")
+		p.errorf(g.Extra[0].pos(), false, "%s", errAssignValues)
 		return nil
 	}
 	a := &Assign{NamePos: pos(g.Name.Pos), Name: g.Name.Value}
-	eq, v := g.Tight.getEq(), g.Tight.getValue()
-	if g.Spaced != nil {
+	var eq lexer.Token
+	var v *gValue
+	if g.Tight != nil {
+		eq, v = g.Tight.Eq, g.Tight.Value
+	} else {
 		eq, v = g.Spaced.Eq, g.Spaced.Value
 	}
 	switch {
 	case v == nil:
-		// "x =" assigns the empty string, as if written "x = ''".
-		end := pos(shift(eq.Pos, 1))
-		a.Value = &Word{Parts: []WordPart{&Lit{ValuePos: end, ValueEnd: end, Quoted: true}}}
-		a.EndPos = end
+		a.Value = emptyValue(eq)
+		a.EndPos = a.Value.End()
 	case v.List != nil:
 		a.List = p.list(v.List)
 		a.EndPos = a.List.End()
@@ -44,18 +45,13 @@ func (p *parser) assign(g *gAssign) *Assign {
 	return a
 }
 
-func (g *gTight) getEq() lexer.Token {
-	if g == nil {
-		return lexer.Token{}
-	}
-	return g.Eq
-}
+const errAssignValues = "assignment takes one value; quote it or use [ ]"
 
-func (g *gTight) getValue() *gValue {
-	if g == nil {
-		return nil
-	}
-	return g.Value
+// emptyValue is the value of "x =": the empty string, as if an empty
+// quoted string were written right after the "=".
+func emptyValue(eq lexer.Token) *Word {
+	end := pos(shift(eq.Pos, 1))
+	return &Word{Parts: []WordPart{&Lit{ValuePos: end, ValueEnd: end, Quoted: true}}}
 }
 
 func (p *parser) in(g *gIn) *In {
@@ -75,12 +71,26 @@ func (p *parser) forHeader(g *gFor) *For {
 		}
 		w := p.word(it.Word)
 		if r := splitRange(w); r != nil {
+			if hasDots(r.To) {
+				p.errorAt(w.Pos(), `a range has one "..": FROM..TO; quote ".." if this is not a range`)
+				return nil
+			}
 			f.Items[i] = r
 		} else {
 			f.Items[i] = w
 		}
 	}
 	return f
+}
+
+// hasDots reports whether w has an unquoted "..".
+func hasDots(w *Word) bool {
+	for _, part := range w.Parts {
+		if l, ok := part.(*Lit); ok && !l.Quoted && strings.Contains(l.Value, "..") {
+			return true
+		}
+	}
+	return false
 }
 
 // splitRange splits a word at its first unquoted ".." into a Range, when
@@ -124,7 +134,8 @@ func (p *parser) def(g *gDef) *Def {
 	}
 	d := &Def{DefPos: pos(g.Kw.Pos), Name: g.Name.Value, NamePos: pos(g.Name.Pos)}
 	seen := map[string]bool{}
-	for _, t := range g.Params {
+	for _, gp := range g.Params {
+		t := gp.Name
 		if !isName(t.Value) {
 			p.errorf(t.Pos, false, "bad parameter name %q: %s", t.Value, usage[kDef])
 			return nil
@@ -151,6 +162,10 @@ func (p *parser) cond(g *gCond) Cond {
 		return &Exists{ExistsPos: pos(g.Exists.Kw.Pos), Kind: g.Exists.Kind.Value, Name: p.word(g.Exists.Name)}
 	}
 	x := p.word(g.Cmp.X)
+	if s, ok := x.Lit(); ok && s == "!" && !x.Parts[0].(*Lit).Quoted {
+		p.errorAt(x.Pos(), `"!" needs a condition: ! COND`)
+		return nil
+	}
 	if l, ok := x.Parts[0].(*Lit); ok && !l.Quoted && strings.HasPrefix(l.Value, "!") {
 		p.errorAt(x.Pos(), `"!" needs a blank after it: ! COND; quote it to use it literally`)
 		return nil
@@ -171,6 +186,14 @@ func (p *parser) list(g *gList) *List {
 		l.Items[i] = p.word(w)
 	}
 	return l
+}
+
+// pos is the position of a value.
+func (g *gValue) pos() lexer.Position {
+	if g.List != nil {
+		return g.List.Open.Pos
+	}
+	return g.Word.Parts[0].pos()
 }
 
 // pos is the position of a word piece.
@@ -254,57 +277,61 @@ func (p *parser) dquoted(g *gDQ) *DblQuoted {
 }
 
 func (p *parser) arith(g *gArith) *ArithExp {
-	x := p.sum(g.X)
+	x := p.expr(g.X)
 	if x == nil {
 		return nil
 	}
 	return &ArithExp{Left: pos(g.Open.Pos), Right: pos(g.Close.Pos), X: x}
 }
 
-func (p *parser) sum(g *gSum) ArithExpr {
-	x := p.product(g.X)
+// expr converts a flat "OPERAND (OP OPERAND)..." into a tree: * / % bind
+// tighter than + -, and operators of a level associate to the left.
+func (p *parser) expr(g *gExpr) ArithExpr {
+	x := p.operand(g.X)
+	if x == nil {
+		return nil
+	}
+	var sum ArithExpr // the sum so far, without the pending product x
+	var sumOp lexer.Token
 	for _, op := range g.Rest {
-		y := p.product(op.Y)
-		if x == nil || y == nil {
+		y := p.operand(op.Y)
+		if y == nil {
 			return nil
 		}
-		x = &ArithBinary{X: x, OpPos: pos(op.Op.Pos), Op: op.Op.Value, Y: y}
+		switch op.Op.Value {
+		case "*", "/", "%":
+			x = &ArithBinary{X: x, OpPos: pos(op.Op.Pos), Op: op.Op.Value, Y: y}
+		default:
+			if sum != nil {
+				x = &ArithBinary{X: sum, OpPos: pos(sumOp.Pos), Op: sumOp.Value, Y: x}
+			}
+			sum, sumOp, x = x, op.Op, y
+		}
+	}
+	if sum != nil {
+		x = &ArithBinary{X: sum, OpPos: pos(sumOp.Pos), Op: sumOp.Value, Y: x}
 	}
 	return x
 }
 
-func (p *parser) product(g *gProduct) ArithExpr {
-	x := p.unary(g.X)
-	for _, op := range g.Rest {
-		y := p.unary(op.Y)
-		if x == nil || y == nil {
-			return nil
-		}
-		x = &ArithBinary{X: x, OpPos: pos(op.Op.Pos), Op: op.Op.Value, Y: y}
-	}
-	return x
-}
-
-func (p *parser) unary(g *gUnary) ArithExpr {
-	if g.Primary == nil {
-		x := p.unary(g.X)
+func (p *parser) operand(g *gOperand) ArithExpr {
+	switch {
+	case g.X != nil:
+		x := p.operand(g.X)
 		if x == nil {
 			return nil
 		}
 		return &ArithUnary{OpPos: pos(g.Op.Pos), Op: g.Op.Value, X: x}
+	case g.Paren != nil:
+		return p.expr(g.Paren)
+	case g.Var.Type != 0:
+		v := g.Var.Value
+		return &ArithVar{NamePos: pos(g.Var.Pos), Name: strings.TrimPrefix(v, "$"), Dollar: v[0] == '$'}
 	}
-	pr := g.Primary
-	switch {
-	case pr.Paren != nil:
-		return p.sum(pr.Paren)
-	case pr.Var.Type != 0:
-		v := pr.Var.Value
-		return &ArithVar{NamePos: pos(pr.Var.Pos), Name: strings.TrimPrefix(v, "$"), Dollar: v[0] == '$'}
-	}
-	n, err := strconv.ParseInt(pr.Num.Value, 10, 64)
+	n, err := strconv.ParseInt(g.Num.Value, 10, 64)
 	if err != nil {
-		p.errorf(pr.Num.Pos, false, "integer %s out of range", pr.Num.Value)
+		p.errorf(g.Num.Pos, false, "integer %s out of range", g.Num.Value)
 		return nil
 	}
-	return &ArithNum{ValuePos: pos(pr.Num.Pos), Text: pr.Num.Value, Value: n}
+	return &ArithNum{ValuePos: pos(g.Num.Pos), Text: g.Num.Value, Value: n}
 }

@@ -86,9 +86,14 @@ type gCmp struct {
 
 // gDef is "def NAME PARAM...".
 type gDef struct {
-	Kw     lexer.Token   `parser:"@\"def\":Keyword Blank"`
-	Name   lexer.Token   `parser:"@Bare"`
-	Params []lexer.Token `parser:"(Blank @Bare)*"`
+	Kw     lexer.Token `parser:"@\"def\":Keyword Blank"`
+	Name   lexer.Token `parser:"@Bare"`
+	Params []*gParam   `parser:"(Blank @@)*"`
+}
+
+// gParam is a parameter of a def.
+type gParam struct {
+	Name lexer.Token `parser:"@Bare"`
 }
 
 // gIn is "in NS" or "in pid PID".
@@ -109,7 +114,7 @@ type gAssign struct {
 	Name   lexer.Token `parser:"@AssignName"`
 	Tight  *gTight     `parser:"( @@"`
 	Spaced *gSpaced    `parser:"| @@ )"`
-	Extra  []*gWord    `parser:"(Blank @@)*"`
+	Extra  []*gValue   `parser:"(Blank @@)*"`
 }
 
 // gTight is the "=VALUE" of "NAME=VALUE".
@@ -149,7 +154,7 @@ type gWord struct {
 
 // gPart is a piece of a word.
 type gPart struct {
-	Tok   lexer.Token `parser:"  @(Bare | SQ | Esc | Param | Braced | Dollar)"`
+	Tok   lexer.Token `parser:"  @(Bare | Param | SQ | Braced | Esc | Dollar)"`
 	DQ    *gDQ        `parser:"| @@"`
 	Arith *gArith     `parser:"| @@"`
 }
@@ -163,57 +168,89 @@ type gDQ struct {
 
 // gDQPart is a piece of a double-quoted string.
 type gDQPart struct {
-	Tok   lexer.Token `parser:"  @(DQLit | DQEsc | DQBackslash | Param | Braced | Dollar)"`
+	Tok   lexer.Token `parser:"  @(DQLit | Param | Braced | DQEsc | DQBackslash | Dollar)"`
 	Arith *gArith     `parser:"| @@"`
 }
 
 // gArith is "$(( EXPR ))".
 type gArith struct {
 	Open  lexer.Token `parser:"@ArithOpen"`
-	X     *gSum       `parser:"@@"`
+	X     *gExpr      `parser:"@@"`
 	Close lexer.Token `parser:"@ArithClose"`
 }
 
-// gSum is "PRODUCT (+|- PRODUCT)...".
-type gSum struct {
-	X    *gProduct `parser:"@@"`
-	Rest []*gSumOp `parser:"@@*"`
+// gExpr is "OPERAND (OP OPERAND)...". The grammar is flat, which makes it
+// several times faster than one rule per precedence level; the parser
+// applies the precedences (* / % above + -, left-associative).
+type gExpr struct {
+	X    *gOperand    `parser:"@@"`
+	Rest []*gBinaryOp `parser:"@@*"`
 }
 
-// gSumOp is "+ PRODUCT" or "- PRODUCT".
-type gSumOp struct {
-	Op lexer.Token `parser:"@(\"+\":ArithOp | \"-\":ArithOp)"`
-	Y  *gProduct   `parser:"@@"`
+// gBinaryOp is a binary operator and its right operand.
+type gBinaryOp struct {
+	Op lexer.Token `parser:"@(\"+\":ArithOp | \"-\":ArithOp | \"*\":ArithOp | \"/\":ArithOp | \"%\":ArithOp)"`
+	Y  *gOperand   `parser:"@@"`
 }
 
-// gProduct is "UNARY (*|/|% UNARY)...".
-type gProduct struct {
-	X    *gUnary       `parser:"@@"`
-	Rest []*gProductOp `parser:"@@*"`
-}
-
-// gProductOp is "* UNARY", "/ UNARY" or "% UNARY".
-type gProductOp struct {
-	Op lexer.Token `parser:"@(\"*\":ArithOp | \"/\":ArithOp | \"%\":ArithOp)"`
-	Y  *gUnary     `parser:"@@"`
-}
-
-// gUnary is "-UNARY", "+UNARY", "!UNARY" or a primary.
-type gUnary struct {
-	Op      lexer.Token `parser:"(  @(\"-\":ArithOp | \"+\":ArithOp | \"!\":ArithOp)"`
-	X       *gUnary     `parser:"   @@ )"`
-	Primary *gPrimary   `parser:"| @@"`
-}
-
-// gPrimary is a number, a variable or "( SUM )".
-type gPrimary struct {
-	Num   lexer.Token `parser:"  @ArithNum"`
+// gOperand is "-OPERAND", "+OPERAND", "!OPERAND", a number, a variable
+// or "( EXPR )".
+type gOperand struct {
+	Op    lexer.Token `parser:"(  @(\"-\":ArithOp | \"+\":ArithOp | \"!\":ArithOp)"`
+	X     *gOperand   `parser:"   @@ )"`
+	Num   lexer.Token `parser:"| @ArithNum"`
 	Var   lexer.Token `parser:"| @ArithVar"`
-	Paren *gSum       `parser:"| ArithLParen @@ ArithRParen"`
+	Paren *gExpr      `parser:"| ArithLParen @@ ArithRParen"`
 }
 
-// stmtParser is the participle parser for one statement.
+// stmtParser is the participle parser for one statement. The parser
+// knows what kind of statement it has from its first token, and uses the
+// parser of that production, which saves trying the others in turn.
 var stmtParser = participle.MustBuild[gStmt](
 	participle.Lexer(lexDef{}),
 	participle.UseLookahead(2),
 )
+
+var (
+	forParser     = production[gFor]()
+	ifParser      = production[gIf]()
+	elseParser    = production[gElse]()
+	defParser     = production[gDef]()
+	inParser      = production[gIn]()
+	tryParser     = production[gTry]()
+	assignParser  = production[gAssign]()
+	commandParser = production[gCommand]()
+)
+
+func production[P any]() *participle.Parser[P] {
+	p, err := participle.ParserForProduction[P](stmtParser)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// parseKind parses a statement of a known kind.
+func parseKind(kind stmtKind, pl *lexer.PeekingLexer) (*gStmt, error) {
+	var g gStmt
+	var err error
+	switch kind {
+	case kFor:
+		g.For, err = forParser.ParseFromLexer(pl)
+	case kIf:
+		g.If, err = ifParser.ParseFromLexer(pl)
+	case kElse:
+		g.Else, err = elseParser.ParseFromLexer(pl)
+	case kDef:
+		g.Def, err = defParser.ParseFromLexer(pl)
+	case kIn:
+		g.In, err = inParser.ParseFromLexer(pl)
+	case kTry:
+		g.Try, err = tryParser.ParseFromLexer(pl)
+	case kAssign:
+		g.Assign, err = assignParser.ParseFromLexer(pl)
+	default:
+		g.Command, err = commandParser.ParseFromLexer(pl)
+	}
+	return &g, err
+}

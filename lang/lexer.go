@@ -1,6 +1,7 @@
 package lang
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -111,7 +112,7 @@ func (lexDef) Symbols() map[string]lexer.TokenType {
 func (d lexDef) Lex(filename string, r io.Reader) (lexer.Lexer, error) {
 	var b strings.Builder
 	if _, err := io.Copy(&b, r); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lang: reading %s: %w", filename, err)
 	}
 	return d.LexString(filename, b.String())
 }

@@ -22,14 +22,19 @@ import (
 // the participle grammar. So one bad statement yields one error and the
 // parse goes on with the next.
 func Parse(filename string, src []byte) (*File, error) {
-	p := &parser{toks: newScanner(filename, string(src)).all()}
+	return parse(filename, src, true)
+}
+
+// parse is Parse; with fast false, every statement goes through the
+// participle grammar (see fastStmt).
+func parse(filename string, src []byte, fast bool) (*File, error) {
+	p := &parser{sc: newScanner(filename, string(src)), fast: fast}
 	stmts := p.stmts()
 	p.trailingContinuation()
 	if len(p.errs) > 0 {
 		return nil, sortErrors(p.errs)
 	}
-	eof := p.toks[len(p.toks)-1]
-	return &File{Name: filename, Stmts: stmts, EndPos: pos(eof.Pos)}, nil
+	return &File{Name: filename, Stmts: stmts, EndPos: pos(p.at(p.i).Pos)}, nil
 }
 
 type stmtKind uint8
@@ -61,13 +66,49 @@ var usage = [...]string{
 
 // parser holds the state of one Parse.
 type parser struct {
-	toks  []lexer.Token // every token of the file, ending with EOF
-	i     int           // next token
-	depth int           // open blocks
-	errs  ErrorList
+	sc *scanner
+	// toks is a window on the file's tokens: they are lexed as the parser
+	// looks at them, and those of finished statements are dropped.
+	toks      []lexer.Token
+	i         int         // next token, in toks
+	eof       bool        // toks ends with EOF
+	beforeEOF lexer.Token // the token before EOF
+	fast      bool        // use fastStmt
+	depth     int         // open blocks
+	errs      ErrorList
 	// quoteEOF is set when an unclosed quote ran to the end of the file:
 	// the blocks it left open are not reported.
 	quoteEOF bool
+	// missingOpen counts the block headers reported for lacking their
+	// "<": as many unmatched ">" are theirs and not reported again.
+	missingOpen int
+	norm        []lexer.Token // see prepare
+}
+
+// at returns the token at index j of the window, lexing up to it; past
+// the end of the file it returns the EOF token.
+func (p *parser) at(j int) *lexer.Token {
+	for j >= len(p.toks) && !p.eof {
+		t := p.sc.next()
+		if t.Type == tEOF {
+			p.eof = true
+			if n := len(p.toks); n > 0 {
+				p.beforeEOF = p.toks[n-1]
+			}
+		}
+		p.toks = append(p.toks, t)
+	}
+	return &p.toks[min(j, len(p.toks)-1)]
+}
+
+// compact drops the tokens before p.i. It is called between statements,
+// when nothing refers to them any longer.
+func (p *parser) compact() {
+	if p.i >= 1024 {
+		n := copy(p.toks, p.toks[p.i:])
+		p.toks = p.toks[:n]
+		p.i = 0
+	}
 }
 
 func pos(p lexer.Position) Pos {
@@ -107,7 +148,8 @@ func (p *parser) errorAt(at Pos, msg string) {
 func (p *parser) stmts() []Stmt {
 	var out []Stmt
 	for {
-		t := &p.toks[p.i]
+		p.compact()
+		t := *p.at(p.i)
 		switch t.Type {
 		case tNewline, tSemi, tBlank:
 			p.i++
@@ -120,7 +162,13 @@ func (p *parser) stmts() []Stmt {
 			if p.depth > 0 {
 				return out
 			}
-			p.errorf(t.Pos, false, `unexpected ">": no block is open`)
+			if p.missingOpen > 0 {
+				// The ">" of a block whose "<" is missing, already
+				// reported.
+				p.missingOpen--
+			} else {
+				p.errorf(t.Pos, false, `unexpected ">": no block is open`)
+			}
 			p.i++
 		default:
 			if s := p.stmt(); s != nil {
@@ -136,30 +184,30 @@ func (p *parser) stmts() []Stmt {
 // newline, ";", another ">" or "else".
 func (p *parser) redirection() bool {
 	j := p.i
-	for p.toks[j].Type == tGt {
+	for p.at(j).Type == tGt {
 		j++
 	}
-	if p.toks[j].Type == tBlank {
+	if p.at(j).Type == tBlank {
 		j++
 	}
-	switch p.toks[j].Type {
+	switch p.at(j).Type {
 	case tNewline, tSemi, tEOF, tGt, tLt:
 		return false
 	}
 	if p.isElse(j) {
 		return false
 	}
-	p.errorf(p.toks[p.i].Pos, false, `unexpected ">": redirection is not supported; quote ">" to use it literally`)
+	p.errorf(p.at(p.i).Pos, false, `unexpected ">": redirection is not supported; quote ">" to use it literally`)
 	p.skipLine()
 	return true
 }
 
 // isElse reports whether the token at j is the keyword else.
 func (p *parser) isElse(j int) bool {
-	if t := p.toks[j]; t.Type != tBare || t.Value != "else" {
+	if t := p.at(j); t.Type != tBare || t.Value != "else" {
 		return false
 	}
-	switch p.toks[j+1].Type {
+	switch p.at(j + 1).Type {
 	case tBlank, tLt, tGt, tNewline, tSemi, tEOF:
 		return true
 	}
@@ -168,7 +216,7 @@ func (p *parser) isElse(j int) bool {
 
 // skipLine moves to the end of the line.
 func (p *parser) skipLine() {
-	for p.toks[p.i].Type != tNewline && p.toks[p.i].Type != tEOF {
+	for p.at(p.i).Type != tNewline && p.at(p.i).Type != tEOF {
 		p.i++
 	}
 }
@@ -178,9 +226,9 @@ func (p *parser) skipLine() {
 func (p *parser) segment() (seg []lexer.Token, term lexer.Token) {
 	start := p.i
 	for {
-		switch p.toks[p.i].Type {
+		switch p.at(p.i).Type {
 		case tNewline, tSemi, tLt, tGt, tEOF:
-			return p.toks[start:p.i], p.toks[p.i]
+			return p.toks[start:p.i], *p.at(p.i)
 		}
 		p.i++
 	}
@@ -189,8 +237,11 @@ func (p *parser) segment() (seg []lexer.Token, term lexer.Token) {
 // prepare copies a statement's tokens for the grammar: it drops the blanks
 // that do not separate words (at both ends, inside brackets), tags a
 // leading keyword, and tags and splits the NAME and "=" of an assignment.
-func prepare(seg []lexer.Token) ([]lexer.Token, stmtKind) {
-	norm := make([]lexer.Token, 0, len(seg)+2)
+// The copy goes in p.norm, which the next statement reuses: nothing may
+// keep it once the statement's block is parsed.
+func (p *parser) prepare(seg []lexer.Token) ([]lexer.Token, stmtKind) {
+	norm := p.norm[:0]
+	defer func() { p.norm = norm[:0] }()
 	for k, t := range seg {
 		if t.Type == tBlank {
 			if len(norm) == 0 || norm[len(norm)-1].Type == tLBrack ||
@@ -225,7 +276,8 @@ func prepare(seg []lexer.Token) ([]lexer.Token, stmtKind) {
 		if rest := first.Value[eq+1:]; rest != "" {
 			split = append(split, lexer.Token{Type: tBare, Value: rest, Pos: shift(first.Pos, eq+1)})
 		}
-		return append(split, norm[1:]...), kAssign
+		norm = append(norm[:0], append(split, norm[1:]...)...)
+		return norm, kAssign
 	}
 	return norm, kCommand
 }
@@ -247,7 +299,7 @@ func isName(s string) bool {
 // returns nil after reporting an error.
 func (p *parser) stmt() Stmt {
 	seg, term := p.segment()
-	norm, kind := prepare(seg)
+	norm, kind := p.prepare(seg)
 	if len(norm) == 0 { // a "<" with nothing before it
 		p.errorf(term.Pos, false, `unexpected "<": a block goes at the end of a for, if, else, def, in or try line`)
 		p.block()
@@ -257,7 +309,15 @@ func (p *parser) stmt() Stmt {
 		p.notAHeader(norm)
 		return nil
 	}
-	g := p.parseStmt(norm, kind, term)
+	var g *gStmt // nil after an error
+	if p.checkTokens(norm) {
+		if p.fast && (kind == kCommand || kind == kAssign) {
+			if s, ok := p.fastStmt(norm, kind); ok {
+				return s
+			}
+		}
+		g = p.grammar(norm, kind, term)
+	}
 	switch kind {
 	case kCommand:
 		if g != nil {
@@ -296,7 +356,7 @@ func (p *parser) stmt() Stmt {
 	default:
 		if term.Type != tLt {
 			if g != nil {
-				p.errorf(term.Pos, false, "%q needs a block: %s", norm[0].Value, usage[kind])
+				p.missingBlock(norm[0].Value, kind, term)
 			}
 			return nil
 		}
@@ -363,7 +423,7 @@ func (p *parser) elses(s *If) bool {
 	ok := true
 	for {
 		j := p.i
-		for p.toks[j].Type == tBlank || p.toks[j].Type == tNewline {
+		for p.at(j).Type == tBlank || p.at(j).Type == tNewline {
 			j++
 		}
 		if !p.isElse(j) {
@@ -371,8 +431,11 @@ func (p *parser) elses(s *If) bool {
 		}
 		p.i = j
 		seg, term := p.segment()
-		norm, kind := prepare(seg)
-		g := p.parseStmt(norm, kind, term)
+		norm, kind := p.prepare(seg)
+		var g *gStmt
+		if p.checkTokens(norm) {
+			g = p.grammar(norm, kind, term)
+		}
 		var elif *If
 		if g != nil && g.Else.If != nil {
 			if cond := p.cond(g.Else.If.Cond); cond != nil {
@@ -381,7 +444,7 @@ func (p *parser) elses(s *If) bool {
 		}
 		if term.Type != tLt {
 			if g != nil {
-				p.errorf(term.Pos, false, `"else" needs a block: %s`, usage[kElse])
+				p.missingBlock("else", kElse, term)
 			}
 			return false
 		}
@@ -408,15 +471,34 @@ func (p *parser) elses(s *If) bool {
 	}
 }
 
+// missingBlock reports a block header that does not end with "<". When
+// the "<" starts a later line, the block that follows is taken as the
+// header's; otherwise the first unmatched ">" is taken as the end of the
+// missing block, and not reported again.
+func (p *parser) missingBlock(keyword string, kind stmtKind, term lexer.Token) {
+	j := p.i
+	for p.at(j).Type == tNewline || p.at(j).Type == tBlank {
+		j++
+	}
+	if term.Type == tNewline && p.at(j).Type == tLt {
+		p.i = j
+		p.errorf(p.at(j).Pos, false, `"<" must end the %q line: %s`, keyword, usage[kind])
+		p.block()
+		return
+	}
+	p.errorf(term.Pos, false, "%q needs a block: %s", keyword, usage[kind])
+	p.missingOpen++
+}
+
 // block parses "< STMTS >" at p.i. It returns nil after reporting an
 // unclosed block.
 func (p *parser) block() *Block {
-	open := p.toks[p.i]
+	open := *p.at(p.i)
 	p.i++
 	p.depth++
 	stmts := p.stmts()
 	p.depth--
-	closer := p.toks[p.i]
+	closer := *p.at(p.i)
 	if closer.Type != tGt {
 		if !p.quoteEOF {
 			p.errorf(closer.Pos, true, `unclosed block: "<" at %d:%d has no matching ">"`, open.Pos.Line, open.Pos.Column)
@@ -432,12 +514,12 @@ func (p *parser) block() *Block {
 // mistyped keyword, say) and the block is skipped; otherwise it looks like
 // an input redirection and the rest of the line is skipped.
 func (p *parser) notAHeader(norm []lexer.Token) {
-	lt := p.toks[p.i]
+	lt := *p.at(p.i)
 	j := p.i + 1
-	if p.toks[j].Type == tBlank {
+	if p.at(j).Type == tBlank {
 		j++
 	}
-	if t := p.toks[j].Type; t == tNewline || t == tEOF {
+	if t := p.at(j).Type; t == tNewline || t == tEOF {
 		name := ""
 		for _, t := range norm {
 			if t.Type == tBlank {
@@ -453,16 +535,13 @@ func (p *parser) notAHeader(norm []lexer.Token) {
 	p.skipLine()
 }
 
-// parseStmt checks a statement's tokens and parses them with the grammar.
-// It returns nil after reporting an error.
-func (p *parser) parseStmt(norm []lexer.Token, kind stmtKind, term lexer.Token) *gStmt {
-	if !p.checkTokens(norm) {
-		return nil
-	}
+// grammar parses a statement's tokens, which checkTokens has passed, with
+// the participle grammar. It returns nil after reporting an error.
+func (p *parser) grammar(norm []lexer.Token, kind stmtKind, term lexer.Token) *gStmt {
 	pl, err := lexer.Upgrade(&sliceLexer{toks: norm, end: lexer.Token{Type: tEOF, Pos: term.Pos}})
 	if err == nil {
 		var g *gStmt
-		g, err = stmtParser.ParseFromLexer(pl)
+		g, err = parseKind(kind, pl)
 		if err == nil {
 			return g
 		}
@@ -564,10 +643,7 @@ func isParamName(s string) bool {
 // trailingContinuation reports a "\" line continuation that ends the file:
 // the statement goes on in input that has not come yet.
 func (p *parser) trailingContinuation() {
-	if len(p.toks) < 2 {
-		return
-	}
-	t := p.toks[len(p.toks)-2]
+	t := p.beforeEOF
 	if t.Type != tBlank {
 		return
 	}
@@ -603,6 +679,18 @@ func (p *parser) syntaxError(norm []lexer.Token, kind stmtKind, term lexer.Token
 			}
 		}
 	}
+	if bad.Type == tBlank {
+		// Participle expected more of the word before the blank: the
+		// trouble is the next word.
+		next := lexer.Token{Type: tEOF, Pos: term.Pos}
+		for i, t := range norm {
+			if t.Pos.Offset == bad.Pos.Offset && i+1 < len(norm) {
+				next = norm[i+1]
+				break
+			}
+		}
+		bad = next
+	}
 	what := describe(bad, term)
 	// Which word of the statement the bad token is in.
 	k := len(norm)
@@ -631,15 +719,15 @@ func (p *parser) syntaxError(norm []lexer.Token, kind stmtKind, term lexer.Token
 	switch {
 	case isArithToken(bad.Type):
 		msg += " in arithmetic"
-	case kind == kFor && w == 1:
+	case kind == kFor && w <= 1:
 		msg = `"for" needs a variable name: ` + usage[kFor]
 	case kind == kFor && w == 2:
 		msg = `"for" needs "in": ` + usage[kFor]
-	case kind == kDef && w == 1:
+	case kind == kDef && w <= 1:
 		msg = `"def" needs a procedure name: ` + usage[kDef]
 	case kind == kDef:
 		msg += ": parameters are plain names: " + usage[kDef]
-	case kind == kIn && w == 1 && bad.Type == tEOF:
+	case kind == kIn && w <= 1 && bad.Type == tEOF:
 		msg = `"in" needs a namespace: ` + usage[kIn]
 	case kind == kIn:
 		msg += ": " + usage[kIn]
@@ -656,7 +744,7 @@ func (p *parser) syntaxError(norm []lexer.Token, kind stmtKind, term lexer.Token
 			c++
 		}
 		switch {
-		case w == c && bad.Type == tEOF:
+		case w <= c && bad.Type == tEOF:
 			msg = `"if" needs a condition: ` + usage[kIf]
 		case word(c) == "exists" && w <= c+2:
 			msg = `"exists" needs netns or link and a name: exists netns NAME, exists link NAME`

@@ -16,8 +16,9 @@ func Format(n Node) string {
 }
 
 // Print writes n as nsh source. n is a *File, a Stmt, a *Block, a Cond, a
-// *Word, a *List, a *Range, a WordPart or an ArithExpr. A file or a
-// statement ends with a newline; blocks are indented with tabs.
+// *Word, a *List, a *Range, a WordPart or an ArithExpr. Each statement of
+// a file ends with a newline; a lone statement does not (so that it can
+// go in a message); blocks are indented with tabs.
 //
 // Parsing the printed text of a parsed file gives the same tree, positions
 // aside. Words are printed as they were written, except that quoted text
@@ -96,6 +97,7 @@ func (pr *printer) node(n Node) {
 	case *File:
 		for _, s := range n.Stmts {
 			pr.stmt(s)
+			pr.str("\n")
 		}
 	case Stmt:
 		pr.stmt(n)
@@ -110,7 +112,7 @@ func (pr *printer) node(n Node) {
 	case *Range:
 		pr.word(n.From, false)
 		pr.str("..")
-		pr.word(n.To, false)
+		pr.wordAt(n.To, false, false)
 	case WordPart:
 		pr.word(&Word{Parts: []WordPart{n}}, false)
 	case ArithExpr:
@@ -118,6 +120,7 @@ func (pr *printer) node(n Node) {
 	}
 }
 
+// stmt prints a statement, without a newline at the end.
 func (pr *printer) stmt(s Stmt) {
 	pr.str(strings.Repeat("\t", pr.indent))
 	switch s := s.(type) {
@@ -129,15 +132,23 @@ func (pr *printer) stmt(s Stmt) {
 			pr.word(w, i == 0 && commandNameNeedsQuotes(s))
 		}
 	case *Assign:
-		if _, kw := keywords[s.Name]; kw {
-			pr.str(s.Name + "=") // "for = x" would be a for
+		// "for = x" would be a for, and "x = #y" would end with a
+		// comment: those are written "for=x" and "x=#y".
+		_, tight := keywords[s.Name]
+		if s.List == nil {
+			if l, ok := s.Value.Parts[0].(*Lit); ok && !l.Quoted && strings.HasPrefix(l.Value, "#") {
+				tight = true
+			}
+		}
+		if tight {
+			pr.str(s.Name + "=")
 		} else {
 			pr.str(s.Name + " = ")
 		}
 		if s.List != nil {
 			pr.list(s.List)
 		} else {
-			pr.word(s.Value, false)
+			pr.wordAt(s.Value, false, !tight)
 		}
 	case *For:
 		pr.str("for " + s.Var + " in")
@@ -176,7 +187,6 @@ func (pr *printer) stmt(s Stmt) {
 		pr.str("try ")
 		pr.block(s.Body)
 	}
-	pr.str("\n")
 }
 
 // commandNameNeedsQuotes reports whether the command name of c, printed
@@ -220,6 +230,7 @@ func (pr *printer) block(b *Block) {
 	pr.indent++
 	for _, s := range b.Stmts {
 		pr.stmt(s)
+		pr.str("\n")
 	}
 	pr.indent--
 	pr.str(strings.Repeat("\t", pr.indent) + ">")
@@ -263,7 +274,11 @@ func (pr *printer) list(l *List) {
 
 // word prints a word. With quoteLits, its unquoted literal parts are
 // printed quoted.
-func (pr *printer) word(w *Word, quoteLits bool) {
+func (pr *printer) word(w *Word, quoteLits bool) { pr.wordAt(w, quoteLits, true) }
+
+// wordAt prints a word; start tells whether it starts a word of the
+// output (the "to" of a range does not).
+func (pr *printer) wordAt(w *Word, quoteLits, start bool) {
 	if len(w.Parts) == 0 {
 		pr.str("''")
 		return
@@ -275,7 +290,7 @@ func (pr *printer) word(w *Word, quoteLits bool) {
 		}
 		switch part := part.(type) {
 		case *Lit:
-			if !part.Quoted && !quoteLits && bareSafe(part.Value, i == 0) {
+			if !part.Quoted && !quoteLits && bareSafe(part.Value, start && i == 0) {
 				pr.str(part.Value)
 			} else {
 				pr.str(quoteSingle(part.Value))
@@ -307,7 +322,7 @@ var dqEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`)
 func (pr *printer) expansion(part, next WordPart, inDQ bool) {
 	switch part := part.(type) {
 	case *ParamExp:
-		if part.Braced || len(part.Name) > 1 && continuesName(next, inDQ) {
+		if part.Braced || isName(part.Name) && continuesName(next, inDQ) {
 			pr.str("${" + part.Name + "}")
 		} else {
 			pr.str("$" + part.Name)
