@@ -185,7 +185,7 @@ func (r *Runner) set(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) err
 	for _, a := range args[1:] {
 		switch a {
 		case "-e", "-u", "-eu", "-ue", "-o", "pipefail", "-euo", "+e":
-		case "-x", "-ex", "-xe", "-eux", "-eux+":
+		case "-x", "-ex", "-xe", "-eux", "-exu", "-xeu":
 			if r.trace == nil {
 				r.trace = r.stderr
 			}
@@ -215,9 +215,7 @@ func (r *Runner) exists(ctx context.Context, pos lang.Pos, ref ns.Ref, args []st
 		}
 		return ExitStatus(1)
 	case "link":
-		hc := HandlerContext{Stdin: r.stdin, Stdout: r.stdout, Stderr: r.stderr, NS: ref, Host: r.host, Pos: pos, Env: r.env,
-			Run:       func(ctx context.Context, to ns.Ref, a []string) error { return r.call(ctx, pos, to, a) },
-			Following: func(int) (Following, bool) { return Following{}, false }, Skip: func(int) {}}
+		hc := r.handlerCtx(pos, ref, noFollowing, func(int) {})
 		return r.exec(WithHandlerCtx(ctx, hc), args)
 	}
 	return fmt.Errorf("exists: unknown kind %q (netns or link)", args[1])

@@ -312,7 +312,7 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 
 // call runs args as a command in namespace ref with no look-ahead.
 func (r *Runner) call(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
-	return r.dispatch(ctx, pos, ref, args, func(int) (Following, bool) { return Following{}, false }, func(int) {})
+	return r.dispatch(ctx, pos, ref, args, noFollowing, func(int) {})
 }
 
 // dispatch runs a command: a language builtin, a procedure, or the
@@ -324,7 +324,13 @@ func (r *Runner) dispatch(ctx context.Context, pos lang.Pos, ref ns.Ref, args []
 	if d, ok := r.procs[args[0]]; ok {
 		return r.callProc(ctx, ref, d, args[1:])
 	}
-	hc := HandlerContext{
+	hc := r.handlerCtx(pos, ref, following, skip)
+	return r.exec(WithHandlerCtx(ctx, hc), args)
+}
+
+// handlerCtx is what the handler chain sees of a command at pos in ref.
+func (r *Runner) handlerCtx(pos lang.Pos, ref ns.Ref, following func(int) (Following, bool), skip func(int)) HandlerContext {
+	return HandlerContext{
 		Stdin: r.stdin, Stdout: r.stdout, Stderr: r.stderr,
 		NS: ref, Host: r.host, Pos: pos, Env: r.env,
 		Run: func(ctx context.Context, to ns.Ref, args []string) error {
@@ -336,8 +342,10 @@ func (r *Runner) dispatch(ctx context.Context, pos lang.Pos, ref ns.Ref, args []
 		Following: following,
 		Skip:      skip,
 	}
-	return r.exec(WithHandlerCtx(ctx, hc), args)
 }
+
+// noFollowing is the look-ahead of a command run outside a block.
+func noFollowing(int) (Following, bool) { return Following{}, false }
 
 func (r *Runner) callProc(ctx context.Context, ref ns.Ref, d *lang.Def, args []string) error {
 	if len(args) != len(d.Params) {
