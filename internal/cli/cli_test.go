@@ -160,3 +160,32 @@ func TestUsage(t *testing.T) {
 		t.Errorf("syntax error: %d %s", code, stderr)
 	}
 }
+
+// TestRelativePathIgnored: a relative PATH entry never runs a program
+// from the current directory, and an empty command word is refused
+// (HAZARDS #16).
+func TestRelativePathIgnored(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		dir := t.TempDir()
+		prog := filepath.Join(dir, "prog")
+		if err := os.WriteFile(prog, []byte("#!/bin/sh\ntouch ran\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chdir(dir); err != nil { // the sandbox child runs only this test
+			t.Fatal(err)
+		}
+		os.Setenv("PATH", ".:bin:")
+		_, stderr, code := runMain(t, "-c", "prog")
+		if code != 1 || !strings.Contains(stderr, "command not found: prog") {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "ran")); err == nil {
+			t.Error("prog ran from a relative PATH entry")
+		}
+		_, stderr, code = runMain(t, "-c", "x = ''\nexec $x")
+		if code != 1 || !strings.Contains(stderr, "exec: no program given") {
+			t.Errorf("exec of an empty word: exit %d: %s", code, stderr)
+		}
+	})
+}
