@@ -49,7 +49,7 @@ var commands = []command{
 	{3, "setportprio", (*run).setportprio, "<bridge> <port> <prio>\tset port priority"},
 	{0, "show", (*run).show, "[ <bridge> ]\t\tshow a list of bridges"},
 	{1, "showmacs", (*run).showmacs, "<bridge>\t\tshow a list of mac addrs"},
-	{1, "showstp", nil, "<bridge>\t\tshow bridge stp info"},
+	{1, "showstp", (*run).showstp, "<bridge>\t\tshow bridge stp info"},
 	{2, "stp", (*run).stp, "<bridge> {on|off}\tturn stp on/off"},
 }
 
@@ -114,6 +114,24 @@ func (b *run) link(name string) (netlink.Link, error) {
 	return l, nil
 }
 
+// pair looks up a bridge and an interface as brctl's addif, delif and
+// hairpin do: the interface first, each missing one named in the error.
+func (b *run) pair(brName, ifName string) (bl, il netlink.Link, err error) {
+	if il, err = b.link(ifName); err != nil {
+		return nil, nil, err
+	}
+	if il == nil {
+		return nil, nil, fmt.Errorf("interface %s does not exist!", ifName)
+	}
+	if bl, err = b.link(brName); err != nil {
+		return nil, nil, err
+	}
+	if bl == nil {
+		return nil, nil, fmt.Errorf("bridge %s does not exist!", brName)
+	}
+	return bl, il, nil
+}
+
 func isBridge(l netlink.Link) bool { return l != nil && l.Type() == "bridge" }
 
 // conn opens a raw netlink socket for bridge attributes, closed by the
@@ -159,22 +177,8 @@ func (b *run) delbr(args []string) error {
 }
 
 func (b *run) addif(args []string) error {
-	brName := args[0]
-	for _, ifName := range args[1:] {
-		il, err := b.link(ifName)
-		if err != nil {
-			return err
-		}
-		if il == nil {
-			return fmt.Errorf("interface %s does not exist!", ifName)
-		}
-		bl, err := b.link(brName)
-		if err != nil {
-			return err
-		}
+	return b.eachPort(args, func(brName, ifName string, bl, il netlink.Link) error {
 		switch {
-		case bl == nil:
-			return fmt.Errorf("bridge %s does not exist!", brName)
 		case !isBridge(bl):
 			return fmt.Errorf("can't add %s to bridge %s: %w", ifName, brName, ns.Strerror(unix.EOPNOTSUPP))
 		case isBridge(il):
@@ -185,27 +189,13 @@ func (b *run) addif(args []string) error {
 		if err := b.h.LinkSetMasterByIndex(il, bl.Attrs().Index); err != nil {
 			return fmt.Errorf("can't add %s to bridge %s: %w", ifName, brName, ns.Strerror(err))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func (b *run) delif(args []string) error {
-	brName := args[0]
-	for _, ifName := range args[1:] {
-		il, err := b.link(ifName)
-		if err != nil {
-			return err
-		}
-		if il == nil {
-			return fmt.Errorf("interface %s does not exist!", ifName)
-		}
-		bl, err := b.link(brName)
-		if err != nil {
-			return err
-		}
+	return b.eachPort(args, func(brName, ifName string, bl, il netlink.Link) error {
 		switch {
-		case bl == nil:
-			return fmt.Errorf("bridge %s does not exist!", brName)
 		case !isBridge(bl):
 			return fmt.Errorf("can't delete %s from %s: %w", ifName, brName, ns.Strerror(unix.EOPNOTSUPP))
 		case il.Attrs().MasterIndex != bl.Attrs().Index:
@@ -213,6 +203,22 @@ func (b *run) delif(args []string) error {
 		}
 		if err := b.h.LinkSetNoMaster(il); err != nil {
 			return fmt.Errorf("can't delete %s from %s: %w", ifName, brName, ns.Strerror(err))
+		}
+		return nil
+	})
+}
+
+// eachPort runs fn for "BR IF..." (addif, delif): for each interface in
+// order, looked up with the bridge afresh, stopping at the first error.
+func (b *run) eachPort(args []string, fn func(brName, ifName string, bl, il netlink.Link) error) error {
+	brName := args[0]
+	for _, ifName := range args[1:] {
+		bl, il, err := b.pair(brName, ifName)
+		if err != nil {
+			return err
+		}
+		if err := fn(brName, ifName, bl, il); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -235,19 +241,9 @@ func (b *run) hairpin(args []string) error {
 	if !ok {
 		return errors.New("expect on/off for argument")
 	}
-	il, err := b.link(ifName)
+	bl, il, err := b.pair(brName, ifName)
 	if err != nil {
 		return err
-	}
-	if il == nil {
-		return fmt.Errorf("interface %s does not exist!", ifName)
-	}
-	bl, err := b.link(brName)
-	if err != nil {
-		return err
-	}
-	if bl == nil {
-		return fmt.Errorf("bridge %s does not exist!", brName)
 	}
 	if err := b.setPort(bl, il, nl.NewRtAttr(bridge.PortMode, nl.Uint8Attr(v))); err != nil {
 		return fmt.Errorf("can't set %s to hairpin on bridge %s: %w", ifName, brName, ns.Strerror(err))
@@ -255,17 +251,31 @@ func (b *run) hairpin(args []string) error {
 	return nil
 }
 
-// setPort sets port attributes of il, which must be a port of bl.
+// setPort sets port attributes of il. Like brctl, which writes
+// /sys/class/net/IF/brport/* and only falls back to the bridge's ioctl
+// when that fails, it sets them on any bridge port il, and otherwise
+// fails with the errno that fallback leaves.
 func (b *run) setPort(bl, il netlink.Link, attrs ...*nl.RtAttr) error {
-	if !isBridge(bl) || il == nil || il.Attrs().MasterIndex != bl.Attrs().Index {
+	if il == nil {
 		return unix.ENODEV
 	}
-	c, err := b.conn()
-	if err != nil {
-		return err
+	if m := il.Attrs().MasterIndex; m != 0 {
+		if ml, err := b.h.LinkByIndex(m); err == nil && isBridge(ml) {
+			c, err := b.conn()
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			return c.SetPort(il.Attrs().Index, attrs...)
+		}
 	}
-	defer c.Close()
-	return c.SetPort(il.Attrs().Index, attrs...)
+	switch {
+	case bl == nil:
+		return unix.ENODEV
+	case !isBridge(bl):
+		return unix.EOPNOTSUPP
+	}
+	return unix.ENOENT // the fopen of the missing brport file
 }
 
 // setBridge sets bridge attributes of the bridge named name.
@@ -319,16 +329,26 @@ func scanInt(s string) (int64, bool) {
 	return 0, false
 }
 
-// timeCmd is one of setageing, setfd, sethello, setmaxage.
-func (b *run) timeCmd(args []string, attr int, bad, failed string) error {
-	t, ok := parseTime(args[1])
+// bridgeCmd is "brctl CMD BR VALUE" for a bridge attribute: value parses
+// args[1] into the attribute, or fails with bad; a failed request is
+// reported as failed: strerror.
+func (b *run) bridgeCmd(args []string, bad, failed string, value func(string) (*nl.RtAttr, bool)) error {
+	attr, ok := value(args[1])
 	if !ok {
 		return errors.New(bad)
 	}
-	if err := b.setBridge(args[0], nl.NewRtAttr(attr, nl.Uint32Attr(t))); err != nil {
+	if err := b.setBridge(args[0], attr); err != nil {
 		return fmt.Errorf("%s: %w", failed, ns.Strerror(err))
 	}
 	return nil
+}
+
+// timeCmd is one of setageing, setfd, sethello, setmaxage.
+func (b *run) timeCmd(args []string, attr int, bad, failed string) error {
+	return b.bridgeCmd(args, bad, failed, func(s string) (*nl.RtAttr, bool) {
+		t, ok := parseTime(s)
+		return nl.NewRtAttr(attr, nl.Uint32Attr(t)), ok
+	})
 }
 
 func (b *run) setageing(args []string) error {
@@ -348,25 +368,17 @@ func (b *run) setmaxage(args []string) error {
 }
 
 func (b *run) setbridgeprio(args []string) error {
-	p, ok := scanInt(args[1])
-	if !ok {
-		return errors.New("bad priority")
-	}
-	if err := b.setBridge(args[0], nl.NewRtAttr(bridge.BrPriority, nl.Uint16Attr(uint16(p)))); err != nil {
-		return fmt.Errorf("set bridge priority failed: %w", ns.Strerror(err))
-	}
-	return nil
+	return b.bridgeCmd(args, "bad priority", "set bridge priority failed", func(s string) (*nl.RtAttr, bool) {
+		p, ok := scanInt(s)
+		return nl.NewRtAttr(bridge.BrPriority, nl.Uint16Attr(uint16(p))), ok
+	})
 }
 
 func (b *run) stp(args []string) error {
-	v, ok := onOff(args[1])
-	if !ok {
-		return errors.New("expect on/off for argument")
-	}
-	if err := b.setBridge(args[0], nl.NewRtAttr(bridge.BrStpState, nl.Uint32Attr(uint32(v)))); err != nil {
-		return fmt.Errorf("set stp status failed: %w", ns.Strerror(err))
-	}
-	return nil
+	return b.bridgeCmd(args, "expect on/off for argument", "set stp status failed", func(s string) (*nl.RtAttr, bool) {
+		v, ok := onOff(s)
+		return nl.NewRtAttr(bridge.BrStpState, nl.Uint32Attr(uint32(v))), ok
+	})
 }
 
 // portCmd is setpathcost or setportprio.
@@ -485,7 +497,8 @@ func (b *run) showmacs(args []string) error {
 		return fmt.Errorf("read of forward table failed: %w", ns.Strerror(unix.ENODEV))
 	}
 	if !isBridge(bl) {
-		return fmt.Errorf("read of forward table failed: %w", ns.Strerror(unix.ENOENT))
+		// No brforward file: the ioctl fallback on a non-bridge.
+		return fmt.Errorf("read of forward table failed: %w", ns.Strerror(unix.EOPNOTSUPP))
 	}
 	brIndex := bl.Attrs().Index
 	c, err := b.conn()
@@ -536,6 +549,103 @@ func (b *run) showmacs(args []string) error {
 			local = "yes"
 		}
 		fmt.Fprintf(&out, "%3d\t%s\t%s\t\t%4d.%02d\n", r.port, r.mac.String(), local, r.ticks/100, r.ticks%100)
+	}
+	_, err = b.env.Stdout.Write(out.Bytes())
+	return err
+}
+
+// timer formats hundredths of a second as brctl's br_show_timer.
+func timer(cs uint64) string { return fmt.Sprintf("%4d.%02d", cs/100, cs%100) }
+
+// portStateNames are brctl's br_get_state_name.
+var portStateNames = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
+
+// showstp is "brctl showstp BR": the bridge's STP parameters and timers,
+// then each port's in name order (brctl_disp.c br_dump_info and
+// dump_port_info), read from netlink instead of sysfs; the timer values
+// are the same hundredths of a second sysfs gives.
+func (b *run) showstp(args []string) error {
+	name := args[0]
+	c, err := b.conn()
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	links, err := c.Links(unix.AF_UNSPEC, 0)
+	if err != nil {
+		return err
+	}
+	var br *bridge.Link
+	for i := range links {
+		if links[i].Name == name {
+			br = &links[i]
+		}
+	}
+	switch {
+	case br == nil:
+		return fmt.Errorf("bridge %s does not exist!", name)
+	case br.Kind != "bridge":
+		return fmt.Errorf("device %s is not a bridge!", name)
+	}
+	ports, err := c.Links(unix.AF_BRIDGE, 0)
+	if err != nil {
+		return err
+	}
+	d := br.Data
+	u8 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U8(t); return uint64(v) }
+	u16 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U16(t); return uint64(v) }
+	u32 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U32(t); return uint64(v) }
+	u64 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U64(t); return v }
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "%s\n", name)
+	fmt.Fprintf(&out, " bridge id\t\t%s\n", bridgeID(d[unix.IFLA_BR_BRIDGE_ID]))
+	fmt.Fprintf(&out, " designated root\t%s\n", bridgeID(d[unix.IFLA_BR_ROOT_ID]))
+	fmt.Fprintf(&out, " root port\t\t%4d\t\t\tpath cost\t\t%4d\n", u16(d, unix.IFLA_BR_ROOT_PORT), u32(d, unix.IFLA_BR_ROOT_PATH_COST))
+	maxAge, hello, fd := u32(d, unix.IFLA_BR_MAX_AGE), u32(d, unix.IFLA_BR_HELLO_TIME), u32(d, unix.IFLA_BR_FORWARD_DELAY)
+	fmt.Fprintf(&out, " max age\t\t%s\t\t\tbridge max age\t\t%s\n", timer(maxAge), timer(maxAge))
+	fmt.Fprintf(&out, " hello time\t\t%s\t\t\tbridge hello time\t%s\n", timer(hello), timer(hello))
+	fmt.Fprintf(&out, " forward delay\t\t%s\t\t\tbridge forward delay\t%s\n", timer(fd), timer(fd))
+	fmt.Fprintf(&out, " ageing time\t\t%s\n", timer(u32(d, unix.IFLA_BR_AGEING_TIME)))
+	fmt.Fprintf(&out, " hello timer\t\t%s\t\t\ttcn timer\t\t%s\n", timer(u64(d, unix.IFLA_BR_HELLO_TIMER)), timer(u64(d, unix.IFLA_BR_TCN_TIMER)))
+	fmt.Fprintf(&out, " topology change timer\t%s\t\t\tgc timer\t\t%s\n", timer(u64(d, unix.IFLA_BR_TOPOLOGY_CHANGE_TIMER)), timer(u64(d, unix.IFLA_BR_GC_TIMER)))
+	out.WriteString(" flags\t\t\t")
+	if u8(d, unix.IFLA_BR_TOPOLOGY_CHANGE) != 0 {
+		out.WriteString("TOPOLOGY_CHANGE ")
+	}
+	if u8(d, unix.IFLA_BR_TOPOLOGY_CHANGE_DETECTED) != 0 {
+		out.WriteString("TOPOLOGY_CHANGE_DETECTED ")
+	}
+	out.WriteString("\n\n\n")
+	var mine []bridge.Link
+	for _, p := range ports {
+		if p.Master() == br.Index && p.Index != br.Index && p.Protinfo != nil {
+			mine = append(mine, p)
+		}
+	}
+	sort.Slice(mine, func(i, j int) bool { return mine[i].Name < mine[j].Name }) // scandir's alphasort
+	for _, p := range mine {
+		pi := p.Protinfo
+		fmt.Fprintf(&out, "%s (%d)\n", p.Name, u16(pi, bridge.PortNo))
+		state := "<INVALID STATE>"
+		if st := u8(pi, bridge.PortState); st < uint64(len(portStateNames)) {
+			state = portStateNames[st]
+		}
+		fmt.Fprintf(&out, " port id\t\t%.4x\t\t\tstate\t\t%15s\n", u16(pi, unix.IFLA_BRPORT_ID), state)
+		fmt.Fprintf(&out, " designated root\t%s\tpath cost\t\t%4d\n", bridgeID(pi[unix.IFLA_BRPORT_ROOT_ID]), u32(pi, bridge.PortCost))
+		fmt.Fprintf(&out, " designated bridge\t%s\tmessage age timer\t%s\n", bridgeID(pi[unix.IFLA_BRPORT_BRIDGE_ID]), timer(u64(pi, unix.IFLA_BRPORT_MESSAGE_AGE_TIMER)))
+		fmt.Fprintf(&out, " designated port\t%.4x\t\t\tforward delay timer\t%s\n", u16(pi, unix.IFLA_BRPORT_DESIGNATED_PORT), timer(u64(pi, unix.IFLA_BRPORT_FORWARD_DELAY_TIMER)))
+		fmt.Fprintf(&out, " designated cost\t%4d\t\t\thold timer\t\t%s\n", u32(pi, unix.IFLA_BRPORT_DESIGNATED_COST), timer(u64(pi, unix.IFLA_BRPORT_HOLD_TIMER)))
+		out.WriteString(" flags\t\t\t")
+		if u8(pi, unix.IFLA_BRPORT_CONFIG_PENDING) != 0 {
+			out.WriteString("CONFIG_PENDING ")
+		}
+		if u8(pi, unix.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK) != 0 {
+			out.WriteString("TOPOLOGY_CHANGE_ACK ")
+		}
+		if h := u8(pi, bridge.PortMode); h != 0 {
+			fmt.Fprintf(&out, "\n hairpin mode\t\t%4d", h)
+		}
+		out.WriteString("\n\n")
 	}
 	_, err = b.env.Stdout.Write(out.Bytes())
 	return err

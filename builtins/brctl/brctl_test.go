@@ -1,70 +1,19 @@
 package brctl_test
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"os/exec"
 	"strings"
 	"testing"
 
-	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/brctl"
 	"github.com/nshlab/nsh/internal/sandbox"
+	"github.com/nshlab/nsh/internal/testenv"
 	"github.com/nshlab/nsh/interp"
-	"github.com/nshlab/nsh/ns"
 )
 
-// lab is a named namespace with an Env acting in it.
-type lab struct {
-	name     string
-	env      *builtins.Env
-	out, err bytes.Buffer
-}
-
-func newLab(t *testing.T, host *ns.Host, st *builtins.State, name string) *lab {
+func mustNsh(t *testing.T, l *testenv.ToolLab, line string) {
 	t.Helper()
-	r, err := host.Add(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := &lab{name: name}
-	l.env = &builtins.Env{Stdout: &l.out, Stderr: &l.err, NS: r, Host: host, State: st}
-	return l
-}
-
-// sh runs a setup command line with the real tools inside the lab.
-func (l *lab) sh(t *testing.T, lines ...string) {
-	t.Helper()
-	for _, line := range lines {
-		args := append([]string{"netns", "exec", l.name}, strings.Fields(line)...)
-		if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
-			t.Fatalf("%s: %v\n%s", line, err, out)
-		}
-	}
-}
-
-// real runs the real brctl in the lab (under ip netns exec, so that it
-// reads the lab's /sys).
-func (l *lab) real(args ...string) (string, string, error) {
-	var o, e bytes.Buffer
-	cmd := exec.Command("ip", append([]string{"netns", "exec", l.name, "brctl"}, args...)...)
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	return o.String(), e.String(), err
-}
-
-// nsh runs the brctl builtin in the lab.
-func (l *lab) nsh(args ...string) (string, error) {
-	l.out.Reset()
-	l.err.Reset()
-	err := brctl.Main(context.Background(), l.env, append([]string{"brctl"}, args...))
-	return l.out.String(), err
-}
-
-func (l *lab) mustNsh(t *testing.T, line string) {
-	t.Helper()
-	if _, err := l.nsh(strings.Fields(line)...); err != nil {
+	if _, err := l.Nsh(strings.Fields(line)...); err != nil {
 		t.Fatalf("nsh brctl %s: %v", line, err)
 	}
 }
@@ -72,8 +21,8 @@ func (l *lab) mustNsh(t *testing.T, line string) {
 // build makes the same lab with either tool: bridges, veth ports with
 // fixed MAC addresses (so bridge ids are the same everywhere), STP,
 // priorities, costs, hairpin, a static fdb entry.
-func build(t *testing.T, l *lab, brctlLine func(string)) {
-	l.sh(t,
+func build(t *testing.T, l *testenv.ToolLab, brctlLine func(string)) {
+	l.Sh(t,
 		"ip link add va type veth peer name va-p",
 		"ip link add vm type veth peer name vm-p",
 		"ip link add vz type veth peer name vz-p",
@@ -100,7 +49,7 @@ func build(t *testing.T, l *lab, brctlLine func(string)) {
 	} {
 		brctlLine(line)
 	}
-	l.sh(t,
+	l.Sh(t,
 		// No learning: learnt entries age, so two runs would differ.
 		"bridge link set dev va learning off",
 		"ip link set va up", "ip link set va-p up", "ip link set brA up",
@@ -113,16 +62,11 @@ func TestBrctlMatchesBridgeUtils(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		sandbox.RequireTool(t, "brctl")
-		host, err := ns.NewHost()
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := builtins.NewState(host)
-		defer st.Close()
-		realLab := newLab(t, host, st, "byreal")
-		nshLab := newLab(t, host, st, "bynsh")
-		build(t, realLab, func(line string) { realLab.sh(t, "brctl "+line) })
-		build(t, nshLab, func(line string) { nshLab.mustNsh(t, line) })
+		host, st := testenv.New(t)
+		realLab := testenv.NewToolLab(t, host, st, "byreal", "brctl", brctl.Main)
+		nshLab := testenv.NewToolLab(t, host, st, "bynsh", "brctl", brctl.Main)
+		build(t, realLab, func(line string) { realLab.Sh(t, "brctl "+line) })
+		build(t, nshLab, func(line string) { mustNsh(t, nshLab, line) })
 
 		for _, args := range [][]string{
 			{"show"},
@@ -130,28 +74,46 @@ func TestBrctlMatchesBridgeUtils(t *testing.T) {
 			{"showmacs", "brA"},
 			{"showmacs", "br0"},
 		} {
-			for _, l := range []*lab{realLab, nshLab} {
-				want, _, err := l.real(args...)
+			for _, l := range []*testenv.ToolLab{realLab, nshLab} {
+				want, _, err := l.Tool(args...)
 				if err != nil {
-					t.Fatalf("brctl %v in %s: %v", args, l.name, err)
+					t.Fatalf("brctl %v in %s: %v", args, l.Name, err)
 				}
-				got, err := l.nsh(args...)
+				got, err := l.Nsh(args...)
 				if err != nil {
-					t.Errorf("nsh brctl %v in %s: %v", args, l.name, err)
+					t.Errorf("nsh brctl %v in %s: %v", args, l.Name, err)
 				}
 				if got != want {
-					t.Errorf("brctl %v in %s:\nnsh:\n%s\nbrctl:\n%s", args, l.name, got, want)
+					t.Errorf("brctl %v in %s:\nnsh:\n%s\nbrctl:\n%s", args, l.Name, got, want)
 				}
 			}
 			// Built by nsh or by brctl, the labs look the same.
-			a, _, _ := realLab.real(args...)
-			b, _ := nshLab.nsh(args...)
+			a, _, _ := realLab.Tool(args...)
+			b, _ := nshLab.Nsh(args...)
 			if a != b {
 				t.Errorf("brctl %v: lab built by brctl shows\n%s\nlab built by nsh shows\n%s", args, a, b)
 			}
 		}
+		// showstp: the bridge's gc timer runs, so timers are masked.
+		for _, br := range []string{"br0", "brA"} {
+			for _, l := range []*testenv.ToolLab{realLab, nshLab} {
+				want, _, err := l.Tool("showstp", br)
+				got, nerr := l.Nsh("showstp", br)
+				if err != nil || nerr != nil || testenv.MaskTimers(got) != testenv.MaskTimers(want) {
+					t.Errorf("brctl showstp %s in %s: %v %v\nnsh:\n%s\nbrctl:\n%s", br, l.Name, nerr, err, got, want)
+				}
+			}
+			a, _, _ := realLab.Tool("showstp", br)
+			b, _ := nshLab.Nsh("showstp", br)
+			if testenv.MaskTimers(a) != testenv.MaskTimers(b) {
+				t.Errorf("brctl showstp %s: lab built by brctl shows\n%s\nlab built by nsh shows\n%s", br, a, b)
+			}
+		}
+		if out, _ := nshLab.Nsh("showstp", "br0"); !strings.Contains(out, " max age\t\t  10.00\t\t\tbridge max age\t\t  10.00\n hello time\t\t   1.00") {
+			t.Errorf("brctl showstp br0 lacks the times set:\n%s", out)
+		}
 		// Sanity: what the comparison covered.
-		out, _ := nshLab.nsh("show")
+		out, _ := nshLab.Nsh("show")
 		for _, want := range []string{"br0\t\t1000.020000000020\tyes\t\tw0\n", "brA\t\t8000.020000000001\tno\t\tva\n\t\t\t\t\t\t\tvm\n\t\t\t\t\t\t\tvz\n", "br1\t\t8000.000000000000\tno\t\t\n"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("brctl show lacks %q:\n%s", want, out)
@@ -166,14 +128,9 @@ func TestBrctlErrorsMatchBridgeUtils(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		sandbox.RequireTool(t, "brctl")
-		host, err := ns.NewHost()
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := builtins.NewState(host)
-		defer st.Close()
-		l := newLab(t, host, st, "errs")
-		l.sh(t,
+		host, st := testenv.New(t)
+		l := testenv.NewToolLab(t, host, st, "errs", "brctl", brctl.Main)
+		l.Sh(t,
 			"ip link add v0 type veth peer name v1",
 			"ip link add v2 type veth peer name v3",
 			"brctl addbr br0", "brctl addbr br1", "brctl addbr upbr",
@@ -204,15 +161,27 @@ func TestBrctlErrorsMatchBridgeUtils(t *testing.T) {
 			"hairpin br0 v0 perhaps",
 			"hairpin br0 veth9 on",
 			"showmacs nosuch",
+			"showmacs v0",
+			"showstp nosuch",
+			"showstp v0",
+			"setfd nosuch 3",
+			"setfd br0 x",
+			"sethello br0 x",
+			"setmaxage br0 x",
+			"stp nosuch on",
+			"setbridgeprio nosuch 1",
+			"setpathcost br0 veth9 3",
+			"setportprio br0 v0 x",
+			"setportprio br0 v2 3",
 			"frob",
 		} {
 			args := strings.Fields(line)
-			wantOut, wantErr, rerr := l.real(args...)
+			wantOut, wantErr, rerr := l.Tool(args...)
 			if rerr == nil {
 				t.Errorf("brctl %s: brctl succeeded", line)
 				continue
 			}
-			gotOut, err := l.nsh(args...)
+			gotOut, err := l.Nsh(args...)
 			if err == nil {
 				t.Errorf("brctl %s: nsh succeeded; brctl said %q", line, wantErr)
 				continue
@@ -226,15 +195,15 @@ func TestBrctlErrorsMatchBridgeUtils(t *testing.T) {
 		}
 		// Usage errors print to stdout and only set the status.
 		for _, args := range [][]string{{}, {"addbr"}, {"addif", "br0"}} {
-			wantOut, _, _ := l.real(args...)
-			gotOut, err := l.nsh(args...)
+			wantOut, _, _ := l.Tool(args...)
+			gotOut, err := l.Nsh(args...)
 			var es interp.ExitStatus
 			if !errors.As(err, &es) || es != 1 || gotOut != wantOut {
 				t.Errorf("brctl %v: %v %q, want status 1 and %q", args, err, gotOut, wantOut)
 			}
 		}
 		// No abbreviations, unlike ip.
-		if _, err := l.nsh("sh"); err == nil || !strings.Contains(err.Error(), "never heard of command [sh]") {
+		if _, err := l.Nsh("sh"); err == nil || !strings.Contains(err.Error(), "never heard of command [sh]") {
 			t.Errorf("brctl sh: %v", err)
 		}
 	})
@@ -244,25 +213,20 @@ func TestBrctlErrorsMatchBridgeUtils(t *testing.T) {
 func TestBrctlDelbrAndDelif(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
-		host, err := ns.NewHost()
-		if err != nil {
-			t.Fatal(err)
-		}
-		st := builtins.NewState(host)
-		defer st.Close()
-		l := newLab(t, host, st, "rm")
-		l.sh(t, "ip link add v0 type veth peer name v1")
-		l.mustNsh(t, "addbr br9")
-		l.mustNsh(t, "addif br9 v0")
-		if out, _ := l.nsh("show"); !strings.Contains(out, "\tv0\n") {
+		host, st := testenv.New(t)
+		l := testenv.NewToolLab(t, host, st, "rm", "brctl", brctl.Main)
+		l.Sh(t, "ip link add v0 type veth peer name v1")
+		mustNsh(t, l, "addbr br9")
+		mustNsh(t, l, "addif br9 v0")
+		if out, _ := l.Nsh("show"); !strings.Contains(out, "\tv0\n") {
 			t.Fatalf("v0 not a port: %q", out)
 		}
-		l.mustNsh(t, "delif br9 v0")
-		if out, _ := l.nsh("show"); strings.Contains(out, "v0") {
+		mustNsh(t, l, "delif br9 v0")
+		if out, _ := l.Nsh("show"); strings.Contains(out, "v0") {
 			t.Errorf("v0 still a port: %q", out)
 		}
-		l.mustNsh(t, "delbr br9")
-		if out, _ := l.nsh("show"); out != "" {
+		mustNsh(t, l, "delbr br9")
+		if out, _ := l.Nsh("show"); out != "" {
 			t.Errorf("after delbr: %q", out)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
@@ -46,10 +47,11 @@ var objects = []struct {
 }
 
 const usage = `Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }
-where	OBJECT := { link | fdb | mdb | vlan | vni | monitor }
-	OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
-		     -o[neline] | -t[imestamp] | -n[etns] name |
-		     -com[pressvlans] -c[olor] -p[retty] -j[son] }`
+       bridge [ -force ] -batch filename
+where  OBJECT := { link | fdb | mdb | vlan | monitor }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
+                    -o[neline] | -t[imestamp] | -n[etns] name |
+                    -c[ompressvlans] -color -p[retty] -j[son] }`
 
 // Main is the "bridge" builtin (iproute2's bridge command).
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
@@ -75,13 +77,14 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 		case builtins.Is(o, "oneline"):
 			g.Oneline = true
 		case o == "n" || builtins.Is(o, "netns"):
-			name, err := a.Need(opt)
-			if err != nil {
-				return err
+			name, ok := a.Next()
+			if !ok {
+				return errors.New(`Cannot open network namespace "(null)": No such file or directory`)
 			}
 			r, err := env.Host.Resolve(name)
-			if err != nil {
-				return err
+			if err != nil || !env.Host.Exists(r) {
+				// lib/namespace.c netns_switch
+				return fmt.Errorf("Cannot open network namespace %q: %w", name, ns.Strerror(unix.ENOENT))
 			}
 			g.NS = r
 		case o == "c" || builtins.Is(o, "color") || strings.HasPrefix(o, "color=") ||
@@ -124,6 +127,53 @@ func loadLinkMap(c *Conn) (linkMap, error) {
 		m[l.Index] = l
 	}
 	return m, nil
+}
+
+// dialMap opens a Conn in the command's namespace and loads its link map
+// (iproute2's ll_init_map). The caller closes the Conn.
+func dialMap(env *builtins.Env, g *Global) (*Conn, linkMap, error) {
+	c, err := Dial(env, g.NS)
+	if err != nil {
+		return nil, nil, err
+	}
+	ll, err := loadLinkMap(c)
+	if err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, ll, nil
+}
+
+// openShow starts "bridge link|vlan show [dev DEV]": it reads the dev
+// filter (link.c and vlan.c skip other words; a second dev is an error),
+// opens a Conn with the link map, and resolves the filter to its index
+// (0 without one). The caller closes the Conn.
+func openShow(env *builtins.Env, g *Global, args []string) (*Conn, linkMap, int, error) {
+	filter := ""
+	for a := builtins.NewArgs(args); a.More(); {
+		if w, _ := a.Next(); w == "dev" {
+			v, err := need(a)
+			if err != nil {
+				return nil, nil, 0, err
+			}
+			if filter != "" {
+				return nil, nil, 0, fmt.Errorf("Error: duplicate \"dev\": %q is the second value.", v)
+			}
+			filter = v
+		}
+	}
+	c, ll, err := dialMap(env, g)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	index := 0
+	if filter != "" {
+		if index = ll.index(filter); index == 0 {
+			c.Close()
+			return nil, nil, 0, fmt.Errorf("Cannot find device %q", filter)
+		}
+	}
+	return c, ll, index, nil
 }
 
 // name is ll_index_to_name: the name, or "if%d" for an unknown index.
@@ -176,6 +226,7 @@ const linkUsage = `Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO 
                                [ isolated {on | off} ]
                                [ locked {on | off} ]
                                [ hwmode {vepa | veb} ]
+                               [ backup_port DEVICE ] [ nobackup_port ]
                                [ self ] [ master ]
        bridge link show [dev DEV]`
 
@@ -236,35 +287,11 @@ var portFlags = []struct {
 
 // linkShow is "bridge link show [dev DEV]" (bridge/link.c print_linkinfo).
 func linkShow(env *builtins.Env, g *Global, args []string) error {
-	filter := ""
-	for a := builtins.NewArgs(args); a.More(); {
-		w, _ := a.Next()
-		if w == "dev" {
-			v, err := a.Need("dev")
-			if err != nil {
-				return err
-			}
-			if filter != "" {
-				return fmt.Errorf("Error: duplicate \"dev\": %q is the second value.", v)
-			}
-			filter = v
-		}
-	}
-	c, err := Dial(env, g.NS)
+	c, ll, filterIndex, err := openShow(env, g, args)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ll, err := loadLinkMap(c)
-	if err != nil {
-		return err
-	}
-	filterIndex := 0
-	if filter != "" {
-		if filterIndex = ll.index(filter); filterIndex == 0 {
-			return fmt.Errorf("Cannot find device %q", filter)
-		}
-	}
 	var mask uint32
 	if g.Details {
 		mask = rtextFilterVLAN
@@ -388,13 +415,18 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 		text.WriteString("\n")
 		jw.endObject()
 	}
+	return emit(env, g, jw, &text)
+}
+
+// emit closes the JSON array of jw and writes it under -j, else text.
+func emit(env *builtins.Env, g *Global, jw *jsonWriter, text *strings.Builder) error {
 	jw.endArray()
 	if g.JSON {
 		jw.b.WriteByte('\n')
-		_, err = env.Stdout.Write(jw.b.Bytes())
+		_, err := env.Stdout.Write(jw.b.Bytes())
 		return err
 	}
-	_, err = env.Stdout.Write([]byte(text.String()))
+	_, err := env.Stdout.Write([]byte(text.String()))
 	return err
 }
 
@@ -415,7 +447,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	for a.More() {
 		w, _ := a.Next()
 		if t, ok := onOff[w]; ok {
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
@@ -432,13 +464,13 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		}
 		switch w {
 		case "dev":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
 			dev = v
 		case "cost":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
@@ -446,21 +478,23 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 				attrs = append(attrs, nl.NewRtAttr(PortCost, nl.Uint32Attr(uint32(n))))
 			}
 		case "priority":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
-			if n := atoi(v); n >= 0 {
+			// link.c keeps the priority in a __s16: atoi's value wraps,
+			// and a negative one is not sent.
+			if n := int16(atoi(v)); n >= 0 {
 				attrs = append(attrs, nl.NewRtAttr(PortPriority, nl.Uint16Attr(uint16(n))))
 			}
 		case "mcast_router":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
 			attrs = append(attrs, nl.NewRtAttr(PortMulticastRoute, nl.Uint8Attr(uint8(atoi(v)))))
 		case "state":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
@@ -479,7 +513,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			}
 			attrs = append(attrs, nl.NewRtAttr(PortState, nl.Uint8Attr(uint8(st))))
 		case "hwmode":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
@@ -503,39 +537,26 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if dev == "" {
 		return errors.New("Device is a required argument.")
 	}
-	c, err := Dial(env, g.NS)
+	c, ll, err := dialMap(env, g)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ll, err := loadLinkMap(c)
-	if err != nil {
-		return err
-	}
 	idx := ll.index(dev)
 	if idx == 0 {
 		return fmt.Errorf("Cannot find bridge device %q", dev)
 	}
-	req := nl.NewNetlinkRequest(unix.RTM_SETLINK, unix.NLM_F_ACK)
-	msg := nl.NewIfInfomsg(unix.AF_BRIDGE)
-	msg.Index = int32(idx)
-	req.AddData(msg)
-	pi := nl.NewRtAttr(unix.IFLA_PROTINFO|unix.NLA_F_NESTED, nil)
-	for _, at := range attrs {
-		pi.AddChild(at)
-	}
-	req.AddData(pi)
+	var spec *nl.RtAttr
 	if mode >= 0 || afFlags > 0 {
-		spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
+		spec = nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
 		if afFlags > 0 {
 			spec.AddRtAttr(iflaBridgeFlags, nl.Uint16Attr(uint16(afFlags)))
 		}
 		if mode >= 0 {
 			spec.AddRtAttr(iflaBridgeMode, nl.Uint16Attr(uint16(mode)))
 		}
-		req.AddData(spec)
 	}
-	if _, err := c.execute(req, 0); err != nil {
+	if err := c.setPort(idx, attrs, spec); err != nil {
 		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
 	}
 	return nil
@@ -555,19 +576,25 @@ func atoi(s string) int {
 	return n
 }
 
-// cmdFdb is "bridge fdb [show ...]" (bridge/fdb.c do_fdb). Adding and
-// deleting entries is not supported yet.
+// cmdFdb is "bridge fdb [add|append|replace|del|show ...]" (bridge/fdb.c
+// do_fdb).
 func cmdFdb(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return fdbShow(env, g, nil)
 	}
 	switch v := args[0]; {
-	case builtins.Is(v, "add") || builtins.Is(v, "append") || builtins.Is(v, "replace") || builtins.Is(v, "delete"):
-		return fmt.Errorf("bridge fdb %s: not supported by nsh", v)
+	case builtins.Is(v, "add"):
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, args[1:])
+	case builtins.Is(v, "append"):
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_APPEND, args[1:])
+	case builtins.Is(v, "replace"):
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, args[1:])
+	case builtins.Is(v, "delete"):
+		return fdbModify(env, g, unix.RTM_DELNEIGH, 0, args[1:])
 	case builtins.Is(v, "show") || builtins.Is(v, "lst") || builtins.Is(v, "list"):
 		return fdbShow(env, g, args[1:])
 	case builtins.Is(v, "help"):
-		return errors.New("Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ vlan VID ] [ state STATE ] ]")
+		return errors.New(fdbUsage)
 	}
 	return fmt.Errorf("Command %q is unknown, try \"bridge fdb help\".", args[0])
 }
@@ -613,7 +640,7 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		w, _ := a.Next()
 		switch w {
 		case "brport", "dev", "br", "vlan", "state":
-			v, err := a.Need(w)
+			v, err := need(a)
 			if err != nil {
 				return err
 			}
@@ -621,6 +648,9 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			case "br":
 				br = v
 			case "vlan":
+				if vlan != 0 {
+					return fmt.Errorf("Error: duplicate \"vlan\": %q is the second value.", v)
+				}
 				vlan = atoi(v)
 			case "state":
 				switch {
@@ -646,19 +676,15 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			}
 		default:
 			if builtins.Is(w, "help") {
-				return errors.New("Usage: bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ vlan VID ] [ state STATE ] ]")
+				return errors.New(fdbUsage)
 			}
 		}
 	}
-	c, err := Dial(env, g.NS)
+	c, ll, err := dialMap(env, g)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	ll, err := loadLinkMap(c)
-	if err != nil {
-		return err
-	}
 	brIndex, devIndex := 0, 0
 	if br != "" {
 		if brIndex = ll.index(br); brIndex == 0 {
@@ -695,9 +721,19 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			jw.field("ifname", ll.name(e.Index))
 			fmt.Fprintf(&text, "dev %s ", ll.name(e.Index))
 		}
+		if d, ok := e.Attrs[unix.NDA_DST]; ok && (len(d) == 4 || len(d) == 16) {
+			ip := net.IP(d).String()
+			jw.field("dst", ip)
+			fmt.Fprintf(&text, "dst %s ", ip)
+		}
 		if vid != 0 {
 			jw.field("vlan", int(vid))
 			fmt.Fprintf(&text, "vlan %d ", vid)
+		}
+		if p, ok := e.Attrs[unix.NDA_PORT]; ok && len(p) == 2 {
+			port := int(binary.BigEndian.Uint16(p))
+			jw.field("port", port)
+			fmt.Fprintf(&text, "port %d ", port)
 		}
 		if v, ok := e.Attrs.U32(unix.NDA_VNI); ok {
 			jw.field("vni", int(v))
@@ -706,6 +742,15 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		if v, ok := e.Attrs.U32(ndaSrcVNI); ok {
 			jw.field("src_vni", int(v))
 			fmt.Fprintf(&text, "src_vni %d ", v)
+		}
+		if v, ok := e.Attrs.U32(unix.NDA_IFINDEX); ok {
+			if _, nsid := e.Attrs[ndaLinkNetnsID]; nsid {
+				jw.field("viaIfIndex", int(v))
+				fmt.Fprintf(&text, "via ifindex %d ", v)
+			} else {
+				jw.field("viaIf", ll.name(int(v)))
+				fmt.Fprintf(&text, "via %s ", ll.name(int(v)))
+			}
 		}
 		if v, ok := e.Attrs.U32(ndaLinkNetnsID); ok {
 			jw.field("linkNetNsId", int(v))
@@ -741,14 +786,13 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			flags = append(flags, "sticky")
 			text.WriteString("sticky ")
 		}
-		if len(flags) > 0 {
-			jw.name("flags")
-			jw.startArray()
-			for _, f := range flags {
-				jw.value(f)
-			}
-			jw.endArray()
+		// fdb_print_flags opens the array even when it stays empty.
+		jw.name("flags")
+		jw.startArray()
+		for _, f := range flags {
+			jw.value(f)
 		}
+		jw.endArray()
 		if hasMaster {
 			jw.field("master", ll.name(int(master)))
 		}
@@ -759,14 +803,7 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		text.WriteString(st + "\n")
 		jw.endObject()
 	}
-	jw.endArray()
-	if g.JSON {
-		jw.b.WriteByte('\n')
-		_, err = env.Stdout.Write(jw.b.Bytes())
-		return err
-	}
-	_, err = env.Stdout.Write([]byte(text.String()))
-	return err
+	return emit(env, g, jw, &text)
 }
 
 func macString(b []byte) string {
@@ -788,25 +825,30 @@ const (
 	iflaBridgeMode     = 1
 )
 
-// cmdVlan is "bridge vlan [show [dev DEV]]" (bridge/vlan.c): the VLANs of
-// each port and bridge that has any, under iproute2's header.
+// cmdVlan is "bridge vlan [add|del|show ...]" (bridge/vlan.c do_vlan).
 func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
-	if len(args) > 0 && !(builtins.Is(args[0], "show") || builtins.Is(args[0], "list") || builtins.Is(args[0], "lst")) {
-		return fmt.Errorf("bridge vlan %s: not supported by nsh", args[0])
+	if len(args) == 0 {
+		return vlanShow(env, g, nil)
 	}
-	filter := ""
-	if len(args) > 0 {
-		for a := builtins.NewArgs(args[1:]); a.More(); {
-			if w, _ := a.Next(); w == "dev" {
-				v, err := a.Need(w)
-				if err != nil {
-					return err
-				}
-				filter = v
-			}
-		}
+	switch v := args[0]; {
+	case builtins.Is(v, "add"):
+		return vlanModify(env, g, unix.RTM_SETLINK, args[1:])
+	case builtins.Is(v, "delete"):
+		return vlanModify(env, g, unix.RTM_DELLINK, args[1:])
+	case builtins.Is(v, "show") || builtins.Is(v, "lst") || builtins.Is(v, "list"):
+		return vlanShow(env, g, args[1:])
+	case builtins.Is(v, "help"):
+		return errors.New(vlanUsage)
+	case builtins.Is(v, "set") || builtins.Is(v, "tunnelshow") || builtins.Is(v, "global"):
+		return fmt.Errorf("bridge vlan %s: not supported by nsh", v)
 	}
-	c, err := Dial(env, g.NS)
+	return fmt.Errorf("Command %q is unknown, try \"bridge vlan help\".", args[0])
+}
+
+// vlanShow is "bridge vlan show [dev DEV]" (bridge/vlan.c vlan_show): the
+// VLANs of each port and bridge that has any, under iproute2's header.
+func vlanShow(env *builtins.Env, g *Global, args []string) error {
+	c, _, filterIndex, err := openShow(env, g, args)
 	if err != nil {
 		return err
 	}
@@ -817,8 +859,10 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	}
 	var text strings.Builder
 	fmt.Fprintf(&text, "%-16s  %-9s\n", "port", "vlan-id")
+	jw := &jsonWriter{pretty: g.Pretty}
+	jw.startArray()
 	for _, l := range links {
-		if filter != "" && l.Name != filter {
+		if filterIndex != 0 && l.Index != filterIndex {
 			continue
 		}
 		spec, ok := l.Attrs[unix.IFLA_AF_SPEC]
@@ -841,27 +885,53 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 				rangeStart = vid
 				continue
 			}
+			start := vid
 			id := strconv.Itoa(vid)
 			if fl&vlanInfoRangeEnd != 0 && rangeStart >= 0 {
+				start = rangeStart
 				id = fmt.Sprintf("%d-%d", rangeStart, vid)
 				rangeStart = -1
 			}
 			if first {
+				jw.startObject()
+				jw.field("ifname", l.Name)
+				jw.name("vlans")
+				jw.startArray()
 				fmt.Fprintf(&text, "%-16s  ", l.Name)
 				first = false
 			} else {
 				fmt.Fprintf(&text, "%-16s  ", "")
 			}
+			jw.startObject()
+			jw.field("vlan", start)
+			if start != vid {
+				jw.field("vlanEnd", vid)
+			}
 			text.WriteString(id)
+			var flags []string
 			if fl&vlanInfoPVID != 0 {
+				flags = append(flags, "PVID")
 				text.WriteString(" PVID")
 			}
 			if fl&vlanInfoUntagged != 0 {
+				flags = append(flags, "Egress Untagged")
 				text.WriteString(" Egress Untagged")
 			}
+			if len(flags) > 0 {
+				jw.name("flags")
+				jw.startArray()
+				for _, f := range flags {
+					jw.value(f)
+				}
+				jw.endArray()
+			}
+			jw.endObject()
 			text.WriteString("\n")
 		}
+		if !first {
+			jw.endArray()
+			jw.endObject()
+		}
 	}
-	_, err = env.Stdout.Write([]byte(text.String()))
-	return err
+	return emit(env, g, jw, &text)
 }

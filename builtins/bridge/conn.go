@@ -85,6 +85,15 @@ func (a Attrs) U32(t uint16) (uint32, bool) {
 	return binary.NativeEndian.Uint32(v), true
 }
 
+// U64 returns attribute t as a native-endian uint64.
+func (a Attrs) U64(t uint16) (uint64, bool) {
+	v, ok := a[t]
+	if !ok || len(v) < 8 {
+		return 0, false
+	}
+	return binary.NativeEndian.Uint64(v), true
+}
+
 // parseAttrs parses a run of rtattrs.
 func parseAttrs(b []byte) (Attrs, error) {
 	as, err := nl.ParseRouteAttr(b)
@@ -241,6 +250,11 @@ func (c *Conn) SetBridge(ifindex int, attrs ...*nl.RtAttr) error {
 // as "bridge link set dev PORT ..." does (RTM_SETLINK, AF_BRIDGE, nested
 // IFLA_PROTINFO).
 func (c *Conn) SetPort(ifindex int, attrs ...*nl.RtAttr) error {
+	return c.setPort(ifindex, attrs, nil)
+}
+
+// setPort is SetPort with an optional IFLA_AF_SPEC (self/master, hwmode).
+func (c *Conn) setPort(ifindex int, attrs []*nl.RtAttr, spec *nl.RtAttr) error {
 	req := nl.NewNetlinkRequest(unix.RTM_SETLINK, unix.NLM_F_ACK)
 	msg := nl.NewIfInfomsg(unix.AF_BRIDGE)
 	msg.Index = int32(ifindex)
@@ -250,6 +264,9 @@ func (c *Conn) SetPort(ifindex int, attrs ...*nl.RtAttr) error {
 		pi.AddChild(a)
 	}
 	req.AddData(pi)
+	if spec != nil {
+		req.AddData(spec)
+	}
 	_, err := c.execute(req, 0)
 	return err
 }
