@@ -1,0 +1,252 @@
+// Package repl is nsh's interactive shell: a line editor (chzyer/readline)
+// in front of one interp.Runner, so that variables, procedures and the
+// current namespace persist from line to line.
+//
+// It adds what a terminal needs: a prompt that shows the session's
+// namespace ("nsh[ns1]> "), continuation lines while a "<" block is open
+// ("...> "), Ctrl-C to cancel the input or the running statement, Ctrl-D
+// to leave, a persistent history file kept with mode 0600, "help", tab
+// completion computed live from the kernel (see Completer), and pasted
+// tutorial lines with their shell prompt and "sudo " stripped (see
+// StripPrompt).
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+
+	"github.com/chzyer/readline"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/interp"
+	"github.com/nshlab/nsh/lang"
+	"github.com/nshlab/nsh/ns"
+)
+
+// Config is what Run needs: the session's interpreter and the host and
+// builtins state it was built with, the terminal, and the history file
+// ("" for none).
+type Config struct {
+	Runner      *interp.Runner
+	Host        *ns.Host
+	State       *builtins.State
+	Stdin       io.ReadCloser
+	Stdout      io.Writer
+	Stderr      io.Writer
+	HistoryPath string
+	// Commands are the command words of the interpreter's exec handlers
+	// (ip, brctl, bridge, ...), offered at the start of a command; nil
+	// for ip, brctl and bridge.
+	Commands []string
+}
+
+// shell is one interactive session.
+type shell struct {
+	cfg  Config
+	comp *Completer
+
+	pmu     sync.Mutex
+	pending []string // lines of an unfinished statement
+
+	cmu    sync.Mutex
+	cancel context.CancelFunc // of the running statement
+}
+
+// Prompt returns the primary prompt for the session's namespace r:
+// "nsh> " in the start namespace, "nsh[NS]> " elsewhere.
+func Prompt(r ns.Ref) string {
+	if r.IsStart() {
+		return "nsh> "
+	}
+	return "nsh[" + r.String() + "]> "
+}
+
+// ContinuationPrompt is shown while a "<" block is still open.
+const ContinuationPrompt = "...> "
+
+// Run runs the interactive session until Ctrl-D or "exit", and returns
+// the exit status: exit's argument, or the status of the last statement.
+func Run(cfg Config) int {
+	s := &shell{cfg: cfg, comp: NewCompleter(cfg.Host, cfg.State, cfg.Runner)}
+	if cfg.Commands != nil {
+		s.comp.commands = cfg.Commands
+	}
+
+	var hist *history
+	var past []string
+	if cfg.HistoryPath != "" {
+		h, lines, err := openHistory(cfg.HistoryPath)
+		if err != nil {
+			fmt.Fprintf(cfg.Stderr, "nsh: %v (history is not saved)\n", err)
+		} else {
+			hist, past = h, lines
+		}
+	}
+	defer hist.close()
+
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:            Prompt(cfg.Runner.NS()),
+		AutoComplete:      completer{s},
+		HistoryLimit:      historyLimit,
+		HistorySearchFold: true,
+		InterruptPrompt:   "^C",
+		Stdin:             cfg.Stdin,
+		Stdout:            cfg.Stdout,
+		Stderr:            cfg.Stderr,
+	})
+	if err != nil {
+		fmt.Fprintf(cfg.Stderr, "nsh: %v\n", err)
+		return 1
+	}
+	defer rl.Close()
+	for _, l := range past {
+		rl.SaveHistory(l)
+	}
+
+	// Ctrl-C while a statement runs (the terminal is not in raw mode
+	// then) cancels that statement only.
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	done := make(chan struct{})
+	defer func() {
+		signal.Stop(sigc)
+		close(done)
+	}()
+	go func() {
+		for {
+			select {
+			case <-sigc:
+				s.cmu.Lock()
+				if s.cancel != nil {
+					s.cancel()
+				}
+				s.cmu.Unlock()
+			case <-done:
+				return
+			}
+		}
+	}()
+
+	for {
+		s.pmu.Lock()
+		cont := len(s.pending) > 0
+		s.pmu.Unlock()
+		if cont {
+			rl.SetPrompt(ContinuationPrompt)
+		} else {
+			rl.SetPrompt(Prompt(cfg.Runner.NS()))
+		}
+		line, err := rl.Readline()
+		switch {
+		case errors.Is(err, readline.ErrInterrupt):
+			s.setPending(nil)
+			continue
+		case errors.Is(err, io.EOF):
+			return cfg.Runner.Status()
+		case err != nil:
+			fmt.Fprintf(cfg.Stderr, "nsh: %v\n", err)
+			return 1
+		}
+		hist.add(line)
+		if code, exit := s.line(line); exit {
+			return code
+		}
+	}
+}
+
+func (s *shell) setPending(p []string) {
+	s.pmu.Lock()
+	s.pending = p
+	s.pmu.Unlock()
+}
+
+// line handles one line of input; exit is true when the session ends.
+func (s *shell) line(line string) (code int, exit bool) {
+	cfg := s.cfg
+	line = StripPrompt(line, cfg.Runner.Procs())
+	s.pmu.Lock()
+	pending := append(s.pending, line)
+	s.pmu.Unlock()
+	if len(pending) == 1 {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == "help" && !contains(cfg.Runner.Procs(), "help") {
+			if err := Help(cfg.Stdout, f[1:]); err != nil {
+				fmt.Fprintln(cfg.Stderr, err)
+			}
+			s.setPending(nil)
+			return 0, false
+		}
+	}
+	src := strings.Join(pending, "\n") + "\n"
+	f, err := lang.Parse("", []byte(src))
+	if err != nil {
+		var list lang.ErrorList
+		if errors.As(err, &list) && list.Incomplete() {
+			s.setPending(pending)
+			return 0, false
+		}
+		s.setPending(nil)
+		if errors.As(err, &list) {
+			fmt.Fprint(cfg.Stderr, list.Detail([]byte(src)))
+		} else {
+			fmt.Fprintln(cfg.Stderr, err)
+		}
+		return 0, false
+	}
+	s.setPending(nil)
+	return s.run(f)
+}
+
+// run runs one input's statements, holding the completer's lock so that
+// a Tab typed meanwhile does not read the interpreter concurrently.
+func (s *shell) run(f *lang.File) (code int, exit bool) {
+	s.comp.mu.Lock()
+	defer s.comp.mu.Unlock()
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cmu.Lock()
+	s.cancel = cancel
+	s.cmu.Unlock()
+	err := s.cfg.Runner.Run(ctx, f)
+	s.cmu.Lock()
+	s.cancel = nil
+	s.cmu.Unlock()
+	interrupted := ctx.Err() != nil
+	cancel()
+	var ee *interp.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee):
+		return ee.Code, true
+	case interrupted:
+		// The terminal echoed "^C" without a newline.
+		fmt.Fprintln(s.cfg.Stderr, "\ninterrupted")
+	default:
+		fmt.Fprintln(s.cfg.Stderr, err)
+	}
+	return 0, false
+}
+
+// completer adapts Completer to readline.AutoCompleter.
+type completer struct{ s *shell }
+
+// Do returns the completions of line[:pos] as readline wants them: the
+// rest of each candidate after the typed part, and the typed part's
+// length.
+func (c completer) Do(line []rune, pos int) ([][]rune, int) {
+	c.s.pmu.Lock()
+	pending := append([]string(nil), c.s.pending...)
+	c.s.pmu.Unlock()
+	cands, word := c.s.comp.Complete(pending, string(line[:pos]))
+	out := make([][]rune, 0, len(cands))
+	for _, cand := range cands {
+		if strings.HasPrefix(cand, word) {
+			out = append(out, []rune(cand[len(word):]))
+		}
+	}
+	return out, len([]rune(word))
+}
