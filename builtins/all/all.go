@@ -7,6 +7,8 @@ import (
 	"github.com/nshlab/nsh/builtins/brctl"
 	"github.com/nshlab/nsh/builtins/bridge"
 	"github.com/nshlab/nsh/builtins/iproute"
+	"github.com/nshlab/nsh/builtins/ping"
+	"github.com/nshlab/nsh/builtins/sysctl"
 )
 
 // Commands returns the network builtins by command word: "ip" (iproute2's
@@ -18,5 +20,7 @@ func Commands() map[string]builtins.Func {
 		"brctl":  brctl.Main,
 		"bridge": bridge.Main,
 		"exists": builtins.Exists,
+		"ping":   ping.Main,
+		"sysctl": sysctl.Main,
 	}
 }

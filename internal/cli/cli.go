@@ -31,7 +31,7 @@ const usage = `usage: nsh [-x] [--sandbox] FILE [ARGS...]
 Runs nsh scripts: iproute2, brctl and bridge command lines executed
 in-process over netlink, plus variables, loops, procedures and
 "in NS < ... >" blocks. With no argument, reads statements from standard
-input.
+input; on a terminal, starts an interactive shell (type "help").
 
   -c TEXT      run TEXT instead of a file
   -n           parse and check FILEs, report every syntax error, run nothing
@@ -57,6 +57,9 @@ type options struct {
 // Main runs nsh with args (args[0] is the program name) and returns the
 // exit status: 0 success, 1 runtime error, 2 usage or syntax error.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 1 && args[1] == "replay" {
+		return replayMain(args, stdin, stdout, stderr)
+	}
 	o, code, done := parseFlags(args[1:], stdout, stderr)
 	if done {
 		return code
@@ -74,6 +77,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 
+	if tty, ok := interactive(o, stdin); ok {
+		return runREPL(o, tty, stdout, stderr)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -30,6 +31,11 @@ func runSandboxed(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		Cloneflags: syscall.CLONE_NEWNET | syscall.CLONE_NEWNS,
 		Pdeathsig:  syscall.SIGKILL,
 	}
+	// Ctrl-C is the child's to handle (the REPL stops the running
+	// statement and goes on): the parent must not die of it first.
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

@@ -1,0 +1,176 @@
+package replay
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// seedsDir holds the tutorials nsh started from, as published (copies of
+// /work/shared/seeds).
+const seedsDir = "testdata/seeds"
+
+var seeds = []string{"blue-namespace", "containers-networking", "docker-bridge-lab", "netns-and-veth", "veth-faq"}
+
+func readSeed(t *testing.T, name string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(seedsDir, name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(src)
+}
+
+// TestExtractSeeds compares the commands extracted from each seed
+// tutorial with testdata/NAME.list, written by reading the tutorial.
+func TestExtractSeeds(t *testing.T) {
+	for _, name := range seeds {
+		t.Run(name, func(t *testing.T) {
+			src := readSeed(t, name)
+			want, err := os.ReadFile(filepath.Join("testdata", name+".list"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			if err := List(&b, Extract(src)); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Split(b.String(), "\n")
+			wantLines := strings.Split(string(want), "\n")
+			for i := 0; i < max(len(got), len(wantLines)); i++ {
+				var g, w string
+				if i < len(got) {
+					g = got[i]
+				}
+				if i < len(wantLines) {
+					w = wantLines[i]
+				}
+				if g != w {
+					t.Fatalf("line %d: got %q, want %q\nwhole list:\n%s", i+1, g, w, b.String())
+				}
+			}
+		})
+	}
+}
+
+// TestExtractSeedOutputs checks the output Extract attaches to show
+// commands in the run-together and the line-per-line styles.
+func TestExtractSeedOutputs(t *testing.T) {
+	find := func(steps []Step, text string, nth int) Step {
+		t.Helper()
+		for _, s := range steps {
+			if s.Text == text {
+				if nth == 0 {
+					return s
+				}
+				nth--
+			}
+		}
+		t.Fatalf("no step %q", text)
+		return Step{}
+	}
+	docker := Extract(readSeed(t, "docker-bridge-lab"))
+	if s := find(docker, "ip netns list", 0); s.Output != "ns2 ns1" || !s.Show || s.Line != 8 {
+		t.Errorf("ip netns list: %+v", s)
+	}
+	if s := find(docker, "ip netns exec ns2 ip route", 0); s.Output != "" {
+		t.Errorf("ip route followed by a prompt: output %q", s.Output)
+	}
+	if s := find(docker, "ip netns exec ns1 ip route", 0); s.Output != "default via 172.16.1.254 dev eth0 172.16.0.0/16 dev eth0 proto kernel scope link src 172.16.1.1" {
+		t.Errorf("ip route output: %q", s.Output)
+	}
+	if s := find(docker, "ip -d link show", 0); s.Output != "" || !strings.Contains(s.Note, "pipe") {
+		t.Errorf("piped command: %+v", s)
+	}
+	if s := find(docker, "ip netns exec ns1 ping -c 2 172.16.1.2", 0); !strings.HasPrefix(s.Output, "PING 172.16.1.2 (172.16.1.2) 56(84) bytes of data. 64 bytes from") ||
+		!strings.HasSuffix(s.Output, "rtt min/avg/max/mdev = 0.049/0.253/0.457/0.204 ms") {
+		t.Errorf("ping output: %q", s.Output)
+	}
+	blue := Extract(readSeed(t, "blue-namespace"))
+	if s := find(blue, "ip link show type veth", 1); s.Output != "10: veth0@if9: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000\nlink/ether 36:ad:98:c3:06:b7 brd ff:ff:ff:ff:ff:ff link-netns blue" {
+		t.Errorf("line-style output: %q", s.Output)
+	}
+	if s := find(blue, "ping -c1 10.0.0.1", 1); !strings.HasSuffix(s.Output, "rtt min/avg/max/mdev = 0.021/0.021/0.021/0.000 ms") || strings.Contains(s.Output, "This is") {
+		t.Errorf("ping output stops before the prose: %q", s.Output)
+	}
+	cn := Extract(readSeed(t, "containers-networking"))
+	if s := find(cn, "ip link set veth0 master br0", 0); s.Note != "sudo dropped" {
+		t.Errorf("sudo: %+v", s)
+	}
+	nv := Extract(readSeed(t, "netns-and-veth"))
+	// "ip netns exec ns1 bash" opens a shell in ns1: the "ip a" typed in it
+	// runs in ns1, until "exit".
+	if s := find(nv, "ip netns exec ns1 ip a", 1); !strings.HasPrefix(s.Output, "1: lo: <LOOPBACK>") || strings.Contains(s.Output, "exit") {
+		t.Errorf("command inside the ns1 shell: %+v", s)
+	}
+}
+
+// TestExtractShapes covers the ways tutorials write commands.
+func TestExtractShapes(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"markdown", "Create it:\n\n```sh\n$ sudo ip netns add red\n$ ip netns list\nred\n```\n\nThen `ip link` shows it.\n",
+			[]string{"ip netns add red", "ip netns list"}},
+		{"root prompt", "[root@box ~]# ip -n red link set lo up\n[root@box ~]# ip -n red a\n1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n", []string{"ip -n red link set lo up", "ip -n red a"}},
+		{"user prompt", "me@host:~$ sudo ip link add br0 type bridge\n", []string{"ip link add br0 type bridge"}},
+		{"continuation", "ip link add veth0 \\\n  type veth peer name veth1\n", []string{"ip link add veth0 type veth peer name veth1"}},
+		{"prose", "We use ip netns exec <namespace> <command>, and the ip netns command reads /run/netns.\nA bridge interface, the ip a command, a bridge (br0).\n", nil},
+		{"run together", "# ip netns add a # ip netns add b # ip netns list b a # brctl addbr br0 # brctl show bridge name bridge id STP enabled interfaces br0 8000.000000000000 no\n",
+			[]string{"ip netns add a", "ip netns add b", "ip netns list", "brctl addbr br0", "brctl show"}},
+		{"comments between", "# Create ip link add v1 type veth peer name v2 # Configure ip ip addr add 1.1.1.1/32 dev v1\n", []string{"ip link add v1 type veth peer name v2", "ip addr add 1.1.1.1/32 dev v1"}},
+		{"bridge type is an argument", "ip link add br0 type bridge\nbridge link show\n", []string{"ip link add br0 type bridge", "bridge link show"}},
+		{"shell", "# ip netns exec red bash # ip a 1: lo: # exit exit # ip a\n", []string{"ip netns exec red ip a", "ip a"}},
+		{"other programs", "# ip netns exec red tcpdump -i veth0 -n # ip netns exec red ping -c 1 10.0.0.2 -W 1\n", []string{"ip netns exec red ping -c 1 10.0.0.2 -W 1"}},
+		{"sysctl", "> sysctl -w net.ipv4.ip_forward=1\n> sysctl net.ipv4.ip_forward\nnet.ipv4.ip_forward = 1\n", []string{"sysctl -w net.ipv4.ip_forward=1", "sysctl net.ipv4.ip_forward"}},
+		{"ping needs an address", "ping both ways, then ping -c 3 10.0.0.1\n", []string{"ping -c 3 10.0.0.1"}},
+	} {
+		var got []string
+		for _, s := range Extract(c.src) {
+			got = append(got, s.Text)
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+	// Lone words after "ip netns list" are its output, unless prose
+	// follows them: then they are a heading.
+	if st := Extract("$ ip netns list\nns1\nns2\n$ ip netns add x\n"); len(st) != 2 || st[0].Output != "ns1\nns2" {
+		t.Errorf("netns list output: %+v", st)
+	}
+	if st := Extract("ip netns list\nveth\nVirtual ethernet interface is a Virtual ethernet interface.\n"); len(st) != 1 || st[0].Output != "" {
+		t.Errorf("heading taken as output: %+v", st)
+	}
+	// Output inside a fenced block keeps going over blank lines.
+	steps := Extract("```\n$ ping -c 1 10.0.0.1\nPING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\n\n--- 10.0.0.1 ping statistics ---\n```\n")
+	if len(steps) != 1 || !strings.Contains(steps[0].Output, "--- 10.0.0.1 ping statistics ---") {
+		t.Errorf("fenced output: %+v", steps)
+	}
+}
+
+func TestCompare(t *testing.T) {
+	for _, c := range []struct {
+		want, got string
+		ok        bool
+	}{
+		{"9: veth1@veth0: <BROADCAST,MULTICAST,M-DOWN> mtu 1500\nlink/ether 4a:b7:5f:be:4d:bb brd ff:ff:ff:ff:ff:ff",
+			"2: veth1@veth0: <BROADCAST,MULTICAST,M-DOWN> mtu 1500\n    link/ether 02:0f:3b:a9:45:74 brd ff:ff:ff:ff:ff:ff\n", true},
+		{"1: lo: [LOOPBACK] mtu 65536", "1: lo: <LOOPBACK> mtu 65536\n", true},
+		{"6149: eth0@if6150: <UP> link-netnsid 0", "4: eth0@if5: <UP> link-netns ns1", true},
+		{"64 bytes from 10.0.0.1: icmp_seq=1 ttl=64 time=0.021 ms --- x ping statistics --- 1 packets transmitted, 1 received, 0% packet loss, time 0ms rtt min/avg/max/mdev = 0.021/0.021/0.021/0.000 ms",
+			"64 bytes from 10.0.0.1: icmp_seq=1 ttl=64 time=0.301 ms\n\n--- x ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.301/0.301/0.301/0.000 ms\n", true},
+		{"bridge name bridge id STP enabled interfaces ... mydocker0 8000.000000000000 no ...", "bridge name\tbridge id\t\tSTP enabled\tinterfaces\nmydocker0\t\t8000.aabbccddeeff\tno\t\t\n", true},
+		{"1 packets transmitted, 0 received, 100% packet loss", "1 packets transmitted, 1 received, 0% packet loss", false},
+		{"ns2 ns1", "ns1\n", false},
+	} {
+		ok, why := Compare(c.want, c.got)
+		if ok != c.ok {
+			t.Errorf("Compare(%q, %q) = %v (%s), want %v", c.want, c.got, ok, why, c.ok)
+		}
+		if !ok && why == "" {
+			t.Errorf("Compare(%q, %q): no reason given", c.want, c.got)
+		}
+	}
+}
