@@ -94,6 +94,9 @@ func Run(t *testing.T, body func(t *testing.T)) {
 	case !strings.Contains(text, "--- PASS: "+t.Name()+" "):
 		t.Fatalf("sandboxed test did not run (no PASS line):\n%s", text)
 	}
+	if testing.Verbose() {
+		t.Logf("sandboxed output:\n%s", text)
+	}
 }
 
 // setup runs once in the child: private mounts and an empty /run/netns.
