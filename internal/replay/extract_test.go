@@ -164,6 +164,9 @@ func TestCompare(t *testing.T) {
 		{"bridge name bridge id STP enabled interfaces ... mydocker0 8000.000000000000 no ...", "bridge name\tbridge id\t\tSTP enabled\tinterfaces\nmydocker0\t\t8000.aabbccddeeff\tno\t\t\n", true},
 		{"1 packets transmitted, 0 received, 100% packet loss", "1 packets transmitted, 1 received, 0% packet loss", false},
 		{"ns2 ns1", "ns1\n", false},
+		// HTML ate the flag list: "eth0@if6150:mtu 1500".
+		{"6150: eth0@if6150:mtu 1500 qdisc noop state DOWN", "5: eth0@if6: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN\n", true},
+		{"6150: eth0@if6150:mtu 1500 qdisc noop state DOWN", "5: eth0@if6: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state UP\n", false},
 	} {
 		ok, why := Compare(c.want, c.got)
 		if ok != c.ok {

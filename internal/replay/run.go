@@ -178,6 +178,12 @@ var volatile = []struct {
 	{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
 	{regexp.MustCompile(`time \d+ms`), "time Tms"},
 	{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},
+	// Published pages often lose "<BROADCAST,...>" flag lists to HTML
+	// (leaving "eth0@if6150:mtu") or print them in square brackets: the
+	// flags are left out of the comparison on both sides ("state UP"
+	// still is compared).
+	{regexp.MustCompile(`[<\[][A-Z0-9_,-]*[>\]]`), " "},
+	{regexp.MustCompile(`:mtu\b`), ": mtu"},
 	{regexp.MustCompile(`[<>\[\]]`), " "},
 }
 
