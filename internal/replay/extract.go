@@ -231,6 +231,13 @@ func parseAt(words []string, i int) (parsed, bool) {
 			return parsed{}, false
 		}
 	}
+	if words[i] == "echo" {
+		p, ok := parseEchoSysctl(words, i)
+		if ok && start != i {
+			p.note = join(p.note, "sudo dropped")
+		}
+		return p, ok
+	}
 	if !commandWords[words[i]] {
 		return parsed{}, false
 	}
@@ -276,7 +283,7 @@ func terminator(words []string, i int) bool {
 	if isPrompt(w) || strings.HasPrefix(w, "|") || w == ";" || w == "&&" || w == "||" {
 		return true
 	}
-	if w == "sudo" || commandWords[w] {
+	if w == "sudo" || w == "echo" || commandWords[w] {
 		_, ok := parseAt(words, i)
 		return ok
 	}
@@ -653,4 +660,41 @@ done:
 		return parsed{}, false
 	}
 	return parsed{words: out, end: i, show: !writes}, true
+}
+
+// parseEchoSysctl reads "echo VALUE > /proc/sys/KEY" (also ">/proc/...",
+// and tee-less "sudo" forms), the shell way tutorials set a sysctl, and
+// turns it into "sysctl -w KEY=VALUE", which acts on the namespace the
+// step runs in.
+func parseEchoSysctl(words []string, i int) (parsed, bool) {
+	if i+2 >= len(words) {
+		return parsed{}, false
+	}
+	value := words[i+1]
+	if !plain(value) {
+		return parsed{}, false
+	}
+	end := i + 3
+	path := ""
+	switch r := words[i+2]; {
+	case r == ">" && i+3 < len(words):
+		path, end = words[i+3], i+4
+	case strings.HasPrefix(r, ">") && len(r) > 1 && r[1] != '>':
+		path = r[1:]
+	default:
+		return parsed{}, false
+	}
+	key, ok := strings.CutPrefix(path, "/proc/sys/")
+	if !ok || key == "" || !plain(key) {
+		return parsed{}, false
+	}
+	key = strings.Trim(key, "/")
+	if !strings.Contains(key, ".") {
+		key = strings.ReplaceAll(key, "/", ".")
+	}
+	return parsed{
+		words: []string{"sysctl", "-w", key + "=" + value},
+		end:   end,
+		note:  "\"echo " + value + " > " + path + "\" runs as sysctl",
+	}, true
 }

@@ -125,6 +125,8 @@ func TestExtractShapes(t *testing.T) {
 		{"shell", "# ip netns exec red bash # ip a 1: lo: # exit exit # ip a\n", []string{"ip netns exec red ip a", "ip a"}},
 		{"other programs", "# ip netns exec red tcpdump -i veth0 -n # ip netns exec red ping -c 1 10.0.0.2 -W 1\n", []string{"ip netns exec red ping -c 1 10.0.0.2 -W 1"}},
 		{"sysctl", "> sysctl -w net.ipv4.ip_forward=1\n> sysctl net.ipv4.ip_forward\nnet.ipv4.ip_forward = 1\n", []string{"sysctl -w net.ipv4.ip_forward=1", "sysctl net.ipv4.ip_forward"}},
+		{"echo into /proc/sys", "$ echo 1 > /proc/sys/net/ipv4/ip_forward\n$ sudo echo 0 >/proc/sys/net/ipv4/conf/eth0.10/rp_filter\necho hello world\n",
+			[]string{"sysctl -w net.ipv4.ip_forward=1", "sysctl -w net/ipv4/conf/eth0.10/rp_filter=0"}},
 		{"ping needs an address", "ping both ways, then ping -c 3 10.0.0.1\n", []string{"ping -c 3 10.0.0.1"}},
 	} {
 		var got []string
