@@ -1,6 +1,6 @@
 #!/bin/sh
 # The whole test suite, as README.md and .ci/run run it. Installs what the
-# tests compare against (the real brctl, ping, tmux), then vets, runs every
+# tests compare against (the real brctl, ping, tmux, strace), then vets, runs every
 # test (privileged ones in throwaway namespaces) and a short fuzz run.
 set -eu
 cd "$(dirname "$0")"
@@ -9,6 +9,7 @@ if [ "$(id -u)" = 0 ]; then
 	command -v brctl >/dev/null 2>&1 || need="$need bridge-utils"
 	command -v ping >/dev/null 2>&1 || need="$need iputils-ping"
 	command -v tmux >/dev/null 2>&1 || need="$need tmux"
+	command -v strace >/dev/null 2>&1 || need="$need strace"
 	if [ -n "$need" ]; then
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null

@@ -28,7 +28,7 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 		verb, ok = "change", true
 	}
 	if !ok {
-		return fmt.Errorf("command %q is unknown, try \"ip address help\"", args[0])
+		return fmt.Errorf("Command %q is unknown, try \"ip address help\"", args[0])
 	}
 	switch verb {
 	case "add", "change", "replace", "delete":
@@ -63,7 +63,7 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 		ip, bits = v4, 32
 	}
 	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
-		return nil, fmt.Errorf("%q: address family mismatch", s)
+		return nil, fmt.Errorf("%s prefix is expected rather than %q", familyName(family), s)
 	}
 	l := bits
 	if hasLen {

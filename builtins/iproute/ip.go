@@ -44,9 +44,9 @@ var objects = []object{
 	{"addrlabel", nil},
 	{"maddress", nil},
 	{"route", cmdRoute},
-	{"rule", nil},
-	{"neighbor", nil},
-	{"neighbour", nil},
+	{"rule", cmdRule},
+	{"neighbor", cmdNeigh},
+	{"neighbour", cmdNeigh},
 	{"ntable", nil},
 	{"ntbl", nil},
 	{"link", cmdLink},
@@ -56,8 +56,8 @@ var objects = []object{
 	{"macsec", nil},
 	{"tunnel", nil},
 	{"tunl", nil},
-	{"tuntap", nil},
-	{"tap", nil},
+	{"tuntap", cmdTuntap},
+	{"tap", cmdTuntap},
 	{"token", nil},
 	{"tcpmetrics", nil},
 	{"tcp_metrics", nil},
@@ -175,7 +175,7 @@ func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	for i, o := range objects {
 		names[i] = o.name
 	}
-	return builtins.Unknown("object", args[0], names)
+	return fmt.Errorf("Object %q is unknown, try \"ip help\": %w", args[0], builtins.Unknown("object", args[0], names))
 }
 
 // runBatch runs each line of g.Batch ("-" is stdin) as an ip command.
@@ -229,9 +229,10 @@ func runBatch(ctx context.Context, env *builtins.Env, g *Global) error {
 }
 
 // colorWanted decides -c/-color[=always|auto|never]: colour only when
-// iproute2 would, that is "always", or "auto" on a terminal.
+// iproute2 6.1 would, that is "-c" or "-color" alone or "=always" (the
+// real ip colours redirected output then too), or "=auto" on a terminal.
 func colorWanted(o string, env *builtins.Env) bool {
-	mode := "auto"
+	mode := "always"
 	if i := strings.IndexByte(o, '='); i >= 0 {
 		mode = o[i+1:]
 	}

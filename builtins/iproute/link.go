@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
@@ -25,7 +26,7 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	}
 	verb, ok := builtins.Match(args[0], linkVerbs...)
 	if !ok {
-		return fmt.Errorf("command %q is unknown, try \"ip link help\"", args[0])
+		return fmt.Errorf("Command %q is unknown, try \"ip link help\"", args[0])
 	}
 	rest := args[1:]
 	switch verb {
@@ -300,8 +301,10 @@ func kernelError(op, name string, err error) error {
 	switch {
 	case errors.Is(err, unix.EEXIST):
 		return fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name)
+	case errors.Is(err, unix.EOPNOTSUPP) && op == "add":
+		return fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)
 	case errors.Is(err, unix.EOPNOTSUPP):
-		return fmt.Errorf("%w: ip link %s %s: the kernel does not support this (Unknown device type?)", err, op, name)
+		return fmt.Errorf("%w: ip link %s %s: the kernel does not support this", err, op, name)
 	}
 	return fmt.Errorf("%w: ip link %s %s", err, op, name)
 }
@@ -340,7 +343,14 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
 	}
-	if r.typ != "" {
+	var typeAttrs []*nl.RtAttr
+	switch r.typ {
+	case "":
+	case "bridge", "bridge_slave":
+		if typeAttrs, err = parseBrOpts(r.typ, r.typeArgs, r.typ == "bridge_slave"); err != nil {
+			return err
+		}
+	default:
 		return fmt.Errorf("ip link set ... type %s: not supported by nsh yet", r.typ)
 	}
 	if r.parent != "" {
@@ -437,6 +447,14 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	}
 	if r.txqlen >= 0 {
 		if err := h.LinkSetTxQLen(l, r.txqlen); err != nil {
+			return fail(err)
+		}
+	}
+	if len(typeAttrs) > 0 {
+		if r.netns != "" {
+			return fmt.Errorf("ip link set ... netns NS type %s: not supported by nsh yet", r.typ)
+		}
+		if err := setBridgeOpts(env, g, l.Attrs().Index, typeAttrs, r.typ == "bridge_slave"); err != nil {
 			return fail(err)
 		}
 	}
@@ -550,6 +568,23 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	}
 	if r.typ == "veth" {
 		return vethAdd(env, g, h, attrs, r)
+	}
+	if parse, ok := rawKinds[r.typ]; ok {
+		data, err := parse(h, builtins.NewArgs(r.typeArgs))
+		if err != nil {
+			return err
+		}
+		if err := rawLinkAdd(env, g, attrs, r, data); err != nil {
+			return kernelError("add", name, err)
+		}
+		if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
+			return nil
+		}
+		l, err := linkByName(h, name)
+		if err != nil {
+			return err
+		}
+		return r.applyAfterAdd(h, l)
 	}
 	l, err := buildLink(h, attrs, r)
 	if err != nil {

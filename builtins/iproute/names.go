@@ -34,6 +34,9 @@ func (t nameTable) parse(what, s string, max int) (int, error) {
 	}
 	n, err := strconv.ParseUint(s, 0, 32)
 	if err != nil || int(n) > max {
+		if what == "table" {
+			return 0, fmt.Errorf("argument %q is wrong: \"table\" value is invalid", s)
+		}
 		return 0, fmt.Errorf("argument %q is wrong: invalid %q value", s, what)
 	}
 	return int(n), nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // printer is nsh's counterpart of iproute2's json_print.h: every field is
@@ -14,6 +15,7 @@ import (
 type printer struct {
 	json   bool
 	pretty bool
+	color  bool // -color: escape sequences around the fields iproute2 colours
 	// sl is iproute2's _SL_: the line separator inside one record, "\n"
 	// normally and "\\" under -oneline.
 	sl string
@@ -45,7 +47,7 @@ func (n *jnode) MarshalJSON() ([]byte, error) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			e, err := json.Marshal(v)
+			e, err := jsonValue(v)
 			if err != nil {
 				return nil, err
 			}
@@ -59,10 +61,9 @@ func (n *jnode) MarshalJSON() ([]byte, error) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
+		b.WriteString(jsonString(k))
 		b.WriteByte(':')
-		e, err := json.Marshal(n.vals[i])
+		e, err := jsonValue(n.vals[i])
 		if err != nil {
 			return nil, err
 		}
@@ -75,7 +76,7 @@ func (n *jnode) MarshalJSON() ([]byte, error) {
 // newPrinter returns a printer for g's output style. In JSON mode the
 // records go into one top-level array, as with "ip -j".
 func newPrinter(g *Global) *printer {
-	p := &printer{json: g.JSON, pretty: g.Pretty, sl: "\n"}
+	p := &printer{json: g.JSON, pretty: g.Pretty, color: g.Color && !g.JSON, sl: "\n"}
 	if g.Oneline {
 		p.sl = "\\"
 	}
@@ -104,6 +105,64 @@ func (p *printer) any(key, format string, v any) {
 		return
 	}
 	fmt.Fprintf(&p.text, format, v)
+}
+
+// Colours of lib/color.c's default palette.
+const (
+	colorNone   = ""
+	colorIfname = "\x1b[36m"
+	colorMac    = "\x1b[33m"
+	colorInet   = "\x1b[35m"
+	colorInet6  = "\x1b[34m"
+	colorUp     = "\x1b[32m"
+	colorDown   = "\x1b[31m"
+	colorReset  = "\x1b[0m"
+)
+
+// familyColor is ifa_family_color.
+func familyColor(family int) string {
+	switch family {
+	case afInet:
+		return colorInet
+	case afInet6:
+		return colorInet6
+	}
+	return colorNone
+}
+
+// operColor is oper_state_color.
+func operColor(state string) string {
+	switch state {
+	case "UP":
+		return colorUp
+	case "DOWN":
+		return colorDown
+	}
+	return colorNone
+}
+
+// colorAny is print_color_string(PRINT_ANY, c, key, format, v): like
+// any, with the text in colour c under -color.
+func (p *printer) colorAny(c, key, format string, v any) {
+	if p.json {
+		p.member(key, v)
+		return
+	}
+	p.colorFp(c, format, v)
+}
+
+// colorFp prints text in colour c under -color (PRINT_FP).
+func (p *printer) colorFp(c, format string, args ...any) {
+	if p.json {
+		return
+	}
+	if p.color && c != colorNone {
+		p.text.WriteString(c)
+		fmt.Fprintf(&p.text, format, args...)
+		p.text.WriteString(colorReset)
+		return
+	}
+	fmt.Fprintf(&p.text, format, args...)
 }
 
 // fp is PRINT_FP: text only.
@@ -165,9 +224,13 @@ func (p *printer) flush(w io.Writer) error {
 	var b []byte
 	var err error
 	if p.pretty {
-		b, err = json.MarshalIndent(p.root, "", "    ")
+		pw := &prettyWriter{}
+		if err = pw.node(p.root); err != nil {
+			return err
+		}
+		b = pw.b.Bytes()
 	} else {
-		b, err = json.Marshal(p.root)
+		b, err = p.root.MarshalJSON()
 	}
 	if err != nil {
 		return err
@@ -175,4 +238,129 @@ func (p *printer) flush(w io.Writer) error {
 	b = append(b, '\n')
 	_, err = w.Write(b)
 	return err
+}
+
+// jsonString quotes s as lib/json_writer.c's jsonw_puts does: only tab,
+// newline, carriage return, form feed, backspace, backslash and double
+// quote are escaped; every other byte is written as it is.
+func jsonString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// jsonValue encodes one member value: strings as jsonString, the rest
+// (numbers, booleans, null, nested nodes, raw numbers) as encoding/json.
+func jsonValue(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case string:
+		return []byte(jsonString(v)), nil
+	case *jnode:
+		// Not json.Marshal: it would HTML-escape the node's output.
+		return v.MarshalJSON()
+	}
+	return json.Marshal(v)
+}
+
+// prettyWriter writes a tree the way iproute2's lib/json_writer.c does
+// under -pretty, byte for byte: "[ {", four-space indents, "},{" between
+// records and "} ]" at the end (the same layout as builtins/bridge's
+// writer).
+type prettyWriter struct {
+	b     bytes.Buffer
+	depth int
+	sep   byte
+}
+
+func (w *prettyWriter) eol() {
+	w.b.WriteByte('\n')
+	for i := 0; i < w.depth; i++ {
+		w.b.WriteString("    ")
+	}
+}
+
+func (w *prettyWriter) eor() {
+	if w.sep != 0 {
+		w.b.WriteByte(w.sep)
+	}
+	w.sep = ','
+}
+
+func (w *prettyWriter) begin(c byte) {
+	w.eor()
+	w.b.WriteByte(c)
+	w.depth++
+	w.sep = 0
+}
+
+func (w *prettyWriter) end(c byte) {
+	w.depth--
+	if w.sep != 0 {
+		w.eol()
+	}
+	w.b.WriteByte(c)
+	w.sep = ','
+}
+
+// node writes v: a *jnode (object or array) or a scalar.
+func (w *prettyWriter) node(v any) error {
+	n, ok := v.(*jnode)
+	if !ok {
+		w.eor()
+		e, err := jsonValue(v)
+		if err != nil {
+			return err
+		}
+		w.b.Write(e)
+		return nil
+	}
+	if n.array {
+		w.begin('[')
+		w.b.WriteByte(' ')
+		for _, e := range n.vals {
+			if err := w.node(e); err != nil {
+				return err
+			}
+		}
+		if w.sep != 0 {
+			w.b.WriteByte(' ')
+		}
+		w.sep = 0
+		w.end(']')
+		return nil
+	}
+	w.begin('{')
+	for i, k := range n.keys {
+		w.eor()
+		w.eol()
+		w.sep = 0
+		w.b.WriteString(jsonString(k))
+		w.b.WriteString(": ")
+		if err := w.node(n.vals[i]); err != nil {
+			return err
+		}
+	}
+	w.end('}')
+	return nil
 }

@@ -87,15 +87,17 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 			p.fp("%d: %s", a.Index, a.Name)
 		}
 		p.any("family", "    %s ", familyName(fam))
-		p.any("local", "%s", ad.IP.String())
+		p.colorAny(familyColor(fam), "local", "%s", ad.IP.String())
 		plen, _ := ad.Mask.Size()
 		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
-			p.any("address", " peer %s", ad.Peer.IP.String())
+			p.fp(" peer ")
+			p.colorAny(familyColor(fam), "address", "%s", ad.Peer.IP.String())
 			plen, _ = ad.Peer.Mask.Size()
 		}
 		p.any("prefixlen", "/%d ", plen)
 		if ad.Broadcast != nil && fam == unix.AF_INET {
-			p.any("broadcast", "brd %s ", ad.Broadcast.String())
+			p.fp("brd ")
+			p.colorAny(familyColor(fam), "broadcast", "%s ", ad.Broadcast.String())
 		}
 		p.any("scope", "scope %s ", scopes.name(ad.Scope))
 		printAddrFlags(p, ad, fam)
@@ -109,6 +111,9 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 		p.close("")
 	}
 	p.close("")
+	if g.Stats > 0 && !(g.Oneline && !p.json) {
+		printStats(p, g, v, false)
+	}
 	p.close("")
 }
 
@@ -119,17 +124,19 @@ func printAddrBrief(p *printer, g *Global, v *linkView) {
 	if p.json {
 		printLinkName(p, v, "")
 	} else {
-		p.fp("%-16s ", briefName(v))
+		p.colorFp(colorIfname, "%-16s ", briefName(v))
 	}
-	p.any("operstate", "%-14s ", operStateName(int(a.OperState)))
+	st := operStateName(int(a.OperState))
+	p.colorAny(operColor(st), "operstate", "%-14s ", st)
 	p.openArray("addr_info", "")
 	for i := range v.addrs {
 		ad := &v.addrs[i]
 		plen, _ := ad.Mask.Size()
 		p.openObject("")
-		p.any("local", "%s", ad.IP.String())
+		p.colorAny(familyColor(addrFamily(ad)), "local", "%s", ad.IP.String())
 		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
-			p.any("address", " peer %s", ad.Peer.IP.String())
+			p.fp(" peer ")
+			p.colorAny(familyColor(addrFamily(ad)), "address", "%s", ad.Peer.IP.String())
 			plen = maskLen(ad.Peer)
 		}
 		p.any("prefixlen", "/%d ", plen)

@@ -80,7 +80,9 @@ func printLinkName(p *printer, v *linkView, textFormat string) {
 		full += fmt.Sprintf("@if%d", a.ParentIndex)
 	}
 	p.js("ifname", a.Name)
-	p.fp(textFormat, full)
+	if textFormat != "" {
+		p.colorFp(colorIfname, textFormat, full)
+	}
 }
 
 // groupName prints a link group as iproute2 does without a group file.
@@ -125,21 +127,23 @@ func macOf(l netlink.Link) string {
 func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 	a := v.link.Attrs()
 	p.openObject("")
-	if !linkMode && g.Oneline && !p.json {
+	if !linkMode && (g.Oneline || v.noHeader) && !p.json {
 		// "ip -o address" prints only the address lines.
 	} else {
 		p.any("ifindex", "%d: ", a.Index)
 		printLinkName(p, v, "%s: ")
 		printFlags(p, linkFlags(v))
 		p.any("mtu", "mtu %d ", a.MTU)
-		limited := !linkMode && g.Family == afInet6
+		limited := !linkMode && v.noNetnsid
 		if v.qdisc != "" && !limited {
 			p.any("qdisc", "qdisc %s ", v.qdisc)
 		}
 		if v.masterName != "" {
 			p.any("master", "master %s ", v.masterName)
 		}
-		p.any("operstate", "state %s ", operStateName(int(a.OperState)))
+		p.fp("state ")
+		st := operStateName(int(a.OperState))
+		p.colorAny(operColor(st), "operstate", "%s ", st)
 		if linkMode {
 			p.any("linkmode", "mode %s ", "DEFAULT")
 		}
@@ -149,16 +153,18 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 		if a.TxQLen >= 0 {
 			p.any("txqlen", "qlen %d", a.TxQLen)
 		}
-		if g.Family == 0 || g.Family == afPacket {
+		if linkMode || !v.noLinkLine || g.Details > 0 {
 			p.nl()
 			p.any("link_type", "    link/%s ", a.EncapType)
 			if mac := macOf(v.link); mac != "" {
-				p.any("address", "%s", mac)
-				if b := broadcastOf(v.link); b != "" {
+				p.colorAny(colorMac, "address", "%s", mac)
+				if b := broadcastOf(v.link); b != "" && !limited {
 					if a.RawFlags&unix.IFF_POINTOPOINT != 0 {
-						p.any("link_pointtopoint", " peer %s", b)
+						p.fp(" peer ")
+						p.colorAny(colorMac, "link_pointtopoint", "%s", b)
 					} else {
-						p.any("broadcast", " brd %s", b)
+						p.fp(" brd ")
+						p.colorAny(colorMac, "broadcast", "%s", b)
 					}
 				}
 			}
@@ -171,9 +177,16 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 				p.fp(" link-netnsid %d", a.NetNsID)
 			}
 		}
-		if a.Alias != "" && linkMode {
+		if g.Details > 0 && !limited {
+			// The AF_INET6 link dump of "ip -6 address" has no details.
+			printDetails(p, v, linkMode)
+		}
+		if a.Alias != "" && (linkMode || g.Details > 0) {
 			p.fp("%s    alias %s", p.sl, a.Alias)
 			p.js("ifalias", a.Alias)
+		}
+		if linkMode && g.Stats > 0 {
+			printStats(p, g, v, true)
 		}
 		p.fp("\n")
 	}
@@ -189,11 +202,12 @@ func printLinkBrief(p *printer, v *linkView) {
 	if p.json {
 		printLinkName(p, v, "")
 	} else {
-		p.fp("%-16s ", briefName(v))
+		p.colorFp(colorIfname, "%-16s ", briefName(v))
 	}
-	p.any("operstate", "%-14s ", operStateName(int(a.OperState)))
+	st := operStateName(int(a.OperState))
+	p.colorAny(operColor(st), "operstate", "%-14s ", st)
 	if mac := macOf(v.link); mac != "" {
-		p.any("address", "%s ", mac)
+		p.colorAny(colorMac, "address", "%s ", mac)
 	}
 	printFlags(p, linkFlags(v))
 	p.fp("\n")

@@ -36,14 +36,21 @@ func dstString(rt *netlink.Route) string {
 
 // printRoute prints one route as print_route does; fields the filter f
 // pins (dev, table, proto, scope, type) are left out, as in iproute2.
-func printRoute(p *printer, rt *netlink.Route, dev string, f *routeFilter) {
+// Under -details the type, protocol and scope are always printed.
+func printRoute(p *printer, g *Global, rt *netlink.Route, devName func(int) string, f *routeFilter) {
+	details := g.Details > 0
 	p.openObject("")
-	if rt.Type != unix.RTN_UNICAST && (f == nil || !f.typeOK) {
+	if rt.Type != unix.RTN_UNICAST || details {
 		p.any("type", "%s ", routeTypes.name(rt.Type))
 	}
-	p.any("dst", "%s ", dstString(rt))
+	if d := dstString(rt); d == "default" {
+		p.any("dst", "%s ", d)
+	} else {
+		p.colorAny(familyColor(rt.Family), "dst", "%s ", d)
+	}
 	if rt.Gw != nil && (f == nil || f.via == nil) {
-		p.any("gateway", "via %s ", rt.Gw.String())
+		p.fp("via ")
+		p.colorAny(familyColor(rt.Family), "gateway", "%s ", rt.Gw.String())
 	}
 	if rt.Via != nil {
 		if v, ok := rt.Via.(*netlink.Via); ok {
@@ -55,30 +62,26 @@ func printRoute(p *printer, rt *netlink.Route, dev string, f *routeFilter) {
 		}
 	}
 	if rt.LinkIndex != 0 && (f == nil || f.dev == 0) {
-		p.any("dev", "dev %s ", dev)
+		p.fp("dev ")
+		p.colorAny(colorIfname, "dev", "%s ", devName(rt.LinkIndex))
 	}
-	if rt.Table != unix.RT_TABLE_MAIN && (f == nil || f.table == 0) {
+	if (rt.Table != unix.RT_TABLE_MAIN || details) && (f == nil || f.table == 0) {
 		p.any("table", "table %s ", tables.name(rt.Table))
 	}
-	if int(rt.Protocol) != unix.RTPROT_BOOT && (f == nil || !f.protoOK) {
+	if (int(rt.Protocol) != unix.RTPROT_BOOT || details) && (f == nil || !f.protoOK) {
 		p.any("protocol", "proto %s ", protocols.name(int(rt.Protocol)))
 	}
-	if rt.Scope != unix.RT_SCOPE_UNIVERSE && (f == nil || !f.scopeOK) {
+	if (rt.Scope != unix.RT_SCOPE_UNIVERSE || details) && (f == nil || !f.scopeOK) {
 		p.any("scope", "scope %s ", scopes.name(int(rt.Scope)))
 	}
 	if rt.Src != nil && (f == nil || f.src == nil) {
-		p.any("prefsrc", "src %s ", rt.Src.String())
+		p.fp("src ")
+		p.colorAny(familyColor(rt.Family), "prefsrc", "%s ", rt.Src.String())
 	}
 	if rt.Priority != 0 || rt.Family == unix.AF_INET6 {
 		p.any("metric", "metric %d ", rt.Priority)
 	}
-	p.openArray("flags", "")
-	for _, fl := range routeFlagNames {
-		if rt.Flags&fl.bit != 0 {
-			p.any("", "%s ", fl.name)
-		}
-	}
-	p.close("")
+	printRouteFlags(p, rt.Flags)
 	if rt.MTU != 0 {
 		p.openArray("metrics", "")
 		p.openObject("")
@@ -93,7 +96,41 @@ func printRoute(p *printer, rt *netlink.Route, dev string, f *routeFilter) {
 	if rt.Family == unix.AF_INET6 {
 		p.any("pref", "pref %s", "medium")
 	}
+	if len(rt.MultiPath) > 0 {
+		p.openArray("nexthops", "")
+		for _, nh := range rt.MultiPath {
+			p.openObject("")
+			p.fp("%s\tnexthop ", p.sl)
+			if nh.Gw != nil {
+				p.fp("via ")
+				fam := afInet
+				if nh.Gw.To4() == nil {
+					fam = afInet6
+				}
+				p.colorAny(familyColor(fam), "gateway", "%s ", nh.Gw.String())
+			}
+			if nh.LinkIndex != 0 {
+				p.any("dev", "dev %s ", devName(nh.LinkIndex))
+			}
+			p.any("weight", "weight %d ", nh.Hops+1)
+			printRouteFlags(p, nh.Flags)
+			p.close("")
+		}
+		p.close("")
+	}
 	p.fp("\n")
+	p.close("")
+}
+
+// printRouteFlags is print_rt_flags: the words of flags, or the JSON
+// array "flags".
+func printRouteFlags(p *printer, flags int) {
+	p.openArray("flags", "")
+	for _, fl := range routeFlagNames {
+		if flags&fl.bit != 0 {
+			p.any("", "%s ", fl.name)
+		}
+	}
 	p.close("")
 }
 

@@ -28,7 +28,7 @@ func cmdRoute(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		verb, ok = "change", true
 	}
 	if !ok {
-		return fmt.Errorf("command %q is unknown, try \"ip route help\"", args[0])
+		return fmt.Errorf("Command %q is unknown, try \"ip route help\"", args[0])
 	}
 	switch verb {
 	case "add", "change", "replace", "prepend", "append", "delete":
@@ -57,6 +57,67 @@ type routeReq struct {
 	scopeOK  bool
 	gwOK     bool
 	protoSet bool
+	// nexthops are the "nexthop via A dev D weight N [onlink]" groups
+	// of a multipath route (ip/iproute.c parse_nexthops).
+	nexthops []nexthopReq
+}
+
+// nexthopReq is one "nexthop" group of "ip route add".
+type nexthopReq struct {
+	gw     net.IP
+	dev    string
+	weight int
+	flags  int
+}
+
+// parseNexthops reads the "nexthop ..." groups that end a route.
+func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
+	var out []nexthopReq
+	for a.More() {
+		nh := nexthopReq{weight: 1}
+		for a.More() {
+			w := a.Peek()
+			if w == "nexthop" {
+				break
+			}
+			a.Next()
+			var err error
+			switch w {
+			case "via":
+				var s string
+				if s, err = a.Need(w); err == nil {
+					if s == "inet" || s == "inet6" {
+						s, err = a.Need(w)
+					}
+					if err == nil {
+						nh.gw, _, err = addrOf(s, family)
+					}
+				}
+			case "dev":
+				if nh.dev, err = a.Need(w); err == nil {
+					err = builtins.ValidIfName(nh.dev)
+				}
+			case "weight":
+				var n uint64
+				if n, err = needUint(a, w, 8); err == nil && (n < 1 || n > 256) {
+					err = invarg("\"weight\" is invalid", fmt.Sprint(n))
+				}
+				nh.weight = int(n)
+			case "onlink":
+				nh.flags |= unix.RTNH_F_ONLINK
+			default:
+				err = fmt.Errorf("Error: argument %q is wrong: unknown nexthop argument", w)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, nh)
+		if a.More() {
+			a.Next() // "nexthop"
+		}
+	}
+	return out, nil
 }
 
 // addrOf parses one address of family (0: any).
@@ -175,7 +236,18 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			if r.dev, err = a.Need(w); err == nil {
 				err = builtins.ValidIfName(r.dev)
 			}
-		case w == "nexthop" || w == "nhid" || w == "encap" || w == "from" || w == "tos" || w == "realms" || builtins.Is(w, "pref") ||
+		case w == "nexthop":
+			r.nexthops, err = parseNexthops(a, r.family)
+			if err == nil && len(r.nexthops) > 0 {
+				r.gwOK = true
+				if r.nexthops[0].gw != nil {
+					setFamily(unix.AF_INET)
+					if r.nexthops[0].gw.To4() == nil {
+						setFamily(unix.AF_INET6)
+					}
+				}
+			}
+		case w == "nhid" || w == "encap" || w == "from" || w == "tos" || w == "realms" || builtins.Is(w, "pref") ||
 			w == "hoplimit" || w == "advmss" || w == "as" || builtins.Is(w, "window") || builtins.Is(w, "cwnd") || builtins.Is(w, "initcwnd"):
 			err = fmt.Errorf("ip route ... %s: not supported by nsh yet", w)
 		default:
@@ -287,6 +359,17 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		r.route.LinkIndex = l.Attrs().Index
 	}
 	rt := &r.route
+	for _, nh := range r.nexthops {
+		info := &netlink.NexthopInfo{Gw: nh.gw, Hops: nh.weight - 1, Flags: nh.flags}
+		if nh.dev != "" {
+			l, err := linkByName(h, nh.dev)
+			if err != nil {
+				return err
+			}
+			info.LinkIndex = l.Attrs().Index
+		}
+		rt.MultiPath = append(rt.MultiPath, info)
+	}
 	switch verb {
 	case "add":
 		err = h.RouteAdd(rt)
@@ -487,6 +570,17 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 		return fmt.Errorf("dumping routes: %w", err)
 	}
 	names := map[int]string{}
+	devName := func(i int) string {
+		if n, ok := names[i]; ok {
+			return n
+		}
+		n := fmt.Sprintf("if%d", i)
+		if l, err := h.LinkByIndex(i); err == nil {
+			n = l.Attrs().Name
+		}
+		names[i] = n
+		return n
+	}
 	p := newPrinter(g)
 	for i := range routes {
 		rt := &routes[i]
@@ -499,18 +593,7 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 			}
 			continue
 		}
-		dev := ""
-		if rt.LinkIndex != 0 {
-			if n, ok := names[rt.LinkIndex]; ok {
-				dev = n
-			} else if l, err := h.LinkByIndex(rt.LinkIndex); err == nil {
-				dev = l.Attrs().Name
-				names[rt.LinkIndex] = dev
-			} else {
-				dev = fmt.Sprintf("if%d", rt.LinkIndex)
-			}
-		}
-		printRoute(p, rt, dev, f)
+		printRoute(p, g, rt, devName, f)
 	}
 	if flush {
 		return nil

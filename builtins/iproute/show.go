@@ -3,6 +3,8 @@ package iproute
 import (
 	"fmt"
 	"net"
+	"path"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -24,6 +26,31 @@ type linkView struct {
 	// does because the kernel's AF_INET6 link dump lacks it (the peer
 	// index is then resolved in the wrong namespace, as iproute2 does).
 	noNetnsid bool
+	// raw is the link's own RTM_NEWLINK for -details and -statistics;
+	// names maps the indexes of the namespace's links to their names.
+	raw   *rawLink
+	names map[int]string
+	// nameOf resolves an interface index of the namespace (if_indextoname).
+	nameOf func(int) (string, bool)
+	// noHeader: "ip address show label L" prints the address lines only.
+	noHeader bool
+	// noLinkLine: the address view's filter has a family (-4, -6, or the
+	// one of "to PREFIX"), so the link/ line is left out.
+	noLinkLine bool
+}
+
+// linkKind is the IFLA_INFO_KIND of l as iproute2 names it.
+func linkKind(l netlink.Link) string {
+	if t := l.Type(); t != "tuntap" {
+		return t
+	}
+	return "tun"
+}
+
+// labelMatch is fnmatch(3) of an address label against "label PATTERN".
+func labelMatch(pattern, label string) bool {
+	ok, err := path.Match(pattern, label)
+	return err == nil && ok
 }
 
 // showFilter is the selection of "ip link show" / "ip address show".
@@ -179,11 +206,12 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		}
 	}
 	var addrs map[int][]netlink.Addr
+	var hasAddrs map[int]bool
 	family := g.Family
 	if family == afPacket || family == afBridge || family == afMPLS {
 		family = 0
 	}
-	if withAddrs {
+	if withAddrs && g.Family != afPacket {
 		var l netlink.Link
 		if f.dev != "" {
 			l = links[0]
@@ -193,14 +221,40 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 			return nil, fmt.Errorf("dumping addresses: %w", err)
 		}
 		addrs = map[int][]netlink.Addr{}
+		hasAddrs = map[int]bool{}
 		for _, a := range al {
-			if f.scope >= 0 && a.Scope != f.scope || f.label != "" && a.Label != f.label {
+			hasAddrs[a.LinkIndex] = true
+			if f.scope >= 0 && a.Scope != f.scope || f.label != "" && !labelMatch(f.label, a.Label) {
 				continue
 			}
 			if f.to != nil && !prefixCovers(f.to, a.IPNet) {
 				continue
 			}
 			addrs[a.LinkIndex] = append(addrs[a.LinkIndex], a)
+		}
+	}
+	// "to PREFIX" sets the filter's family when -4/-6 did not.
+	filterFamily := family
+	if filterFamily == 0 && f.to != nil {
+		filterFamily = afInet
+		if f.to.IP.To4() == nil {
+			filterFamily = afInet6
+		}
+	}
+	if g.Family == afPacket {
+		filterFamily = 0
+	}
+	var raws map[int]*rawLink
+	names := map[int]string{}
+	if g.Details > 0 || g.Stats > 0 {
+		if raws, err = rawLinks(env, g.NS); err != nil {
+			return nil, err
+		}
+		for _, l := range links {
+			names[l.Attrs().Index] = l.Attrs().Name
+		}
+		for i, l := range byIndex {
+			names[i] = l.Attrs().Name
 		}
 	}
 	var nsNames map[int]string
@@ -210,22 +264,41 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		if f.up && a.RawFlags&unix.IFF_UP == 0 {
 			continue
 		}
-		if f.typ != "" && l.Type() != f.typ {
-			continue
+		if f.typ != "" {
+			// match_link_kind: "X_slave" is a port of an X master.
+			if kind, ok := strings.CutSuffix(f.typ, "_slave"); ok {
+				m := lookup(a.MasterIndex)
+				if a.MasterIndex == 0 || m == nil || linkKind(m) != kind {
+					continue
+				}
+			} else if linkKind(l) != f.typ {
+				continue
+			}
 		}
 		if masterIndex != 0 && a.MasterIndex != masterIndex {
 			continue
 		}
-		v := linkView{link: l, addrs: addrs[a.Index]}
-		if withAddrs && (family != 0 || f.scope >= 0 || f.label != "" || f.to != nil) && len(v.addrs) == 0 {
+		v := linkView{link: l, addrs: addrs[a.Index], raw: raws[a.Index], names: names, nameOf: func(i int) (string, bool) {
+			if l := lookup(i); l != nil {
+				return l.Attrs().Name, true
+			}
+			return "", false
+		}}
+		// ipaddr_filter: a link stays when one of its addresses passes
+		// the filter, or when it has none at all and no family is set.
+		if withAddrs && len(v.addrs) == 0 && (filterFamily != 0 || hasAddrs[a.Index]) {
 			continue
 		}
+		v.noHeader = withAddrs && f.label != ""
+		v.noLinkLine = withAddrs && filterFamily != 0
 		if q, ok := qdiscs[a.Index]; ok {
 			v.qdisc = q
 		} else {
 			v.qdisc = "noop"
 		}
-		v.noNetnsid = withAddrs && family == unix.AF_INET6
+		// Only the AF_INET6 link dump is limited: "dev X" is one full
+		// RTM_GETLINK.
+		v.noNetnsid = withAddrs && family == unix.AF_INET6 && f.dev == ""
 		if a.ParentIndex != 0 && (a.NetNsID < 0 || v.noNetnsid) {
 			if p := lookup(a.ParentIndex); p != nil {
 				v.parentName = p.Attrs().Name

@@ -14,11 +14,18 @@
 //     of other stacked links, and the bridge options the kernel reports;
 //   - addresses with prefix, peer, broadcast, scope, label and the flags a
 //     command sets;
-//   - routes of every table, with devices by name.
+//   - routes of every table, with devices by name;
+//   - the kind-specific options of every link (IFLA_INFO_DATA and the
+//     port options of IFLA_INFO_SLAVE_DATA), by attribute number, but
+//     for running timers, MAC-derived identifiers and STP's own state;
+//   - policy routing rules of both families, the kernel's defaults too;
+//   - permanent and proxy neighbours, and bridge forwarding entries that
+//     are static, or permanent for an address that is no link's own.
 //
 // Left out: ifindexes, netnsids, MAC addresses (random unless set, and a
-// snapshot cannot tell which), statistics, neighbour entries (pings create
-// them), and the IPv6 state the kernel derives from random MACs when a
+// snapshot cannot tell which), statistics, dynamic neighbour entries
+// (pings create them), the bridge's entries for its ports' own addresses,
+// and the IPv6 state the kernel derives from random MACs when a
 // link comes up: fe80::/64 addresses, and kernel routes in fe80::/10 and
 // ff00::/8.
 //
@@ -143,6 +150,15 @@ func snapshot() (string, bool, error) {
 		}
 		busy = busy || b
 		if err := routeFacts(s, add); err != nil {
+			return "", false, err
+		}
+		if err := linkInfoFacts(s, add); err != nil {
+			return "", false, err
+		}
+		if err := ruleFacts(s, add); err != nil {
+			return "", false, err
+		}
+		if err := neighFacts(s, add); err != nil {
 			return "", false, err
 		}
 	}

@@ -108,3 +108,68 @@ lines'
 		}
 	})
 }
+
+// TestSnapshotRulesNeighboursFdb checks the facts of rules, neighbours and
+// bridge forwarding entries: what a lab configures is there, what the
+// kernel does on its own (dynamic neighbours, a port's own address) is
+// not, and a change to any of them shows in Diff.
+func TestSnapshotRulesNeighboursFdb(t *testing.T) {
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "ip")
+		sandbox.RequireTool(t, "bridge")
+		sh(t, `
+ip link add br0 type bridge
+ip link add veth0 type veth peer name veth1
+ip link set veth0 master br0
+ip link set br0 up
+ip link set veth0 up
+ip addr add 10.0.0.1/24 dev br0
+ip rule add from 10.1.0.0/16 table 100 pref 100
+ip rule add not iif br0 fwmark 0x10/0xff blackhole pref 200
+ip -6 rule add to 2001:db8::/32 table 7
+ip neigh add 10.0.0.50 lladdr 00:11:22:33:44:55 dev br0 nud permanent
+ip neigh add 10.0.0.51 lladdr 00:11:22:33:44:56 dev br0 nud reachable
+ip neigh add proxy 10.0.0.60 dev br0
+bridge fdb add 02:00:00:00:00:aa dev veth0 master static
+`)
+		snap, err := kstate.Settled(0, 20*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{
+			". rule inet pref 0 from all to all lookup local proto kernel",
+			". rule inet pref 100 from 10.1.0.0/16 to all lookup 100 proto unspec",
+			". rule inet pref 200 not from all to all fwmark 0x10/0xff iif br0 blackhole proto unspec",
+			". rule inet pref 32766 from all to all lookup main proto kernel",
+			". rule inet6 pref 32765 from all to 2001:db8::/32 lookup 7 proto unspec",
+			". neigh inet 10.0.0.50 dev br0 lladdr 00:11:22:33:44:55 permanent",
+			". neigh inet 10.0.0.60 dev br0 proxy",
+			". fdb 02:00:00:00:00:aa dev veth0 static",
+		} {
+			if !strings.Contains("\n"+snap, "\n"+want+"\n") {
+				t.Errorf("snapshot lacks %q:\n%s", want, snap)
+			}
+		}
+		for _, not := range []string{"10.0.0.51", "permanent\n. fdb"} {
+			if strings.Contains(snap, not) {
+				t.Errorf("snapshot shows %q:\n%s", not, snap)
+			}
+		}
+		for _, l := range strings.Split(snap, "\n") {
+			if strings.Contains(l, " fdb ") && strings.HasSuffix(l, " permanent") {
+				t.Errorf("snapshot shows a port's own address: %q", l)
+			}
+		}
+		sh(t, "ip rule del pref 100; ip neigh del 10.0.0.50 dev br0; bridge fdb del 02:00:00:00:00:aa dev veth0 master")
+		after, err := kstate.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := kstate.Diff(snap, after)
+		for _, gone := range []string{"- . rule inet pref 100", "- . neigh inet 10.0.0.50", "- . fdb 02:00:00:00:00:aa"} {
+			if !strings.Contains(d, gone) {
+				t.Errorf("Diff lacks %q:\n%s", gone, d)
+			}
+		}
+	})
+}

@@ -1,0 +1,420 @@
+package iproute
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
+	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
+)
+
+// neighStates are the NUD_* names in iproute2's order (nud_state_a2n and
+// print_neigh_state).
+var neighStates = []struct {
+	bit  int
+	name string
+}{
+	{unix.NUD_INCOMPLETE, "INCOMPLETE"}, {unix.NUD_REACHABLE, "REACHABLE"},
+	{unix.NUD_STALE, "STALE"}, {unix.NUD_DELAY, "DELAY"}, {unix.NUD_PROBE, "PROBE"},
+	{unix.NUD_FAILED, "FAILED"}, {unix.NUD_NOARP, "NOARP"}, {unix.NUD_PERMANENT, "PERMANENT"},
+}
+
+// parseNud reads a "nud" argument: a state name (any case), "all", or a
+// number.
+func parseNud(s string) (int, error) {
+	if strings.EqualFold(s, "all") {
+		return 0xff, nil
+	}
+	if strings.EqualFold(s, "none") {
+		return unix.NUD_NONE, nil
+	}
+	for _, st := range neighStates {
+		if strings.EqualFold(s, st.name) {
+			return st.bit, nil
+		}
+	}
+	var n int
+	if _, err := fmt.Sscanf(s, "%v", &n); err == nil && n >= 0 && n <= 0xff {
+		return n, nil
+	}
+	return 0, invarg("nud state is bad", s)
+}
+
+// neighVerbs is do_ipneigh's verb order.
+var neighVerbs = []string{"add", "change", "chg", "replace", "delete", "show", "list", "lst", "flush", "get", "help"}
+
+// cmdNeigh is "ip neigh" (ip/ipneigh.c): add, change, replace, delete,
+// show and flush.
+func cmdNeigh(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	if len(args) == 0 {
+		return neighShow(env, g, nil, false)
+	}
+	verb, ok := builtins.Match(args[0], neighVerbs...)
+	if !ok {
+		return fmt.Errorf("Command %q is unknown, try \"ip neigh help\"", args[0])
+	}
+	switch verb {
+	case "add", "change", "chg", "replace", "delete":
+		return neighModify(env, g, verb, args[1:])
+	case "flush":
+		return neighShow(env, g, args[1:], true)
+	case "help":
+		fmt.Fprintln(env.Stdout, "Usage: ip neigh { add | del | change | replace }\n                { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR } [ dev DEV ] [ router ]\n       ip neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\nSTATE := { delay | failed | incomplete | noarp | none | permanent | probe | reachable | stale }")
+		return nil
+	case "get":
+		return fmt.Errorf("ip neigh get: not supported by nsh yet")
+	}
+	return neighShow(env, g, args[1:], false)
+}
+
+// neighModify is ipneigh_modify.
+func neighModify(env *builtins.Env, g *Global, verb string, args []string) error {
+	n := &netlink.Neigh{State: unix.NUD_PERMANENT}
+	var dst, dev string
+	a := builtins.NewArgs(args)
+	for a.More() {
+		w, _ := a.Next()
+		var err error
+		switch {
+		case w == "lladdr":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				if n.HardwareAddr, err = net.ParseMAC(s); err != nil {
+					err = fmt.Errorf("%q is invalid lladdr", s)
+				}
+			}
+		case w == "nud":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				n.State, err = parseNud(s)
+			}
+		case w == "proxy":
+			if dst, err = a.Need(w); err == nil {
+				n.Flags |= netlink.NTF_PROXY
+			}
+		case w == "router":
+			n.Flags |= netlink.NTF_ROUTER
+		case w == "extern_learn":
+			n.Flags |= netlink.NTF_EXT_LEARNED
+		case w == "dev":
+			if dev, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(dev)
+			}
+		default:
+			if w == "to" {
+				if w, err = a.Need(w); err != nil {
+					break
+				}
+			}
+			if dst != "" {
+				err = fmt.Errorf("either \"to\" is duplicate, or %q is a garbage", w)
+				break
+			}
+			dst = w
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if dst == "" || dev == "" {
+		return fmt.Errorf("Device and destination are required arguments.")
+	}
+	n.IP = net.ParseIP(dst)
+	if n.IP == nil {
+		return invarg("invalid address", dst)
+	}
+	n.Family = afInet
+	if n.IP.To4() == nil {
+		n.Family = afInet6
+	} else {
+		n.IP = n.IP.To4()
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	l, err := linkByName(h, dev)
+	if err != nil {
+		return err
+	}
+	n.LinkIndex = l.Attrs().Index
+	switch verb {
+	case "add":
+		err = h.NeighAdd(n)
+	case "delete":
+		err = h.NeighDel(n)
+	case "replace":
+		err = h.NeighSet(n)
+	default:
+		// "change" is NLM_F_REPLACE without NLM_F_CREATE: it fails for a
+		// missing entry, where package netlink's NeighSet would create it.
+		err = neighChange(env, g, n)
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, unix.EEXIST):
+			return fmt.Errorf("%w: RTNETLINK answers: File exists", err)
+		case errors.Is(err, unix.ENOENT):
+			return fmt.Errorf("%w: RTNETLINK answers: No such file or directory", err)
+		}
+		return fmt.Errorf("%w: ip neigh %s %s", err, verb, dst)
+	}
+	return nil
+}
+
+// neighShow is "ip neigh show|flush [proxy] [to PREFIX] [dev DEV] [nud
+// STATE]". Without "nud", show hides NOARP and NONE entries and flush
+// also spares PERMANENT ones, as iproute2 does.
+func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
+	state := -1
+	var dev string
+	var to *net.IPNet
+	proxy := false
+	a := builtins.NewArgs(args)
+	for a.More() {
+		w, _ := a.Next()
+		var err error
+		switch {
+		case w == "dev":
+			if dev, err = a.Need(w); err == nil {
+				err = builtins.ValidIfName(dev)
+			}
+		case w == "nud":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				var st int
+				if st, err = parseNud(s); err == nil {
+					if state < 0 {
+						state = 0
+					}
+					state |= st
+					if st == unix.NUD_NONE {
+						state |= 0x100
+					}
+				}
+			}
+		case w == "proxy":
+			proxy = true
+		case w == "all":
+		case w == "unused" || w == "vrf" || w == "master" || w == "nomaster":
+			err = fmt.Errorf("ip neigh show %s: not supported by nsh yet", w)
+		default:
+			if w == "to" {
+				if w, err = a.Need(w); err != nil {
+					break
+				}
+			}
+			to, err = parsePrefix(w, g.Family)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if state < 0 {
+		state = 0xff &^ unix.NUD_NOARP
+		if flush {
+			state &^= unix.NUD_PERMANENT
+		}
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	index := 0
+	if dev != "" {
+		l, err := linkByName(h, dev)
+		if err != nil {
+			return err
+		}
+		index = l.Attrs().Index
+	}
+	family := 0
+	if g.Family == afInet || g.Family == afInet6 {
+		family = g.Family
+	}
+	list := func() ([]netlink.Neigh, error) {
+		if proxy {
+			return h.NeighProxyList(index, family)
+		}
+		return h.NeighList(index, family)
+	}
+	neighs, err := builtins.Retry(list)
+	if err != nil {
+		return fmt.Errorf("dumping neighbours: %w", err)
+	}
+	var stats map[string]neighStats
+	if g.Stats > 0 && !flush {
+		if stats, err = neighCacheInfo(env, g, family, proxy); err != nil {
+			return err
+		}
+	}
+	names := map[int]string{}
+	devName := func(i int) string {
+		if n, ok := names[i]; ok {
+			return n
+		}
+		n := fmt.Sprintf("if%d", i)
+		if l, err := h.LinkByIndex(i); err == nil {
+			n = l.Attrs().Name
+		}
+		names[i] = n
+		return n
+	}
+	p := newPrinter(g)
+	for i := range neighs {
+		n := &neighs[i]
+		if n.Family != afInet && n.Family != afInet6 {
+			continue
+		}
+		isProxy := n.Flags&netlink.NTF_PROXY != 0
+		if proxy != isProxy {
+			continue
+		}
+		if !isProxy {
+			if n.State == unix.NUD_NONE && state&0x100 == 0 || n.State != unix.NUD_NONE && n.State&state == 0 {
+				continue
+			}
+		}
+		if to != nil && !to.Contains(n.IP) {
+			continue
+		}
+		if flush {
+			if err := h.NeighDel(n); err != nil && !errors.Is(err, unix.ENOENT) {
+				return fmt.Errorf("%w: flushing neighbour %s", err, n.IP)
+			}
+			continue
+		}
+		var st *neighStats
+		if stats != nil {
+			if v, ok := stats[neighKey(n.LinkIndex, n.IP)]; ok {
+				st = &v
+			}
+		}
+		printNeigh(p, n, index == 0, devName, st)
+	}
+	if flush {
+		return nil
+	}
+	return p.flush(env.Stdout)
+}
+
+// printNeigh is print_neigh (ip/ipneigh.c).
+func printNeigh(p *printer, n *netlink.Neigh, withDev bool, devName func(int) string, st *neighStats) {
+	p.openObject("")
+	p.colorAny(familyColor(n.Family), "dst", "%s ", n.IP.String())
+	if withDev {
+		p.fp("dev ")
+		p.colorAny(colorIfname, "dev", "%s ", devName(n.LinkIndex))
+	}
+	if len(n.HardwareAddr) > 0 {
+		p.fp("lladdr ")
+		p.colorAny(colorMac, "lladdr", "%s ", n.HardwareAddr.String())
+	}
+	if n.Flags&netlink.NTF_ROUTER != 0 {
+		p.fp("router ")
+		p.js("router", nil)
+	}
+	if n.Flags&netlink.NTF_PROXY != 0 {
+		p.fp("proxy ")
+		p.js("proxy", nil)
+	}
+	if n.Flags&netlink.NTF_EXT_LEARNED != 0 {
+		p.fp("extern_learn ")
+		p.js("extern_learn", nil)
+	}
+	if st != nil {
+		if st.hasCache {
+			// print_cacheinfo: clock_t values in seconds (USER_HZ 100).
+			if st.refcnt != 0 {
+				p.any("refcnt", " ref %d", st.refcnt)
+			}
+			p.any("used", " used %d", st.used/100)
+			p.any("confirmed", "/%d", st.confirmed/100)
+			p.any("updated", "/%d", st.updated/100)
+		}
+		if st.hasProbes {
+			p.any("probes", "probes %d ", st.probes)
+		}
+	}
+	if n.State != 0 {
+		p.openArray("state", "")
+		for _, st := range neighStates {
+			if n.State&st.bit != 0 {
+				p.any("", "%s ", st.name)
+			}
+		}
+		p.close("")
+	}
+	p.fp("\n")
+	p.close("")
+}
+
+// neighStats is what "ip -s neigh" adds: NDA_CACHEINFO and NDA_PROBES,
+// which package netlink does not parse.
+type neighStats struct {
+	hasCache                         bool
+	confirmed, used, updated, refcnt uint32
+	hasProbes                        bool
+	probes                           uint32
+}
+
+func neighKey(index int, ip net.IP) string { return fmt.Sprintf("%d %s", index, ip) }
+
+// neighCacheInfo dumps the neighbours of g's namespace (RTM_GETNEIGH) and
+// returns their cache information by neighKey.
+func neighCacheInfo(env *builtins.Env, g *Global, family int, proxy bool) (map[string]neighStats, error) {
+	req := nl.NewNetlinkRequest(unix.RTM_GETNEIGH, unix.NLM_F_DUMP)
+	msg := &netlink.Ndmsg{Family: uint8(family)}
+	if proxy {
+		msg.Flags = netlink.NTF_PROXY
+	}
+	req.AddData(msg)
+	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWNEIGH)
+	if err != nil {
+		return nil, fmt.Errorf("dumping neighbours: %w", err)
+	}
+	out := map[string]neighStats{}
+	for _, m := range msgs {
+		if len(m) < 12 {
+			continue
+		}
+		index := int(int32(binary.LittleEndian.Uint32(m[4:8])))
+		a := parseRattrs(m[12:])
+		dst, ok := a[unix.NDA_DST]
+		if !ok {
+			continue
+		}
+		var st neighStats
+		if ci := a[unix.NDA_CACHEINFO]; len(ci) >= 16 {
+			st.hasCache = true
+			st.confirmed = binary.LittleEndian.Uint32(ci[0:4])
+			st.used = binary.LittleEndian.Uint32(ci[4:8])
+			st.updated = binary.LittleEndian.Uint32(ci[8:12])
+			st.refcnt = binary.LittleEndian.Uint32(ci[12:16])
+		}
+		if a.has(unix.NDA_PROBES) {
+			st.hasProbes, st.probes = true, uint32(a.u32(unix.NDA_PROBES))
+		}
+		out[neighKey(index, net.IP(dst))] = st
+	}
+	return out, nil
+}
+
+// neighChange sends the RTM_NEWNEIGH of "ip neigh change" (NLM_F_REPLACE).
+func neighChange(env *builtins.Env, g *Global, n *netlink.Neigh) error {
+	req := nl.NewNetlinkRequest(unix.RTM_NEWNEIGH, unix.NLM_F_REPLACE|unix.NLM_F_ACK)
+	req.AddData(&netlink.Ndmsg{Family: uint8(n.Family), Index: uint32(n.LinkIndex), State: uint16(n.State), Flags: uint8(n.Flags), Type: unix.RTN_UNICAST})
+	req.AddData(nl.NewRtAttr(unix.NDA_DST, n.IP))
+	if len(n.HardwareAddr) > 0 {
+		req.AddData(nl.NewRtAttr(unix.NDA_LLADDR, n.HardwareAddr))
+	}
+	_, err := rawExecute(env, g.NS, req, 0)
+	return err
+}
