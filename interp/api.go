@@ -44,6 +44,9 @@ type Runner struct {
 	cur    ns.Ref
 	status int
 	depth  int // source/procedure nesting, to stop runaway recursion
+	// report makes a failing command print its error to its standard
+	// error: it is in a list or pipeline where it does not stop the script.
+	report bool
 }
 
 // Option configures a Runner.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -137,7 +138,7 @@ func (r *Runner) source(ctx context.Context, _ lang.Pos, ref ns.Ref, args []stri
 // the real sudo.
 func (r *Runner) sudo(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
 	if os.Geteuid() != 0 {
-		return r.external(ctx, ref, args)
+		return r.external(ctx, ref, args, r.stdin, r.stdout, r.stderr)
 	}
 	rest := args[1:]
 	for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
@@ -227,18 +228,19 @@ func (r *Runner) execExternal(ctx context.Context, _ lang.Pos, ref ns.Ref, args 
 	if len(args) < 2 || args[1] == "" {
 		return errors.New("exec: no program given")
 	}
-	return r.external(ctx, ref, args[1:])
+	return r.external(ctx, ref, args[1:], r.stdin, r.stdout, r.stderr)
 }
 
 // defaultExec is the innermost handler: an external program.
 func (r *Runner) defaultExec(ctx context.Context, args []string) error {
 	hc := HandlerCtx(ctx)
-	return r.external(ctx, hc.NS, args)
+	return r.external(ctx, hc.NS, args, hc.Stdin, hc.Stdout, hc.Stderr)
 }
 
 // external runs a program from PATH inside namespace ref, with
-// "ip netns exec" semantics outside the start namespace.
-func (r *Runner) external(ctx context.Context, ref ns.Ref, args []string) error {
+// "ip netns exec" semantics outside the start namespace, on the given
+// standard streams.
+func (r *Runner) external(ctx context.Context, ref ns.Ref, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	path, err := r.lookPath(args[0])
 	if err != nil {
 		return err
@@ -247,7 +249,7 @@ func (r *Runner) external(ctx context.Context, ref ns.Ref, args []string) error 
 	cmd.Args[0] = args[0]
 	cmd.Env = r.env
 	cmd.Dir = r.dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = r.stdin, r.stdout, r.stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	if err := r.host.Start(ref, cmd); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 
 	"github.com/nshlab/nsh/lang"
 	"github.com/nshlab/nsh/ns"
@@ -25,7 +26,7 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) error {
 			continue
 		}
 		var err error
-		if c, ok := st.(*lang.Command); ok {
+		if c, ok := st.(*lang.Command); ok && len(c.Redirs) == 0 {
 			err = r.command(ctx, c, list[i+1:], func(k int) {
 				if skip == nil {
 					skip = map[int]bool{}
@@ -47,6 +48,10 @@ func (r *Runner) stmt(ctx context.Context, st lang.Stmt) error {
 	switch st := st.(type) {
 	case *lang.Command:
 		return r.command(ctx, st, nil, nil)
+	case *lang.AndOr:
+		return r.andOr(ctx, st)
+	case *lang.Pipeline:
+		return r.pipeline(ctx, st)
 	case *lang.Assign:
 		return r.assign(st)
 	case *lang.For:
@@ -270,20 +275,33 @@ func (r *Runner) inStmt(ctx context.Context, s *lang.In) error {
 func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt, skip func(int)) error {
 	args, err := r.expandWords(c.Args)
 	if err != nil {
+		r.status = StatusOf(err)
 		return &RuntimeError{Pos: c.Pos(), Stmt: lang.Format(c), NS: r.cur, Err: err}
 	}
 	if len(args) == 0 || args[0] == "" {
+		r.status = 1
 		return &RuntimeError{Pos: c.Pos(), Stmt: lang.Format(c), NS: r.cur, Err: errors.New("the command word expanded to nothing")}
 	}
+	text := quoteArgs(args)
+	if len(c.Redirs) > 0 {
+		rd, err := r.redirect(c.Redirs)
+		text += rd.text
+		if err != nil {
+			r.status = 1
+			return &RuntimeError{Pos: c.Pos(), Stmt: text, NS: r.cur, Err: err}
+		}
+		defer rd.restore(r)
+		rest = nil // a redirected command is no simple command: no look-ahead
+	}
 	if r.trace != nil {
-		fmt.Fprintf(r.trace, "+ [%s] %s\n", r.cur, quoteArgs(args))
+		fmt.Fprintf(r.trace, "+ [%s] %s\n", r.cur, text)
 	}
 	following := func(i int) (Following, bool) {
 		if i < 0 || i >= len(rest) {
 			return Following{}, false
 		}
 		for _, st := range rest[:i+1] {
-			if _, ok := st.(*lang.Command); !ok {
+			if c, ok := st.(*lang.Command); !ok || len(c.Redirs) > 0 {
 				return Following{}, false
 			}
 		}
@@ -303,11 +321,18 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 		return err
 	}
 	var re *RuntimeError
-	if errors.As(err, &re) {
-		// Already positioned (an error inside a procedure or source).
-		return err
+	if !errors.As(err, &re) {
+		// Not yet positioned (as an error inside a procedure or source is).
+		err = &RuntimeError{Pos: c.Pos(), Stmt: text, NS: r.cur, Err: err}
 	}
-	return &RuntimeError{Pos: c.Pos(), Stmt: quoteArgs(args), NS: r.cur, Err: err}
+	var es ExitStatus
+	if r.report && !errors.As(err, &es) && !errors.Is(err, syscall.EPIPE) {
+		// The command printed nothing itself: print its error where its
+		// output goes, redirections included. A broken pipe is silent,
+		// as SIGPIPE makes it for a program.
+		fmt.Fprintf(r.stderr, "%v\n", err)
+	}
+	return err
 }
 
 // call runs args as a command in namespace ref with no look-ahead.

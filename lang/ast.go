@@ -54,7 +54,8 @@ func (f *File) Pos() Pos {
 // End implements Node.
 func (f *File) End() Pos { return f.EndPos }
 
-// Stmt is a statement: *Command, *Assign, *For, *If, *Def, *In, *Try.
+// Stmt is a statement: *Command, *AndOr, *Pipeline, *Assign, *For, *If,
+// *Def, *In, *Try.
 type Stmt interface {
 	Node
 	stmtNode()
@@ -75,15 +76,93 @@ func (b *Block) End() Pos { return advance(b.Close, 1) }
 
 // Command is a simple command: a builtin (ip, brctl, bridge, echo, ...), a
 // procedure call, or an external program. Args[0] is the command word.
+// Redirs are its redirections, in source order; they may stand anywhere
+// after the command word.
 type Command struct {
-	Args []*Word
+	Args   []*Word
+	Redirs []*Redirect
 }
 
 // Pos implements Node.
-func (c *Command) Pos() Pos { return c.Args[0].Pos() }
+func (c *Command) Pos() Pos {
+	p := c.Args[0].Pos()
+	if len(c.Redirs) > 0 && c.Redirs[0].Pos().Offset < p.Offset {
+		p = c.Redirs[0].Pos()
+	}
+	return p
+}
 
 // End implements Node.
-func (c *Command) End() Pos { return c.Args[len(c.Args)-1].End() }
+func (c *Command) End() Pos {
+	e := c.Args[len(c.Args)-1].End()
+	if len(c.Redirs) > 0 {
+		if r := c.Redirs[len(c.Redirs)-1].End(); r.Offset > e.Offset {
+			e = r
+		}
+	}
+	return e
+}
+
+// Redirect is a redirection of a command, as in the shell:
+//
+//	> FILE    N=1 Op=">"     write FILE (created or truncated)
+//	>> FILE   N=1 Op=">>"    append to FILE
+//	2> FILE   N=2 Op=">"     an explicit descriptor, written before the operator
+//	&> FILE   N=1 Op="&>"    standard output and error to FILE (&>> appends)
+//	2>&1      N=2 Op=">&"    Word is the descriptor to duplicate
+//	< FILE    N=0 Op="<"     read standard input from FILE
+//
+// N is the redirected descriptor: the one written before the operator, or
+// the operator's default (1 for output, 0 for input).
+type Redirect struct {
+	OpPos Pos // position of the first character: the descriptor number, or the operator
+	Op    string
+	N     int
+	Word  *Word
+}
+
+// Pos implements Node.
+func (r *Redirect) Pos() Pos { return r.OpPos }
+
+// End implements Node.
+func (r *Redirect) End() Pos { return r.Word.End() }
+
+// DefaultFD returns the descriptor an operator redirects when none is
+// written before it: 0 for "<", 1 otherwise.
+func DefaultFD(op string) int {
+	if op == "<" {
+		return 0
+	}
+	return 1
+}
+
+// Pipeline is "CMD | CMD | ...": the commands run at the same time, each
+// one's standard output connected to the next one's standard input.
+type Pipeline struct {
+	Cmds []*Command // at least two
+	Bars []Pos      // positions of the "|", len(Cmds)-1 of them
+}
+
+// Pos implements Node.
+func (p *Pipeline) Pos() Pos { return p.Cmds[0].Pos() }
+
+// End implements Node.
+func (p *Pipeline) End() Pos { return p.Cmds[len(p.Cmds)-1].End() }
+
+// AndOr is "X && Y" or "X || Y": Y runs when X succeeded (&&) or failed
+// (||). Lists associate to the left: "a && b || c" is (a && b) || c.
+type AndOr struct {
+	X     Stmt // *Command, *Pipeline or *AndOr
+	OpPos Pos
+	Op    string // "&&" or "||"
+	Y     Stmt   // *Command or *Pipeline
+}
+
+// Pos implements Node.
+func (a *AndOr) Pos() Pos { return a.X.Pos() }
+
+// End implements Node.
+func (a *AndOr) End() Pos { return a.Y.End() }
 
 // Assign sets a variable: "x = value", "x=value" or "x = [a b c]".
 // Exactly one of Value and List is set.
@@ -270,13 +349,15 @@ func (t *Try) Pos() Pos { return t.TryPos }
 // End implements Node.
 func (t *Try) End() Pos { return t.Body.End() }
 
-func (*Command) stmtNode() {}
-func (*Assign) stmtNode()  {}
-func (*For) stmtNode()     {}
-func (*If) stmtNode()      {}
-func (*Def) stmtNode()     {}
-func (*In) stmtNode()      {}
-func (*Try) stmtNode()     {}
+func (*Command) stmtNode()  {}
+func (*Pipeline) stmtNode() {}
+func (*AndOr) stmtNode()    {}
+func (*Assign) stmtNode()   {}
+func (*For) stmtNode()      {}
+func (*If) stmtNode()       {}
+func (*Def) stmtNode()      {}
+func (*In) stmtNode()       {}
+func (*Try) stmtNode()      {}
 
 func (*Compare) condNode() {}
 func (*Exists) condNode()  {}

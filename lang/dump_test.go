@@ -47,16 +47,52 @@ func (d *dumper) at(n Node) {
 	}
 }
 
+// command dumps a simple command without its parentheses.
+func (d *dumper) command(s *Command) {
+	d.p("Command")
+	d.at(s)
+	for _, w := range s.Args {
+		d.p(" ")
+		d.node(w)
+	}
+	for _, r := range s.Redirs {
+		d.p(" (Redirect")
+		d.at(r)
+		d.p(" %d%s ", r.N, r.Op)
+		d.node(r.Word)
+		d.p(")")
+	}
+}
+
+// stmt dumps a statement on its own lines; with indent -1, inline (the
+// parts of an and-or list).
 func (d *dumper) stmt(s Stmt, indent int) {
-	d.p("%s(", strings.Repeat("  ", indent))
+	d.p("%s(", strings.Repeat("  ", max(indent, 0)))
 	switch s := s.(type) {
 	case *Command:
-		d.p("Command")
+		d.command(s)
+	case *Pipeline:
+		d.p("Pipeline")
 		d.at(s)
-		for _, w := range s.Args {
-			d.p(" ")
-			d.node(w)
+		for i, c := range s.Cmds {
+			if i > 0 && d.pos {
+				d.p(" |@%d:%d", s.Bars[i-1].Line, s.Bars[i-1].Col)
+			}
+			d.p(" (")
+			d.command(c)
+			d.p(")")
 		}
+	case *AndOr:
+		d.p("AndOr")
+		d.at(s)
+		d.p(" %q", s.Op)
+		if d.pos {
+			d.p("@%d:%d", s.OpPos.Line, s.OpPos.Col)
+		}
+		d.p(" ")
+		d.stmt(s.X, -1)
+		d.p(" ")
+		d.stmt(s.Y, -1)
 	case *Assign:
 		d.p("Assign")
 		d.at(s)
@@ -111,6 +147,10 @@ func (d *dumper) stmt(s Stmt, indent int) {
 		d.block(s.Body, indent)
 	default:
 		d.p("?%T", s)
+	}
+	if indent < 0 {
+		d.p(")")
+		return
 	}
 	d.p(")\n")
 }

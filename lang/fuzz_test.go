@@ -143,6 +143,12 @@ func checkPositions(t *testing.T, src string, f *File) {
 			at(n.ExistsPos, "exists", n)
 		case *Compare:
 			at(n.OpPos, n.Op, n)
+		case *AndOr:
+			at(n.OpPos, n.Op, n)
+		case *Pipeline:
+			for _, b := range n.Bars {
+				at(b, "|", n)
+			}
 		case *Lit:
 			if !n.Quoted && inDQ == 0 {
 				span(n, n.Value)
@@ -212,6 +218,17 @@ func children(n Node) []Node {
 		for _, w := range n.Args {
 			add(w)
 		}
+		for _, r := range n.Redirs {
+			add(r)
+		}
+	case *Redirect:
+		add(n.Word)
+	case *Pipeline:
+		for _, c := range n.Cmds {
+			add(c)
+		}
+	case *AndOr:
+		add(n.X, n.Y)
 	case *Assign:
 		if n.List != nil {
 			add(n.List)

@@ -178,10 +178,10 @@ func (p *parser) stmts() []Stmt {
 	}
 }
 
-// redirection reports and skips the rest of the line when the ">" at p.i
-// is followed by a word on its line: most likely an attempt at output
-// redirection, which nsh does not have. A block's ">" is followed by a
-// newline, ";", another ">" or "else".
+// redirection reports and skips the rest of the line when the ">" at p.i,
+// where a statement would start, is followed by a word on its line: a
+// redirection without a command (or after a block, which takes none). A
+// block's ">" is followed by a newline, ";", another ">" or "else".
 func (p *parser) redirection() bool {
 	j := p.i
 	for p.at(j).Type == tGt {
@@ -191,13 +191,13 @@ func (p *parser) redirection() bool {
 		j++
 	}
 	switch p.at(j).Type {
-	case tNewline, tSemi, tEOF, tGt, tLt:
+	case tNewline, tSemi, tEOF, tGt, tLt, tPipe, tAmp:
 		return false
 	}
 	if p.isElse(j) {
 		return false
 	}
-	p.errorf(p.at(p.i).Pos, false, `unexpected ">": redirection is not supported; quote ">" to use it literally`)
+	p.errorf(p.at(p.i).Pos, false, `unexpected ">": a redirection goes after a command; quote ">" to use it literally`)
 	p.skipLine()
 	return true
 }
@@ -222,16 +222,89 @@ func (p *parser) skipLine() {
 }
 
 // segment returns the tokens of the statement at p.i, up to the token
-// that ends it (not consumed): newline, ";", "<", ">" or EOF.
+// that ends it (not consumed): newline, ";", "<", ">" or EOF. In a
+// statement that is not a block header, a "<" or ">" followed by a word on
+// its line is a redirection and belongs to the statement (see isRedir).
 func (p *parser) segment() (seg []lexer.Token, term lexer.Token) {
 	start := p.i
+	header := p.isHeader(p.i)
 	for {
 		switch p.at(p.i).Type {
-		case tNewline, tSemi, tLt, tGt, tEOF:
+		case tNewline:
+			if !header && p.continues(start, p.i) {
+				break // a list or pipeline goes on on the next line
+			}
 			return p.toks[start:p.i], *p.at(p.i)
+		case tSemi, tEOF:
+			return p.toks[start:p.i], *p.at(p.i)
+		case tLt, tGt:
+			if header || !p.isRedir(start, p.i) {
+				return p.toks[start:p.i], *p.at(p.i)
+			}
 		}
 		p.i++
 	}
+}
+
+// continues reports whether the last token before j, blanks and
+// newlines aside, is "|", "||" or "&&", after which a command goes on on
+// the next line.
+func (p *parser) continues(start, j int) bool {
+	for k := j - 1; k >= start; k-- {
+		switch t := p.at(k); t.Type {
+		case tBlank, tNewline:
+		case tPipe:
+			return true
+		case tAmp:
+			return t.Value == "&&"
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// isHeader reports whether the statement at j starts with a keyword, and
+// so is a block header (or the REPL's "in NS"), in which "<" and ">" are
+// always block delimiters.
+func (p *parser) isHeader(j int) bool {
+	t := p.at(j)
+	if t.Type != tBare {
+		return false
+	}
+	if _, ok := keywords[t.Value]; !ok {
+		return false
+	}
+	switch p.at(j + 1).Type {
+	case tBlank, tLt, tGt, tNewline, tSemi, tEOF:
+		return true
+	}
+	return false
+}
+
+// isRedir reports whether the "<" or ">" at j, in a command that starts at
+// start, is a redirection: it is followed, after an optional second ">"
+// or "&" and an optional blank, by a word on the same line. A ">" that is
+// followed by a newline, ";", the end of the file, another ">" or "<", or
+// "else" closes a block. A ">" right after "&" is always a redirection.
+func (p *parser) isRedir(start, j int) bool {
+	if p.at(j).Type == tGt && j > start {
+		if t := p.at(j - 1); t.Type == tAmp && t.Value == "&" {
+			return true
+		}
+	}
+	k := j + 1
+	if t := p.at(k); p.at(j).Type == tGt && (t.Type == tGt || t.Type == tAmp && t.Value == "&") {
+		k++
+	}
+	if p.at(k).Type == tBlank {
+		k++
+	}
+	switch p.at(k).Type {
+	case tNewline, tSemi, tEOF, tGt, tLt, tPipe, tAmp, tBlank:
+		return false
+	}
+	return !p.isElse(k)
 }
 
 // prepare copies a statement's tokens for the grammar: it drops the blanks
@@ -243,7 +316,17 @@ func (p *parser) prepare(seg []lexer.Token) ([]lexer.Token, stmtKind) {
 	norm := p.norm[:0]
 	defer func() { p.norm = norm[:0] }()
 	for k, t := range seg {
+		if t.Type == tNewline {
+			// After "|", "||" or "&&": the line goes on.
+			t.Type = tBlank
+			if len(norm) > 0 && norm[len(norm)-1].Type == tBlank {
+				continue
+			}
+		}
 		if t.Type == tBlank {
+			if len(norm) > 0 && norm[len(norm)-1].Type == tBlank {
+				continue
+			}
 			if len(norm) == 0 || norm[len(norm)-1].Type == tLBrack ||
 				k+1 == len(seg) || seg[k+1].Type == tRBrack {
 				continue
@@ -309,8 +392,22 @@ func (p *parser) stmt() Stmt {
 		p.notAHeader(norm)
 		return nil
 	}
+	if (kind == kCommand || kind == kAssign) && hasOperators(norm) {
+		if !p.checkTokens(norm, true) {
+			return nil
+		}
+		if kind == kAssign {
+			for _, t := range norm {
+				if isOperator(t) {
+					p.errorf(t.Pos, false, "unexpected %q: an assignment cannot be part of a list or pipeline, or be redirected", t.Value)
+					return nil
+				}
+			}
+		}
+		return p.andOr(norm, term)
+	}
 	var g *gStmt // nil after an error
-	if p.checkTokens(norm) {
+	if p.checkTokens(norm, kind == kCommand || kind == kAssign) {
 		if p.fast && (kind == kCommand || kind == kAssign) {
 			if s, ok := p.fastStmt(norm, kind); ok {
 				return s
@@ -433,7 +530,7 @@ func (p *parser) elses(s *If) bool {
 		seg, term := p.segment()
 		norm, kind := p.prepare(seg)
 		var g *gStmt
-		if p.checkTokens(norm) {
+		if p.checkTokens(norm, false) {
 			g = p.grammar(norm, kind, term)
 		}
 		var elif *If
@@ -509,10 +606,11 @@ func (p *parser) block() *Block {
 	return &Block{Open: pos(open.Pos), Close: pos(closer.Pos), Stmts: stmts}
 }
 
-// notAHeader reports a "<" at p.i after a command or an assignment. When
-// the "<" ends its line it is taken as the start of a block (with a
-// mistyped keyword, say) and the block is skipped; otherwise it looks like
-// an input redirection and the rest of the line is skipped.
+// notAHeader reports a "<" at p.i after a command or an assignment, not
+// followed by a word (which would make it an input redirection). When the
+// "<" ends its line it is taken as the start of a block (with a mistyped
+// keyword, say) and the block is skipped; otherwise the rest of the line
+// is skipped.
 func (p *parser) notAHeader(norm []lexer.Token) {
 	lt := *p.at(p.i)
 	j := p.i + 1
@@ -520,19 +618,24 @@ func (p *parser) notAHeader(norm []lexer.Token) {
 		j++
 	}
 	if t := p.at(j).Type; t == tNewline || t == tEOF {
-		name := ""
-		for _, t := range norm {
-			if t.Type == tBlank {
-				break
-			}
-			name += t.Value
-		}
-		p.errorf(lt.Pos, false, `unexpected "<": %q does not take a block (blocks follow for, if, else, def, in and try)`, name)
+		p.errorf(lt.Pos, false, `unexpected "<": %q does not take a block (blocks follow for, if, else, def, in and try)`, firstWord(norm))
 		p.block()
 		return
 	}
-	p.errorf(lt.Pos, false, `unexpected "<": redirection is not supported; quote "<" to use it literally`)
+	p.errorf(lt.Pos, false, `unexpected "<": %q does not take a block; an input redirection is < FILE`, firstWord(norm))
 	p.skipLine()
+}
+
+// firstWord is the source text of a statement's first word.
+func firstWord(norm []lexer.Token) string {
+	name := ""
+	for _, t := range norm {
+		if t.Type == tBlank {
+			break
+		}
+		name += t.Value
+	}
+	return name
 }
 
 // grammar parses a statement's tokens, which checkTokens has passed, with
@@ -552,8 +655,9 @@ func (p *parser) grammar(norm []lexer.Token, kind stmtKind, term lexer.Token) *g
 
 // checkTokens reports the first token of a statement that no grammar rule
 // accepts, with a message that says why: unclosed quotes and brackets,
-// unsupported operators and substitutions.
-func (p *parser) checkTokens(norm []lexer.Token) bool {
+// unsupported operators and substitutions. cmd tells whether the statement
+// is a command, where "|", "||" and "&&" are allowed, or a block header.
+func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 	var dq, arith, brack *lexer.Token
 	arithDepth := 0
 	for k := range norm {
@@ -572,20 +676,18 @@ func (p *parser) checkTokens(norm []lexer.Token) bool {
 		case tBackslash:
 			p.errorf(t.Pos, true, `unexpected end of file after "\"`)
 			return false
-		case tPipe:
-			if t.Value == "||" {
-				p.errorf(t.Pos, false, `unexpected "||": command lists are not supported; use if, or run them with exec sh -c '...'`)
-			} else {
-				p.errorf(t.Pos, false, `unexpected "|": pipelines are not supported; run them with exec sh -c '...'`)
-			}
-			return false
-		case tAmp:
-			if t.Value == "&&" {
-				p.errorf(t.Pos, false, `unexpected "&&": command lists are not supported; a failing command stops the script anyway, or run them with exec sh -c '...'`)
-			} else {
+		case tPipe, tAmp:
+			if t.Type == tAmp && t.Value == "&" {
+				if k+1 < len(norm) && norm[k+1].Type == tGt || k > 0 && norm[k-1].Type == tGt {
+					continue // &> or >&
+				}
 				p.errorf(t.Pos, false, `unexpected "&": background jobs are not supported; run them with exec sh -c '...'`)
+				return false
 			}
-			return false
+			if !cmd {
+				p.errorf(t.Pos, false, `unexpected %q: a %q line cannot be part of a list or pipeline`, t.Value, norm[0].Value)
+				return false
+			}
 		case tCmdSubst:
 			p.errorf(t.Pos, false, `command substitution "$(" is not supported; use $((...)) for arithmetic`)
 			return false

@@ -90,6 +90,8 @@ else if b < y >
 	{"one_line_blocks", "for i in 1..3 < echo $i >; echo after\ntry < a; b ;c > ; d\nif a < > else < >\nfor i in 1..3 < for j in a b < echo $i $j >>\n"},
 	{"arith", "echo $((1)) $((i + 1)) $((i / 250)) $((i % 250)) $(( $i*2+3 )) $((1-2-3)) $((2*(3+4))) $((-x)) $((+1)) $((!0)) $((- -1)) $(((1+2))) $((a*b/c%d)) $((a-(b-c))) $((007)) $(($1 + $#))\n"},
 	{"keywords_as_words", "echo for if else def in try exists pid\niffy x\nfor\"x\" y\n'for' i in x\nx y = z\n"},
+	{"lists", "ip link add br0 type bridge && ip link set br0 up\nping -c1 10.0.0.2 >/dev/null 2>&1 || echo unreachable\na && b || c && d\nip netns exec ns1 ip a | grep inet\na | b | c && d | e || f\n'for' x | 'x'=1 y && \"if\"\na|b&&c||d\na \\\n&& b\na &&\n  b ||  # comment\n\n\tc |\n d\nin ns1 < a |\n b >\n"},
+	{"redirections", "echo 1 > /proc/sys/net/ipv4/ip_forward\nin ns1 < echo 1 > /proc/sys/net/ipv4/ip_forward >\necho a >> log; echo b 2> err; echo c 2>> err\ncmd &> all; cmd &>> all\ncmd 2>&1 >&2 1>&2\nsort < in > out\necho a>b c<d 3>x 2>\"$f\" > 'else' >>$((1+2))\necho 2 > f 2>f 1 a2>x\ncmd>x>y\nif a < echo x > else < echo y > f >\nfor i in 1..2 < echo $i >> out$i >\ntry < a >x; b >\n"},
 	{"unicode", "echo héllo 'wörld' \"ñ $x\" \\é\n"},
 }
 
@@ -189,9 +191,12 @@ func TestTutorialCommands(t *testing.T) {
 			}
 		}
 	}
-	_, err := Parse("", []byte("echo 1 > /dev/null"))
-	if err == nil || !strings.Contains(err.Error(), `1:8: unexpected ">"`) {
-		t.Errorf(`Parse("echo 1 > /dev/null") = %v, want an error at 1:8`, err)
+	f, err := Parse("", []byte("echo 1 > /dev/null"))
+	if err != nil {
+		t.Fatalf(`Parse("echo 1 > /dev/null"): %v`, err)
+	}
+	if got := dump(f, false); got != "(Command \"echo\" \"1\" (Redirect 1> \"/dev/null\"))\n" {
+		t.Errorf(`Parse("echo 1 > /dev/null") = %s`, got)
 	}
 }
 
@@ -205,7 +210,7 @@ for i 1..3 <
 echo ok
 x = a b
 in ns1 < ip a >
-echo done | wc -l
+echo done | wc -l |;
 `
 	_, err := Parse("lab.nsh", []byte(src))
 	var l ErrorList
@@ -215,7 +220,7 @@ echo done | wc -l
 	want := []string{
 		`lab.nsh:2:7: "for" needs "in": for VAR in ITEMS < ... >`,
 		`lab.nsh:6:7: assignment takes one value; quote it or use [ ]`,
-		`lab.nsh:8:11: unexpected "|": pipelines are not supported; run them with exec sh -c '...'`,
+		`lab.nsh:8:19: unexpected "|" before ";": a command must follow it`,
 	}
 	if got := l.Error(); got != strings.Join(want, "\n") {
 		t.Errorf("errors:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
@@ -226,16 +231,16 @@ echo done | wc -l
 }
 
 func TestDetail(t *testing.T) {
-	src := "echo a\n\tip link > x\nip link add \"vé\" |\n"
+	src := "echo a\n\tip link > \nip link add \"vé\" |\n"
 	_, err := Parse("lab.nsh", []byte(src))
 	var l ErrorList
 	if !errors.As(err, &l) {
 		t.Fatalf("Parse: %v, want an ErrorList", err)
 	}
-	want := "lab.nsh:2:10: unexpected \">\": redirection is not supported; quote \">\" to use it literally\n" +
-		"    \tip link > x\n" +
+	want := "lab.nsh:2:10: unexpected \">\": no block is open\n" +
+		"    \tip link > \n" +
 		"    \t        ^\n" +
-		"lab.nsh:3:19: unexpected \"|\": pipelines are not supported; run them with exec sh -c '...'\n" +
+		"lab.nsh:3:19: unexpected \"|\" before end of file: a command must follow it\n" +
 		"    ip link add \"vé\" |\n" +
 		"                     ^\n"
 	if got := l.Detail([]byte(src)); got != want {
@@ -265,7 +270,10 @@ func TestIncomplete(t *testing.T) {
 		{"ip link add \\", true},
 		{"ip link add \\\n", true},
 		{"ip link add \\\r\n", true},
-		{"for i in 1..3 <\n\techo a | b\n", false},
+		{"for i in 1..3 <\n\techo a |& b\n", false},
+		{"echo a &&", true},
+		{"echo a |\n\n", true},
+		{"echo a || ;", false},
 		{"echo >", false},
 		{"for i in 1..3", false},
 		{"echo $((1 +", false},
@@ -305,7 +313,9 @@ func TestPositions(t *testing.T) {
 		t.Errorf("$((i + 1)) at column %d, want 36", p.Col)
 	}
 	for _, c := range []struct{ src, pos string }{
-		{"echo a\nip link > x\n", "2:9"},
+		{"echo a\nip link > \n", "2:9"},
+		{"echo a\nip link &> ;\n", "2:9"},
+		{"echo a\nip link 2>&x\n", "2:12"},
 		{"echo é >\n", "1:9"},
 		{"\n\n   for x < >", "3:10"},
 		{"a\r\nb |", "2:3"},

@@ -125,12 +125,21 @@ func (pr *printer) stmt(s Stmt) {
 	pr.str(strings.Repeat("\t", pr.indent))
 	switch s := s.(type) {
 	case *Command:
-		for i, w := range s.Args {
+		pr.command(s)
+	case *Pipeline:
+		for i, c := range s.Cmds {
 			if i > 0 {
-				pr.str(" ")
+				pr.str(" | ")
 			}
-			pr.word(w, i == 0 && commandNameNeedsQuotes(s))
+			pr.command(c)
 		}
+	case *AndOr:
+		ind := pr.indent
+		pr.stmt(s.X)
+		pr.indent = 0
+		pr.str(" " + s.Op + " ")
+		pr.stmt(s.Y)
+		pr.indent = ind
 	case *Assign:
 		// "for = x" would be a for, and "x = #y" would end with a
 		// comment: those are written "for=x" and "x=#y".
@@ -186,6 +195,29 @@ func (pr *printer) stmt(s Stmt) {
 	case *Try:
 		pr.str("try ")
 		pr.block(s.Body)
+	}
+}
+
+// command prints a simple command and its redirections.
+func (pr *printer) command(c *Command) {
+	for i, w := range c.Args {
+		if i > 0 {
+			pr.str(" ")
+		}
+		pr.word(w, i == 0 && commandNameNeedsQuotes(c))
+	}
+	for _, r := range c.Redirs {
+		pr.str(" ")
+		if r.N != DefaultFD(r.Op) && r.Op != "&>" && r.Op != "&>>" {
+			pr.str(strconv.Itoa(r.N))
+		}
+		pr.str(r.Op)
+		if r.Op != ">&" {
+			pr.str(" ")
+		}
+		// A bare "else" after ">" would close a block.
+		lit, _ := r.Word.Lit()
+		pr.word(r.Word, lit == "else")
 	}
 }
 

@@ -8,7 +8,7 @@
 // what differs. It records what a lab script decides and leaves out what
 // the kernel chooses at random or numbers in creation order:
 //
-//   - links: kind, mtu, txqlen, queues, flags, operstate, alias,
+//   - links: kind, mtu, txqlen, queues, flags (not operstate), alias,
 //     promiscuity, master, the veth peer by name and namespace name (found
 //     through the netnsid the kernel reports, not by ifindex), the parent
 //     of other stacked links, and the bridge options the kernel reports;
@@ -352,7 +352,10 @@ func linkFacts(s *space, spaces map[string]*space, l netlink.Link, add func(stri
 		}
 	}
 	add("%s flags <%s>", p, strings.Join(flags, ","))
-	add("%s operstate %s", p, strings.ToUpper(a.OperState.String()))
+	// No operstate: the kernel's linkwatch sometimes leaves a veth end
+	// whose peer came up a moment later at DOWN although it has carrier
+	// (LOWER_UP), under bash+ip as under nsh, so it is not a fact of the
+	// lab. The UP and LOWER_UP flags above are.
 	add("%s promiscuity %d", p, a.Promisc)
 	if a.Group != 0 {
 		add("%s group %d", p, a.Group)

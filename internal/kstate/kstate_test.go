@@ -76,7 +76,6 @@ lines'
 			". link veth0 mtu 1400",
 			". link br0 kind bridge",
 			". link veth0 flags <BROADCAST,MULTICAST,UP,LOWER_UP>",
-			". link veth0 operstate UP",
 			`. link veth3 alias "two\nlines"`,
 			". addr veth0 10.9.0.10/24 scope global label veth0",
 			"blue addr eth0 10.9.1.1/24 brd 10.9.1.255 scope global label eth0:1",
