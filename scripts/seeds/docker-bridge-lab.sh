@@ -3,8 +3,7 @@
 # stripped. Runs under bash with iproute2 and bridge-utils, and under nsh
 # unchanged.
 #
-# Left out: "route -n" (net-tools). Changed: "ip -d link show | grep veth1"
-# is "ip -d link show" (nsh has no pipes).
+# Left out: "route -n" (net-tools).
 ip netns add ns1
 ip netns add ns2
 ip netns list
@@ -17,7 +16,7 @@ brctl show
 ip a add 172.16.1.254/16 dev mydocker0
 ip link set dev mydocker0 up
 ip link add veth1 type veth peer name veth1p
-ip -d link show
+ip -d link show |grep veth1
 brctl addif mydocker0 veth1
 ip link set veth1 up
 brctl show
