@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/internal/cli"
+	"github.com/nshlab/nsh/internal/sandbox"
 )
 
 func TestMain(m *testing.M) {
@@ -33,5 +36,31 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("NSH_UPDATE_SCRIPTS") != "",
+	})
+}
+
+// TestReadmeTour runs the "short tour" of README.md, so the README never
+// shows a script that does not work.
+func TestReadmeTour(t *testing.T) {
+	sandbox.Run(t, func(t *testing.T) {
+		readme, err := os.ReadFile("../../README.md")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, ok := strings.Cut(string(readme), "## A short tour\n\n```sh\n")
+		tour, _, ok2 := strings.Cut(rest, "```\n")
+		if !ok || !ok2 {
+			t.Fatal("README.md has no tour block")
+		}
+		var out, errb bytes.Buffer
+		code := cli.Main([]string{"nsh", "-c", tour}, strings.NewReader(""), &out, &errb)
+		if code != 0 {
+			t.Fatalf("tour: exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+		}
+		for _, want := range []string{"status was 1\n", "10.0.0.9 does not answer\n"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("tour output lacks %q:\n%s", want, out.String())
+			}
+		}
 	})
 }
