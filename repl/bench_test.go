@@ -19,7 +19,9 @@ const completionBudget = 20 * time.Millisecond
 // sandbox) with 1,000 namespaces and 2,000 interfaces (1,000 veth pairs
 // in the start namespace): completing "in ns5" lists /run/netns,
 // completing "ip link set dev veth1" reads the namespace's interface
-// names. Each must stay under completionBudget per Tab. "brctl addif"
+// names, completing "sysctl net.ipv4.conf.veth1" reads the
+// namespace's /proc/sys/net/ipv4/conf. Each must stay under
+// completionBudget per Tab. "brctl addif"
 // needs link attributes, hence a full netlink dump; its figure is
 // logged, not held to the budget.
 func TestCompletionSpeed(t *testing.T) {
@@ -57,6 +59,9 @@ func TestCompletionSpeed(t *testing.T) {
 			{"ip link set dev veth1", 111, true},
 			// lo, inside another namespace
 			{"ip -n ns5 link set dev l", 1, true},
+			// /proc/sys/net/ipv4/conf/veth1, veth10..., read on a
+			// thread in the namespace
+			{"sysctl net.ipv4.conf.veth1", 111, true},
 			{"brctl addif br0 veth1", 111, false},
 		}
 		for _, c := range cases {

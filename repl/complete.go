@@ -171,7 +171,7 @@ func (q *query) loadLinks() []netlink.Link {
 // which with 2,000 links takes 15 ms, when the names alone take 2 ms.
 func (q *query) ifnames(keep func(netlink.Link) bool) {
 	if keep == nil {
-		names, err := netDevNames(q.c.host, q.target)
+		names, err := q.c.netDevNames(q.target)
 		if err == nil {
 			q.offer(names...)
 			return
@@ -184,27 +184,31 @@ func (q *query) ifnames(keep func(netlink.Link) bool) {
 	}
 }
 
-// netDevNames returns the interface names of namespace r from
-// /proc/thread-self/net/dev read on a thread inside r (HAZARDS #3: never
-// /proc/self). Interface names cannot contain ":", which ends each name
-// there.
-func netDevNames(host *ns.Host, r ns.Ref) ([]string, error) {
-	var data []byte
-	read := func() error {
-		var err error
-		data, err = os.ReadFile("/proc/thread-self/net/dev")
-		return err
-	}
-	var err error
+// inNS runs fn on a thread inside namespace r, for reading files whose
+// content depends on the reading thread's namespace (/proc/thread-self/net,
+// /proc/sys/net).
+func (c *Completer) inNS(r ns.Ref, fn func() error) error {
 	if r.IsStart() {
 		// An unlocked goroutine's thread is in the start namespace; lock
 		// it so that /proc/thread-self stays this thread's.
 		runtime.LockOSThread()
-		err = read()
-		runtime.UnlockOSThread()
-	} else {
-		err = host.Do(r, read)
+		defer runtime.UnlockOSThread()
+		return fn()
 	}
+	return c.host.Do(r, fn)
+}
+
+// netDevNames returns the interface names of namespace r from
+// /proc/thread-self/net/dev read on a thread inside r (HAZARDS #3: never
+// /proc/self). Interface names cannot contain ":", which ends each name
+// there.
+func (c *Completer) netDevNames(r ns.Ref) ([]string, error) {
+	var data []byte
+	err := c.inNS(r, func() error {
+		var err error
+		data, err = os.ReadFile("/proc/thread-self/net/dev")
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -303,6 +307,10 @@ func (q *query) command(words []string) {
 		q.brctl(args)
 	case "bridge":
 		q.bridge(args)
+	case "ping":
+		q.ping(args)
+	case "sysctl":
+		q.sysctl(args)
 	}
 }
 
@@ -371,6 +379,12 @@ func (q *query) ip(args []string) {
 		q.ipRoute(rest)
 	case "netns":
 		q.ipNetns(rest)
+	case "rule":
+		q.ipRule(rest)
+	case "neighbor", "neighbour":
+		q.ipNeigh(rest)
+	case "tuntap", "tap":
+		q.ipTuntap(rest)
 	default:
 		// Objects without a table here: device names after "dev".
 		if len(rest) > 0 && rest[len(rest)-1] == "dev" {
@@ -460,6 +474,15 @@ func (q *query) ipLink(rest []string) {
 			q.ifnames(nil)
 			return
 		}
+		if t := typeIndex(args); t >= 0 {
+			q.linkTypeArgs(args[t], args[t+1:])
+			return
+		}
+		if prev == "type" {
+			q.offer(linkTypes...)
+			q.offer("bridge_slave")
+			return
+		}
 		if q.value(prev) {
 			return
 		}
@@ -491,12 +514,7 @@ func (q *query) ipLink(rest []string) {
 
 // linkAdd completes "ip link add [NAME] KEYWORDS... [type TYPE ARGS...]".
 func (q *query) linkAdd(args []string) {
-	typ := -1
-	for i, w := range args {
-		if w == "type" && i+1 < len(args) {
-			typ = i + 1
-		}
-	}
+	typ := typeIndex(args)
 	if typ < 0 {
 		if len(args) == 0 {
 			return // the new link's name
@@ -507,28 +525,7 @@ func (q *query) linkAdd(args []string) {
 		q.offer(linkAddKeywords...)
 		return
 	}
-	t, after := args[typ], args[typ+1:]
-	prev := ""
-	if len(after) > 0 {
-		prev = after[len(after)-1]
-	}
-	switch {
-	case t == "veth" && prev == "peer":
-		q.offer("name")
-	case t == "veth" && contains(after, "peer"):
-		// The peer's own name and keywords follow.
-		if prev == "name" {
-			return
-		}
-		if !q.value(prev) {
-			q.offer("netns", "address", "mtu", "txqueuelen")
-		}
-	case prev == "mode" && (t == "macvlan" || t == "macvtap"):
-		q.offer(macvlanModes...)
-	case len(after) > 0 && q.value(prev):
-	default:
-		q.offer(linkTypeKeywords[t]...)
-	}
+	q.linkTypeArgs(args[typ], args[typ+1:])
 }
 
 func (q *query) ipAddr(rest []string) {
@@ -573,11 +570,25 @@ func (q *query) ipRoute(rest []string) {
 	if len(args) > 0 {
 		prev = args[len(args)-1]
 	}
+	if prev == "type" {
+		q.offer(routeTypes...)
+		return
+	}
 	switch verb {
 	case "add", "change", "replace", "prepend", "append", "delete", "test":
-		if len(args) == 0 {
+		if len(args) == 0 || len(args) == 1 && contains(routeTypes, args[0]) {
+			// [TYPE] PREFIX
 			q.offer("default")
+			if len(args) == 0 {
+				q.offer(routeTypes...)
+			}
 			return
+		}
+		for i := len(args) - 1; i >= 0; i-- {
+			if args[i] == "nexthop" {
+				q.routeNexthop(args[i+1:])
+				return
+			}
 		}
 		if q.value(prev) {
 			return
@@ -688,25 +699,6 @@ func (q *query) bridge(args []string) {
 		q.offer(bridgeObjectsOffer...)
 		return
 	}
-	if i+1 == len(args) {
-		q.offer(bridgeVerbs...)
-		return
-	}
-	rest := args[i+2:]
-	prev := ""
-	if len(rest) > 0 {
-		prev = rest[len(rest)-1]
-	}
-	switch prev {
-	case "dev", "master", "br", "brport":
-		q.ifnames(nil)
-		return
-	case "state":
-		q.offer("disabled", "listening", "learning", "forwarding", "blocking")
-		return
-	case "hairpin", "learning", "flood":
-		q.offer("on", "off")
-		return
-	}
-	q.offer(bridgeKeywords...)
+	obj, _ := builtins.Match(args[i], bridgeObjects...)
+	q.bridgeObject(obj, args[i+1:])
 }

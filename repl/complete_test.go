@@ -84,6 +84,8 @@ brctl addbr mydocker0
 brctl addif mydocker0 veth1
 ip -n ns1 link add eth0 type veth peer name link-b
 ip -n ns2 link add lan0 type veth peer name lan1
+ip -n ns2 tuntap add tap0 mode tap
+ip -n ns2 link add d.1 type veth peer name d2
 br = mydocker0
 bridges = [mydocker0]
 def pair a b < echo $a $b >
@@ -91,7 +93,7 @@ def pair a b < echo $a $b >
 		ipTypes := []string{"bond ", "bridge ", "dummy ", "ifb ", "macvlan ", "macvtap ", "veth ", "vlan ", "vrf ", "vxlan "}
 		cases := []struct {
 			pending []string
-			line    string // "|" marks the cursor; at the end when absent
+			line    string // the last "|" marks the cursor; at the end when absent
 			want    []string
 		}{
 			{nil, "in n", []string{"ns1 ", "ns2 "}},
@@ -152,10 +154,121 @@ def pair a b < echo $a $b >
 			{nil, "echo 'in n", nil},
 			{nil, "source " + dir + "/l", []string{dir + "/lab.nsh ", dir + "/labs/", dir + "/lib.nsh "}},
 			{nil, "help ip l", []string{"link "}},
+			{nil, "help ip r", []string{"route ", "rule "}},
+			{nil, "help ip n", []string{"neighbour ", "netns "}},
+			{nil, "help p", []string{"ping "}},
+			{nil, "s", []string{"set ", "sleep ", "source ", "sudo ", "sysctl "}},
+			{nil, "p", []string{"pair ", "ping "}},
+
+			// commands in lists and pipelines
+			{nil, "ip netns add x && ip -n n", []string{"ns1 ", "ns2 "}},
+			{nil, "ip a | ip l|", []string{"link "}},
+			{nil, "ip a || ip link set veth2|", []string{"veth2 ", "veth2p "}},
+			{nil, "ip a|ip link set veth2|", []string{"veth2 ", "veth2p "}},
+			{nil, "echo a&b", nil},
+
+			// ip rule
+			{nil, "ip r", []string{"route ", "rule "}},
+			{nil, "ip rule ", []string{"add ", "delete ", "flush ", "help ", "list ", "show "}},
+			{nil, "ip rule add from 10.0.0.0/8 t", []string{"table ", "to ", "tos "}},
+			{nil, "ip rule add from 10.0.0.0/8 table ", []string{"default ", "local ", "main "}},
+			{nil, "ip rule add not from 1.2.3.4 lookup m", []string{"main "}},
+			{nil, "ip rule add fwmark 1 p", []string{"pref ", "priority ", "prohibit ", "protocol "}},
+			{nil, "ip rule add fwmark ", nil},
+			{nil, "ip rule add iif v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
+			{nil, "ip -n ns1 rule add oif ", []string{"eth0 ", "link-b ", "lo "}},
+			{nil, "ip ru show l", []string{"lookup "}},
+			{nil, "ip rule del pref 100 o", []string{"oif ", "order "}},
+
+			// ip neigh
+			{nil, "ip neigh ", []string{"add ", "change ", "delete ", "flush ", "help ", "list ", "replace ", "show "}},
+			{nil, "ip n add 10.0.0.2 ", []string{"dev ", "extern_learn ", "lladdr ", "nud ", "proxy ", "router ", "to "}},
+			{nil, "ip neigh add 10.0.0.2 lladdr 02:00:00:00:00:01 nud ", []string{"delay ", "failed ", "incomplete ", "noarp ", "none ", "permanent ", "probe ", "reachable ", "stale "}},
+			{nil, "ip neigh replace 10.0.0.2 lladdr 02:00:00:00:00:01 nud permanent dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
+			{nil, "ip neigh add proxy 10.0.0.5 d", []string{"dev "}},
+			{nil, "ip neigh add 10.0.0.2 lladdr ", nil},
+			{nil, "ip neigh show nud a", []string{"all "}},
+			{nil, "ip neigh show p", []string{"proxy "}},
+			{nil, "ip neighbour flush dev l", []string{"lo "}},
+			{nil, "in ns2 < ip neigh show dev l", []string{"lan0 ", "lan1 ", "lo "}},
+
+			// ip tuntap
+			{nil, "ip tuntap ", []string{"add ", "delete ", "help ", "list ", "show "}},
+			{nil, "ip tuntap add tap1 mode ", []string{"tap ", "tun "}},
+			{nil, "ip tuntap add tap1 mode tap u", []string{"user "}},
+			{nil, "ip tuntap add mode tap m", []string{"mode ", "multi_queue "}},
+			{nil, "ip tuntap add dev ", nil},
+			{nil, "ip -n ns2 tuntap del ", []string{"dev ", "group ", "mode ", "multi_queue ", "name ", "one_queue ", "pi ", "tap0 ", "user ", "vnet_hdr "}},
+			{nil, "ip -n ns2 tuntap del dev ", []string{"tap0 "}},
+			{nil, "ip -n ns2 tap del mode tap name t", []string{"tap0 "}},
+
+			// ip route: types and nexthops
+			{nil, "ip route add ", []string{"anycast ", "blackhole ", "broadcast ", "default ", "local ", "multicast ", "prohibit ", "throw ", "unicast ", "unreachable "}},
+			{nil, "ip route add blackhole ", []string{"default "}},
+			{nil, "ip route add 10.1.0.0/16 n", []string{"nexthop "}},
+			{nil, "ip route add 10.1.0.0/16 nexthop ", []string{"dev ", "nexthop ", "onlink ", "via ", "weight "}},
+			{nil, "ip route add 10.1.0.0/16 nexthop via 10.0.0.1 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
+			{nil, "ip route add 10.1.0.0/16 nexthop via 10.0.0.1 dev veth1 weight ", nil},
+			{nil, "ip route add 10.1.0.0/16 nexthop via 10.0.0.1 dev veth1 weight 2 n", []string{"nexthop "}},
+			{nil, "ip route add 10.1.0.0/16 dev veth1 type b", []string{"blackhole ", "broadcast "}},
+			{nil, "ip route show type u", []string{"unicast ", "unreachable "}},
+
+			// ip link: bridge and bridge_slave options
+			{nil, "ip link add br1 type bridge st", []string{"stp_state "}},
+			{nil, "ip link add br1 type bridge stp_state ", []string{"0 ", "1 "}},
+			{nil, "ip link add br1 type bridge vlan_filtering 1 mcast_s", []string{"mcast_snooping ", "mcast_startup_query_count ", "mcast_startup_query_interval ", "mcast_stats_enabled "}},
+			{nil, "ip link add br1 type bridge forward_delay ", nil},
+			{nil, "ip link add br1 type bridge ageing_time 300 h", []string{"hello_time "}},
+			{nil, "ip link set dev veth1 type b", []string{"bond ", "bridge ", "bridge_slave "}},
+			{nil, "ip link set dev mydocker0 type bridge pr", []string{"priority "}},
+			{nil, "ip link set dev veth1 type bridge_slave h", []string{"hairpin "}},
+			{nil, "ip link set dev veth1 type bridge_slave state ", []string{"blocking ", "disabled ", "forwarding ", "learning ", "listening "}},
+			{nil, "ip link set dev veth1 type bridge_slave state learning l", []string{"learning ", "locked "}},
+			{nil, "ip link set dev veth1 type bridge_slave learning ", []string{"off ", "on "}},
+			{nil, "ip link set dev veth1 type bridge_slave cost ", nil},
+
+			// ping and sysctl
+			{nil, "ping -", []string{"-4 ", "-6 ", "-D ", "-I ", "-W ", "-c ", "-i ", "-n ", "-q ", "-s ", "-t ", "-v ", "-w "}},
+			{nil, "ping -c 1 -I v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
+			{nil, "ping -c ", nil},
+			{nil, "in ns1 < ping -I ", []string{"eth0 ", "link-b ", "lo "}},
+			{nil, "sysctl n", []string{"net."}},
+			{nil, "sysctl k", nil},
+			{nil, "sysctl net.ipv4.conf.v", []string{"net.ipv4.conf.veth1.", "net.ipv4.conf.veth1p.", "net.ipv4.conf.veth2.", "net.ipv4.conf.veth2p."}},
+			{nil, "in ns1 < sysctl net.ipv4.conf.e", []string{"net.ipv4.conf.eth0."}},
+			{nil, "ip netns exec ns1 sysctl -w net.ipv4.conf.eth0.forw", []string{"net.ipv4.conf.eth0.forwarding="}},
+			{nil, "sysctl -n net.ipv4.conf.lo.forw", []string{"net.ipv4.conf.lo.forwarding "}},
+			{nil, "sysctl net/ipv4/conf/l", []string{"net/ipv4/conf/lo/"}},
+			{nil, "in ns2 < sysctl net.ipv4.conf.d", []string{"net.ipv4.conf.d/1.", "net.ipv4.conf.d2.", "net.ipv4.conf.default."}},
+			{nil, "ip -n ns2 link set d; in ns2 < sysctl net.ipv4.conf.d/1.forw", []string{"net.ipv4.conf.d/1.forwarding "}},
+			{nil, "sysctl net..ipv4.c", nil},
+			{nil, "sysctl net.ipv4.conf.lo.forwarding=", nil},
+			{nil, "sysctl --w", []string{"--write "}},
+
+			// bridge and brctl
+			{nil, "bridge ", []string{"fdb ", "link ", "vlan "}},
+			{nil, "bridge fdb ", []string{"add ", "append ", "del ", "help ", "replace ", "show "}},
+			{nil, "bridge fdb add ", nil},
+			{nil, "bridge fdb add 02:00:00:00:00:01 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
+			{nil, "bridge fdb add 02:00:00:00:00:01 dev veth1 m", []string{"master "}},
+			{nil, "bridge fdb del 02:00:00:00:00:01 dev veth1 master s", []string{"self ", "src_vni ", "static ", "sticky "}},
+			{nil, "bridge fdb show br ", []string{"mydocker0 "}},
+			{nil, "bridge fdb show state ", []string{"dynamic ", "permanent ", "static "}},
+			{nil, "bridge vlan ", []string{"add ", "del ", "help ", "show "}},
+			{nil, "bridge vlan add vid 10 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
+			{nil, "bridge vlan add vid 10 dev veth1 p", []string{"pvid "}},
+			{nil, "bridge vlan show ", []string{"dev "}},
+			{nil, "bridge link set dev veth1 state ", []string{"blocking ", "disabled ", "forwarding ", "learning ", "listening "}},
+			{nil, "bridge link set dev veth1 hairpin ", []string{"off ", "on "}},
+			{nil, "bridge -n ns1 link set dev ", []string{"eth0 ", "link-b ", "lo "}},
+			{nil, "brctl set", []string{"setageing ", "setbridgeprio ", "setfd ", "sethello ", "setmaxage ", "setpathcost ", "setportprio "}},
+			{nil, "brctl hairpin mydocker0 veth1 ", []string{"off ", "on "}},
+			{nil, "brctl setpathcost mydocker0 ", []string{"veth1 "}},
+			{nil, "brctl showmacs ", []string{"mydocker0 "}},
 		}
 		for _, c := range cases {
 			line, pos := c.line, len(c.line)
-			if i := strings.IndexByte(line, '|'); i >= 0 {
+			if i := strings.LastIndexByte(line, '|'); i >= 0 {
 				line, pos = line[:i]+line[i+1:], i
 			}
 			s.setPending(c.pending)

@@ -136,6 +136,16 @@ func TestHelp(t *testing.T) {
 		{[]string{"ip", "l"}, "ip link set { dev DEV | DEV }"},
 		{[]string{"ip", "a"}, "ip address { show | flush }"},
 		{[]string{"brctl"}, "brctl addbr BR"},
+		{[]string{"ip", "ru"}, "ip rule { add | delete } [ not ]"},
+		{[]string{"ip", "neigh"}, "[ nud STATE ]"},
+		{[]string{"ip", "neighbour"}, "ip neigh { show | flush }"},
+		{[]string{"ip", "tuntap"}, "mode { tun | tap }"},
+		{[]string{"ip", "tap"}, "ip tuntap show"},
+		{[]string{"ip", "route"}, "nexthop via ADDR dev DEV weight N"},
+		{[]string{"ip", "link"}, "type bridge_slave"},
+		{[]string{"ping"}, "-I DEV|ADDR"},
+		{[]string{"sysctl"}, "KEY=VALUE"},
+		{[]string{"bridge"}, "bridge vlan { add | del }"},
 	} {
 		var b bytes.Buffer
 		if err := Help(&b, c.args); err != nil || !strings.Contains(b.String(), c.want) {

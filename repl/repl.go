@@ -42,7 +42,7 @@ type Config struct {
 	HistoryPath string
 	// Commands are the command words of the interpreter's exec handlers
 	// (ip, brctl, bridge, ...), offered at the start of a command; nil
-	// for ip, brctl and bridge.
+	// for ip, brctl, bridge, ping and sysctl.
 	Commands []string
 }
 

@@ -19,7 +19,7 @@ type stmtCtx struct {
 // scan splits text (everything typed so far, earlier continuation lines
 // included) into the statement the cursor ends, following nsh's lexical
 // rules closely enough for completion: blanks separate words; newline,
-// ";", "<" and ">" end statements; "<" opens a block and ">" closes one;
+// ";", "|", "||", "&&", "<" and ">" end statements (or commands); "<" opens a block and ">" closes one;
 // "#" at the start of a word starts a comment; quotes and "\" escapes
 // group characters into a word.
 func scan(text string) stmtCtx {
@@ -92,8 +92,18 @@ func scan(text string) stmtCtx {
 				continue
 			}
 			i += j - 1
-		case '\n', ';':
+		case '\n', ';', '|':
+			// "|" and "||" end a command as ";" does; so does "&&".
 			endStmt()
+		case '&':
+			if i+1 < len(text) && text[i+1] == '&' {
+				i++
+				endStmt()
+				continue
+			}
+			inWord = true
+			word.WriteByte(ch)
+			raw.WriteByte(ch)
 		case '<':
 			endWord()
 			nsWord := ""

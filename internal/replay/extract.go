@@ -124,6 +124,23 @@ func Extract(src string) []Step {
 			if inNS != "" {
 				st.Text = "ip netns exec " + inNS + " " + st.Text
 			}
+			// "ip -d link show |grep veth1": a pipe into plain filters
+			// stays in the step, as in the tutorial, and the output the
+			// tutorial shows is the filter's.
+			for {
+				f, end, ok := parsePipe(words, p.end)
+				if !ok {
+					break
+				}
+				st.Text += " | " + strings.Join(f, " ")
+				p.end = end
+			}
+			piped := isPipe(words, p.end)
+			if piped {
+				// Any other pipe ("| awk '{print $2}'", "| less"): the
+				// command runs alone and its output is not compared.
+				st.Note = join(st.Note, "the tutorial pipes this command's output ("+words[p.end]+" ...) into a program replay does not keep: the pipe is left out and the output not compared")
+			}
 			// Output on the same line runs up to the next prompt or command.
 			j := p.end
 			for j < len(toks) && !isPrompt(words[j]) {
@@ -131,12 +148,6 @@ func Extract(src string) []Step {
 					break
 				}
 				j++
-			}
-			piped := p.end < len(toks) && strings.HasPrefix(words[p.end], "|")
-			if piped {
-				// "ip -d link show |grep veth1": nsh has no pipes; the
-				// command runs alone and its output is not compared.
-				st.Note = join(st.Note, "the tutorial pipes this command's output ("+words[p.end]+" ...): the pipe is left out and the output not compared")
 			}
 			if st.Show && !piped {
 				st.Output = strings.Join(words[p.end:j], " ")
@@ -288,6 +299,77 @@ func terminator(words []string, i int) bool {
 		return ok
 	}
 	return false
+}
+
+// filters are the programs a pipe may lead into and still be kept in a
+// step: each with the options that take a separate argument (as getopt
+// strings list them) and whether it takes one operand (a pattern, a
+// program, a script) after its options.
+var filters = map[string]struct {
+	optArgs string
+	operand bool
+}{
+	"grep": {"efABCmd", true}, "egrep": {"efABCmd", true},
+	"head": {"nc", false}, "tail": {"nc", false}, "wc": {"", false},
+	"sort": {"kto", false}, "awk": {"Fvf", true}, "sed": {"ef", true},
+	"cut": {"bcdf", false},
+}
+
+// isPipe reports whether words[i] starts a pipe: "|" alone or glued to
+// the next program ("|grep"), but not "||".
+func isPipe(words []string, i int) bool {
+	return i < len(words) && strings.HasPrefix(words[i], "|") && !strings.HasPrefix(words[i], "||")
+}
+
+// parsePipe reads "| FILTER ARGS..." at words[i], where FILTER is one of
+// filters and its arguments are plain words: its options, their values
+// and its operand, up to the end, a prompt, another pipe or command. It
+// returns the filter's words and the index after them.
+func parsePipe(words []string, i int) ([]string, int, bool) {
+	if !isPipe(words, i) {
+		return nil, i, false
+	}
+	name := words[i][1:]
+	i++
+	if name == "" {
+		if i >= len(words) {
+			return nil, i, false
+		}
+		name = words[i]
+		i++
+	}
+	f, ok := filters[name]
+	if !ok {
+		return nil, i, false
+	}
+	out := []string{name}
+	arg := func() bool {
+		if terminator(words, i) || !plain(words[i]) {
+			return false
+		}
+		out = append(out, words[i])
+		i++
+		return true
+	}
+	operand := f.operand
+	for !terminator(words, i) && len(words[i]) > 1 && words[i][0] == '-' {
+		o := words[i]
+		if !arg() {
+			return nil, i, false
+		}
+		if len(o) == 2 && strings.IndexByte(f.optArgs, o[1]) >= 0 {
+			if o == "-e" || o == "-f" && name != "cut" {
+				operand = false // the pattern or program is the option's value
+			}
+			if !arg() {
+				return nil, i, false
+			}
+		}
+	}
+	if operand && !arg() {
+		return nil, i, false
+	}
+	return out, i, true
 }
 
 // plain reports whether w can be an argument word: no placeholder

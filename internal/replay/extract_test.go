@@ -80,7 +80,10 @@ func TestExtractSeedOutputs(t *testing.T) {
 	if s := find(docker, "ip netns exec ns1 ip route", 0); s.Output != "default via 172.16.1.254 dev eth0 172.16.0.0/16 dev eth0 proto kernel scope link src 172.16.1.1" {
 		t.Errorf("ip route output: %q", s.Output)
 	}
-	if s := find(docker, "ip -d link show", 0); s.Output != "" || !strings.Contains(s.Note, "pipe") {
+	// "ip -d link show |grep veth1": the pipe stays, and the output shown
+	// is grep's.
+	if s := find(docker, "ip -d link show | grep veth1", 0); !s.Show || s.Note != "" ||
+		s.Output != "6149: veth1p@veth1: [BROADCAST,MULTICAST,M-DOWN] mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000 6150: veth1@veth1p: [BROADCAST,MULTICAST,M-DOWN] mtu 1500 qdisc noop state DOWN mode DEFAULT group default qlen 1000" {
 		t.Errorf("piped command: %+v", s)
 	}
 	if s := find(docker, "ip netns exec ns1 ping -c 2 172.16.1.2", 0); !strings.HasPrefix(s.Output, "PING 172.16.1.2 (172.16.1.2) 56(84) bytes of data. 64 bytes from") ||
@@ -128,6 +131,9 @@ func TestExtractShapes(t *testing.T) {
 		{"echo into /proc/sys", "$ echo 1 > /proc/sys/net/ipv4/ip_forward\n$ sudo echo 0 >/proc/sys/net/ipv4/conf/eth0.10/rp_filter\necho hello world\n",
 			[]string{"sysctl -w net.ipv4.ip_forward=1", "sysctl -w net/ipv4/conf/eth0.10/rp_filter=0"}},
 		{"ping needs an address", "ping both ways, then ping -c 3 10.0.0.1\n", []string{"ping -c 3 10.0.0.1"}},
+		{"pipes into filters", "# ip a | grep inet # ip -n ns1 route |head -n 2 | wc -l # ip link show |grep -e veth -i # ip netns exec ns1 ip a |grep -c lo\n",
+			[]string{"ip a | grep inet", "ip -n ns1 route | head -n 2 | wc -l", "ip link show | grep -e veth -i", "ip netns exec ns1 ip a | grep -c lo"}},
+		{"other pipes", "# ip link | awk '{print $2}' # ip a | less # ip r | grep # ip a || echo no\n", []string{"ip link", "ip a", "ip r", "ip a"}},
 	} {
 		var got []string
 		for _, s := range Extract(c.src) {
@@ -144,6 +150,13 @@ func TestExtractShapes(t *testing.T) {
 	}
 	if st := Extract("ip netns list\nveth\nVirtual ethernet interface is a Virtual ethernet interface.\n"); len(st) != 1 || st[0].Output != "" {
 		t.Errorf("heading taken as output: %+v", st)
+	}
+	// A kept pipe's output is the filter's, on the same line or the
+	// next; a pipe left out is said so, and its output not compared.
+	if st := Extract("$ ip -br a | grep veth0 veth0 UP 10.0.0.1/24\n$ ip a |tail -n 1\n    inet 10.0.0.1/24 scope global veth0\n$ ip a | less\n1: lo:\n"); len(st) != 3 ||
+		st[0].Output != "veth0 UP 10.0.0.1/24" || st[1].Text != "ip a | tail -n 1" || st[1].Output != "inet 10.0.0.1/24 scope global veth0" || st[0].Note != "" ||
+		st[2].Text != "ip a" || st[2].Output != "" || !strings.Contains(st[2].Note, "(| ...) into a program replay does not keep") {
+		t.Errorf("piped outputs: %+v", st)
 	}
 	// Output inside a fenced block keeps going over blank lines.
 	steps := Extract("```\n$ ping -c 1 10.0.0.1\nPING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.\n\n--- 10.0.0.1 ping statistics ---\n```\n")

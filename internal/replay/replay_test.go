@@ -34,7 +34,8 @@ func realIP(t *testing.T, args ...string) string {
 
 // TestReplaySeeds walks every seed tutorial with --yes inside a sandbox,
 // with PATH empty so that every step runs in nsh itself (no iputils, no
-// iproute2), and checks what each leaves behind and how the broken steps
+// iproute2; only a pipe's filter, such as grep, comes from a PATH the
+// case gives), and checks what each leaves behind and how the broken steps
 // are reported.
 func TestReplaySeeds(t *testing.T) {
 	t.Parallel()
@@ -53,9 +54,12 @@ func TestReplaySeeds(t *testing.T) {
 	cases := []struct {
 		name   string
 		status int
-		check  func(t *testing.T, out string)
+		// path is the walk's PATH: empty, unless the tutorial pipes into
+		// an external filter (grep, head, ...), which must be found.
+		path  string
+		check func(t *testing.T, out string)
 	}{
-		{"blue-namespace", 0, func(t *testing.T, out string) {
+		{"blue-namespace", 0, "", func(t *testing.T, out string) {
 			// The tutorial shows the first two pings failing (before the
 			// host routes); on this kernel the /24 addresses already route,
 			// and the report says the output differs from the tutorial's.
@@ -66,7 +70,7 @@ func TestReplaySeeds(t *testing.T) {
 				t.Error("blue's host route is missing")
 			}
 		}},
-		{"containers-networking", 1, func(t *testing.T, out string) {
+		{"containers-networking", 1, "", func(t *testing.T, out string) {
 			// veth0 was moved into s1 before being attached to a br0
 			// that the tutorial never creates: the step fails, replay
 			// says so and goes on to the next steps.
@@ -80,12 +84,18 @@ func TestReplaySeeds(t *testing.T) {
 				t.Error("veth0 should be in s1")
 			}
 		}},
-		{"docker-bridge-lab", 0, func(t *testing.T, out string) {
+		// Step 12 is "ip -d link show |grep veth1": grep runs from
+		// /usr/bin, the ip before it in nsh, and grep's output is
+		// compared with the tutorial's.
+		{"docker-bridge-lab", 0, "/usr/bin:/bin", func(t *testing.T, out string) {
+			if !strings.Contains(out, "ip -d link show | grep veth1\n") || !strings.Contains(out, "--> step 12 ok; output matches") {
+				t.Error("step 12 should run with its pipe into grep and match the tutorial")
+			}
 			if !strings.Contains(realIP(t, "-n", "ns2", "route"), "default via 172.16.1.254 dev eth0") {
 				t.Error("ns2 has no default route")
 			}
 		}},
-		{"netns-and-veth", 1, func(t *testing.T, out string) {
+		{"netns-and-veth", 1, "", func(t *testing.T, out string) {
 			// ns1 is added a second time: that step fails, the rest runs.
 			if !regexp.MustCompile(`--> step 17 failed \(exit status 1\): .*ip netns add ns1.*File exists`).MatchString(out) {
 				t.Error("the second ip netns add ns1 should be reported as failed")
@@ -94,7 +104,7 @@ func TestReplaySeeds(t *testing.T) {
 				t.Error("veth2 in ns2 has no address")
 			}
 		}},
-		{"veth-faq", 0, func(t *testing.T, out string) {
+		{"veth-faq", 0, "", func(t *testing.T, out string) {
 			if !strings.Contains(out, "replay: 0 steps") {
 				t.Error("veth-faq has no commands")
 			}
@@ -105,11 +115,14 @@ func TestReplaySeeds(t *testing.T) {
 			t.Parallel()
 			sandbox.Run(t, func(t *testing.T) {
 				// The real ip checks the result afterwards. The sandbox
-				// child runs only this test: emptying its PATH for the
+				// child runs only this test: changing its PATH for the
 				// walk affects nothing else.
 				sandbox.RequireTool(t, "ip")
+				if c.path != "" {
+					sandbox.RequireTool(t, "grep")
+				}
 				old := os.Getenv("PATH")
-				os.Setenv("PATH", "")
+				os.Setenv("PATH", c.path)
 				code, out, errOut := replay("", "--yes", filepath.Join(seedsDir, c.name+".txt"))
 				os.Setenv("PATH", old)
 				if code != c.status {
