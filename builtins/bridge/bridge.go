@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/show"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -232,44 +233,6 @@ const linkUsage = `Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO 
 
 var portStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
 
-// linkFlags are the IFF_* names in iproute2's print_link_flags order.
-var linkFlags = []struct {
-	bit  uint32
-	name string
-}{
-	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"},
-	{unix.IFF_POINTOPOINT, "POINTOPOINT"}, {unix.IFF_MULTICAST, "MULTICAST"},
-	{unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
-	{unix.IFF_PROMISC, "PROMISC"}, {unix.IFF_MASTER, "MASTER"},
-	{unix.IFF_SLAVE, "SLAVE"}, {unix.IFF_DEBUG, "DEBUG"},
-	{unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
-	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"},
-	{unix.IFF_UP, "UP"}, {unix.IFF_LOWER_UP, "LOWER_UP"},
-	{unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
-}
-
-// flagWords returns the words of print_link_flags, without "<" and ">".
-func flagWords(flags uint32, mdown bool) []string {
-	var w []string
-	if flags&unix.IFF_UP != 0 && flags&unix.IFF_RUNNING == 0 {
-		w = append(w, "NO-CARRIER")
-	}
-	flags &^= unix.IFF_RUNNING
-	for _, f := range linkFlags {
-		if flags&f.bit != 0 {
-			flags &^= f.bit
-			w = append(w, f.name)
-		}
-	}
-	if flags != 0 {
-		w = append(w, fmt.Sprintf("%x", flags))
-	}
-	if mdown {
-		w = append(w, "M-DOWN")
-	}
-	return w
-}
-
 // portFlags are the on/off port attributes "bridge -d link" prints, in
 // iproute2 6.1's order.
 var portFlags = []struct {
@@ -305,8 +268,8 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 		sl = "\\"
 	}
 	var text strings.Builder
-	jw := &jsonWriter{pretty: g.Pretty}
-	jw.startArray()
+	jw := show.NewJSONWriter(g.Pretty)
+	jw.StartArray()
 	for _, l := range links {
 		if l.Family != unix.AF_BRIDGE && l.Family != unix.AF_UNSPEC {
 			continue
@@ -319,62 +282,60 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 			// mask): iproute2 6.1 does not list it.
 			continue
 		}
-		jw.startObject()
-		jw.field("ifindex", l.Index)
+		jw.StartObject()
+		jw.Field("ifindex", l.Index)
 		fmt.Fprintf(&text, "%d: ", l.Index)
 		name := l.Name
 		mdown := false
 		if iflink, ok := l.Attrs.U32(unix.IFLA_LINK); ok {
 			switch _, nsid := l.Attrs[unix.IFLA_LINK_NETNSID]; {
 			case iflink == 0:
-				jw.name("link")
-				jw.b.WriteString("null")
-				jw.sep = ','
+				jw.Field("link", nil)
 				name += "@none"
 			case nsid:
-				jw.field("link_index", int(iflink))
+				jw.Field("link_index", int(iflink))
 				name += "@if" + strconv.Itoa(int(iflink))
 			default:
 				link := ll.name(int(iflink))
-				jw.field("link", link)
+				jw.Field("link", link)
 				name += "@" + link
 				mdown = ll[int(iflink)].Flags&unix.IFF_UP == 0
 			}
 		}
-		jw.field("ifname", l.Name)
+		jw.Field("ifname", l.Name)
 		fmt.Fprintf(&text, "%s: ", name)
-		words := flagWords(l.Flags, mdown)
-		jw.name("flags")
-		jw.startArray()
+		words := show.LinkFlags(l.Flags, mdown)
+		jw.Name("flags")
+		jw.StartArray()
 		for _, w := range words {
-			jw.value(w)
+			jw.Value(w)
 		}
-		jw.endArray()
+		jw.EndArray()
 		fmt.Fprintf(&text, "<%s> ", strings.Join(words, ","))
 		if mtu, ok := l.Attrs.U32(unix.IFLA_MTU); ok {
-			jw.field("mtu", int(mtu))
+			jw.Field("mtu", int(mtu))
 			fmt.Fprintf(&text, "mtu %d ", mtu)
 		}
 		if m := l.Master(); m != 0 {
-			jw.field("master", ll.name(m))
+			jw.Field("master", ll.name(m))
 			fmt.Fprintf(&text, "master %s ", ll.name(m))
 		}
 		if p := l.Protinfo; p != nil {
 			if st, ok := p.U8(PortState); ok {
 				if int(st) < len(portStates) {
-					jw.field("state", portStates[st])
+					jw.Field("state", portStates[st])
 					fmt.Fprintf(&text, "state %s ", portStates[st])
 				} else {
-					jw.field("state", int(st))
+					jw.Field("state", int(st))
 					fmt.Fprintf(&text, "state (%d) ", st)
 				}
 			}
 			if v, ok := p.U16(PortPriority); ok {
-				jw.field("priority", int(v))
+				jw.Field("priority", int(v))
 				fmt.Fprintf(&text, "priority %d ", v)
 			}
 			if v, ok := p.U32(PortCost); ok {
-				jw.field("cost", int(v))
+				jw.Field("cost", int(v))
 				fmt.Fprintf(&text, "cost %d ", v)
 			}
 			if g.Details {
@@ -385,16 +346,16 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 						continue
 					}
 					if f.attr == PortMulticastRoute {
-						jw.field(f.name, int(v))
+						jw.Field(f.name, int(v))
 						fmt.Fprintf(&text, "%s %d ", f.name, v)
 						continue
 					}
-					jw.field(f.name, v != 0)
+					jw.Field(f.name, v != 0)
 					fmt.Fprintf(&text, "%s %s ", f.name, map[bool]string{true: "on", false: "off"}[v != 0])
 				}
 			}
 		} else if st, ok := l.Attrs.U8(unix.IFLA_PROTINFO); ok && int(st) < len(portStates) {
-			jw.field("state", portStates[st])
+			jw.Field("state", portStates[st])
 			fmt.Fprintf(&text, "state %s ", portStates[st])
 		}
 		if spec, ok := l.Attrs[unix.IFLA_AF_SPEC]; ok {
@@ -407,23 +368,25 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 					case 1:
 						m = "VEPA"
 					}
-					jw.field("hwmode", m)
+					jw.Field("hwmode", m)
 					fmt.Fprintf(&text, "hwmode %s ", m)
 				}
 			}
 		}
 		text.WriteString("\n")
-		jw.endObject()
+		jw.EndObject()
 	}
 	return emit(env, g, jw, &text)
 }
 
 // emit closes the JSON array of jw and writes it under -j, else text.
-func emit(env *builtins.Env, g *Global, jw *jsonWriter, text *strings.Builder) error {
-	jw.endArray()
+func emit(env *builtins.Env, g *Global, jw *show.JSONWriter, text *strings.Builder) error {
+	jw.EndArray()
 	if g.JSON {
-		jw.b.WriteByte('\n')
-		_, err := env.Stdout.Write(jw.b.Bytes())
+		if err := jw.Err(); err != nil {
+			return err
+		}
+		_, err := env.Stdout.Write(append(jw.Bytes(), '\n'))
 		return err
 	}
 	_, err := env.Stdout.Write([]byte(text.String()))
@@ -701,8 +664,8 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		return fmt.Errorf("Dump terminated: %w", ns.Strerror(err))
 	}
 	var text strings.Builder
-	jw := &jsonWriter{pretty: g.Pretty}
-	jw.startArray()
+	jw := show.NewJSONWriter(g.Pretty)
+	jw.StartArray()
 	for _, e := range entries {
 		if state != 0 && e.State&state == 0 {
 			continue
@@ -711,57 +674,57 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		if vlan != 0 && int(vid) != vlan {
 			continue
 		}
-		jw.startObject()
+		jw.StartObject()
 		if mac, ok := e.Attrs[unix.NDA_LLADDR]; ok {
 			s := macString(mac)
-			jw.field("mac", s)
+			jw.Field("mac", s)
 			fmt.Fprintf(&text, "%s ", s)
 		}
 		if devIndex == 0 && e.Index != 0 {
-			jw.field("ifname", ll.name(e.Index))
+			jw.Field("ifname", ll.name(e.Index))
 			fmt.Fprintf(&text, "dev %s ", ll.name(e.Index))
 		}
 		if d, ok := e.Attrs[unix.NDA_DST]; ok && (len(d) == 4 || len(d) == 16) {
 			ip := net.IP(d).String()
-			jw.field("dst", ip)
+			jw.Field("dst", ip)
 			fmt.Fprintf(&text, "dst %s ", ip)
 		}
 		if vid != 0 {
-			jw.field("vlan", int(vid))
+			jw.Field("vlan", int(vid))
 			fmt.Fprintf(&text, "vlan %d ", vid)
 		}
 		if p, ok := e.Attrs[unix.NDA_PORT]; ok && len(p) == 2 {
 			port := int(binary.BigEndian.Uint16(p))
-			jw.field("port", port)
+			jw.Field("port", port)
 			fmt.Fprintf(&text, "port %d ", port)
 		}
 		if v, ok := e.Attrs.U32(unix.NDA_VNI); ok {
-			jw.field("vni", int(v))
+			jw.Field("vni", int(v))
 			fmt.Fprintf(&text, "vni %d ", v)
 		}
 		if v, ok := e.Attrs.U32(ndaSrcVNI); ok {
-			jw.field("src_vni", int(v))
+			jw.Field("src_vni", int(v))
 			fmt.Fprintf(&text, "src_vni %d ", v)
 		}
 		if v, ok := e.Attrs.U32(unix.NDA_IFINDEX); ok {
 			if _, nsid := e.Attrs[ndaLinkNetnsID]; nsid {
-				jw.field("viaIfIndex", int(v))
+				jw.Field("viaIfIndex", int(v))
 				fmt.Fprintf(&text, "via ifindex %d ", v)
 			} else {
-				jw.field("viaIf", ll.name(int(v)))
+				jw.Field("viaIf", ll.name(int(v)))
 				fmt.Fprintf(&text, "via %s ", ll.name(int(v)))
 			}
 		}
 		if v, ok := e.Attrs.U32(ndaLinkNetnsID); ok {
-			jw.field("linkNetNsId", int(v))
+			jw.Field("linkNetNsId", int(v))
 			fmt.Fprintf(&text, "link-netnsid %d ", v)
 		}
 		if g.Stats {
 			if ci, ok := e.Attrs[unix.NDA_CACHEINFO]; ok && len(ci) >= 12 {
 				used := binary.NativeEndian.Uint32(ci[4:8]) / 100
 				updated := binary.NativeEndian.Uint32(ci[8:12]) / 100
-				jw.field("used", int(used))
-				jw.field("updated", int(updated))
+				jw.Field("used", int(used))
+				jw.Field("updated", int(updated))
 				fmt.Fprintf(&text, "used %d/%d ", used, updated)
 			}
 		}
@@ -787,21 +750,21 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			text.WriteString("sticky ")
 		}
 		// fdb_print_flags opens the array even when it stays empty.
-		jw.name("flags")
-		jw.startArray()
+		jw.Name("flags")
+		jw.StartArray()
 		for _, f := range flags {
-			jw.value(f)
+			jw.Value(f)
 		}
-		jw.endArray()
+		jw.EndArray()
 		if hasMaster {
-			jw.field("master", ll.name(int(master)))
+			jw.Field("master", ll.name(int(master)))
 		}
 		st := stateName(e.State)
 		if st != "" {
-			jw.field("state", st)
+			jw.Field("state", st)
 		}
 		text.WriteString(st + "\n")
-		jw.endObject()
+		jw.EndObject()
 	}
 	return emit(env, g, jw, &text)
 }
@@ -859,8 +822,8 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 	}
 	var text strings.Builder
 	fmt.Fprintf(&text, "%-16s  %-9s\n", "port", "vlan-id")
-	jw := &jsonWriter{pretty: g.Pretty}
-	jw.startArray()
+	jw := show.NewJSONWriter(g.Pretty)
+	jw.StartArray()
 	for _, l := range links {
 		if filterIndex != 0 && l.Index != filterIndex {
 			continue
@@ -893,19 +856,19 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 				rangeStart = -1
 			}
 			if first {
-				jw.startObject()
-				jw.field("ifname", l.Name)
-				jw.name("vlans")
-				jw.startArray()
+				jw.StartObject()
+				jw.Field("ifname", l.Name)
+				jw.Name("vlans")
+				jw.StartArray()
 				fmt.Fprintf(&text, "%-16s  ", l.Name)
 				first = false
 			} else {
 				fmt.Fprintf(&text, "%-16s  ", "")
 			}
-			jw.startObject()
-			jw.field("vlan", start)
+			jw.StartObject()
+			jw.Field("vlan", start)
 			if start != vid {
-				jw.field("vlanEnd", vid)
+				jw.Field("vlanEnd", vid)
 			}
 			text.WriteString(id)
 			var flags []string
@@ -918,19 +881,19 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 				text.WriteString(" Egress Untagged")
 			}
 			if len(flags) > 0 {
-				jw.name("flags")
-				jw.startArray()
+				jw.Name("flags")
+				jw.StartArray()
 				for _, f := range flags {
-					jw.value(f)
+					jw.Value(f)
 				}
-				jw.endArray()
+				jw.EndArray()
 			}
-			jw.endObject()
+			jw.EndObject()
 			text.WriteString("\n")
 		}
 		if !first {
-			jw.endArray()
-			jw.endObject()
+			jw.EndArray()
+			jw.EndObject()
 		}
 	}
 	return emit(env, g, jw, &text)

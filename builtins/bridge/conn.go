@@ -168,9 +168,11 @@ func (c *Conn) Close() {
 	}
 }
 
-// execute sends req and returns the answers of type resType (retrying a
-// dump interrupted by concurrent changes).
-func (c *Conn) execute(req *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
+// Execute sends req on the socket and returns the answers of type resType
+// (0 for a request answered only by an ack), retrying a dump interrupted
+// by concurrent changes. It is the raw form of any iproute2 request
+// package netlink has no Handle method for.
+func (c *Conn) Execute(req *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
 	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: c.s}}
 	return builtins.Retry(func() ([][]byte, error) {
 		return req.Execute(unix.NETLINK_ROUTE, resType)
@@ -186,7 +188,7 @@ func (c *Conn) Links(family int, extMask uint32) ([]Link, error) {
 	if extMask != 0 {
 		req.AddData(nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(extMask)))
 	}
-	msgs, err := c.execute(req, unix.RTM_NEWLINK)
+	msgs, err := c.Execute(req, unix.RTM_NEWLINK)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +244,7 @@ func (c *Conn) SetBridge(ifindex int, attrs ...*nl.RtAttr) error {
 		data.AddChild(a)
 	}
 	req.AddData(li)
-	_, err := c.execute(req, 0)
+	_, err := c.Execute(req, 0)
 	return err
 }
 
@@ -267,7 +269,7 @@ func (c *Conn) setPort(ifindex int, attrs []*nl.RtAttr, spec *nl.RtAttr) error {
 	if spec != nil {
 		req.AddData(spec)
 	}
-	_, err := c.execute(req, 0)
+	_, err := c.Execute(req, 0)
 	return err
 }
 
@@ -293,7 +295,7 @@ func (c *Conn) FDB(brIndex, devIndex int) ([]FDBEntry, error) {
 	if brIndex != 0 {
 		req.AddData(nl.NewRtAttr(unix.IFLA_MASTER, nl.Uint32Attr(uint32(brIndex))))
 	}
-	msgs, err := c.execute(req, unix.RTM_NEWNEIGH)
+	msgs, err := c.Execute(req, unix.RTM_NEWNEIGH)
 	if err != nil {
 		return nil, err
 	}

@@ -256,7 +256,7 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 	if e.ifindex = ll.index(dev); e.ifindex == 0 {
 		return fmt.Errorf("Cannot find device %q", dev)
 	}
-	if _, err := c.execute(fdbRequest(cmd, flags, e), 0); err != nil {
+	if _, err := c.Execute(fdbRequest(cmd, flags, e), 0); err != nil {
 		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
 	}
 	return nil
@@ -414,7 +414,7 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 			return errors.New("pvid cannot be configured for a vlan range")
 		}
 	}
-	if _, err := c.execute(vlanRequest(cmd, v), 0); err != nil {
+	if _, err := c.Execute(vlanRequest(cmd, v), 0); err != nil {
 		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
 	}
 	return nil

@@ -207,11 +207,7 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	if err != nil {
 		return err
 	}
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return err
-	}
-	l, err := linkByName(h, r.dev)
+	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
 	}

@@ -259,6 +259,20 @@ func linkByName(h *netlink.Handle, name string) (netlink.Link, error) {
 	return l, nil
 }
 
+// handleLink returns the cached handle of namespace r and the link named
+// dev in it (errNoDevice, "Cannot find device", when there is none).
+func handleLink(env *builtins.Env, r ns.Ref, dev string) (*netlink.Handle, netlink.Link, error) {
+	h, err := env.Handle(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := linkByName(h, dev)
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, l, nil
+}
+
 // nsTarget is where "netns NS" sends a link: a namespace file or a pid.
 type nsTarget struct {
 	ref ns.Ref
@@ -318,11 +332,7 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
 	}
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return err
-	}
-	l, err := linkByName(h, r.dev)
+	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
 	}
@@ -356,11 +366,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if r.parent != "" {
 		return fmt.Errorf("ip link set ... link: not supported by nsh yet")
 	}
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return err
-	}
-	l, err := linkByName(h, r.dev)
+	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
 	}

@@ -282,13 +282,45 @@ const (
 	greKeyFlag        = 0x2000 // GRE_KEY, big endian on the wire
 )
 
+// tunnelOpts are the options gre_parse_opt (ip/link_gre.c) and
+// iptunnel_parse_opt (ip/link_iptnl.c) read alike: remote, local, ttl,
+// tos, dev and [no]pmtudisc.
+type tunnelOpts struct {
+	local, remote  net.IP
+	link, ttl, tos uint64
+	pmtudisc       uint64
+}
+
+// parse reads option w if it is one of tunnelOpts' (ok true), with its
+// argument from a.
+func (o *tunnelOpts) parse(h *netlink.Handle, a *builtins.Args, w string) (ok bool, err error) {
+	switch w {
+	case "remote":
+		o.remote, err = needIPv4(a, w)
+	case "local":
+		o.local, err = needIPv4(a, w)
+	case "ttl", "hoplimit":
+		o.ttl, err = needUint(a, w, 8)
+	case "tos", "dsfield":
+		o.tos, err = needUint(a, w, 8)
+	case "dev":
+		o.link, err = needIndex(h, a, w)
+	case "pmtudisc":
+		o.pmtudisc = 1
+	case "nopmtudisc":
+		o.pmtudisc = 0
+	default:
+		return false, nil
+	}
+	return true, err
+}
+
 // parseGre is gre_parse_opt (ip/link_gre.c) for remote, local, ttl, tos,
 // key/ikey/okey, dev and [no]pmtudisc: it always sends keys, flags,
 // pmtudisc, ttl, tos, fwmark and the encapsulation, as iproute2 does.
 func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
-	var local, remote net.IP
-	var ikey, okey, iflags, oflags, link, ttl, tos uint64
-	pmtudisc := uint64(1)
+	var ikey, okey, iflags, oflags uint64
+	o := tunnelOpts{pmtudisc: 1}
 	for a.More() {
 		w, _ := a.Next()
 		var err error
@@ -307,17 +339,6 @@ func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 			return n, nil
 		}
 		switch w {
-		case "remote":
-			remote, err = needIPv4(a, w)
-		case "local":
-			local, err = needIPv4(a, w)
-		case "ttl", "hoplimit":
-			ttl, err = needUint(a, w, 8)
-			if err == nil && ttl != 0 {
-				pmtudisc = 1
-			}
-		case "tos", "dsfield":
-			tos, err = needUint(a, w, 8)
 		case "key":
 			if ikey, err = key(); err == nil {
 				okey = ikey
@@ -330,14 +351,14 @@ func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 		case "okey":
 			okey, err = key()
 			oflags |= greKeyFlag
-		case "dev":
-			link, err = needIndex(h, a, w)
-		case "pmtudisc":
-			pmtudisc = 1
-		case "nopmtudisc":
-			pmtudisc = 0
 		default:
-			err = fmt.Errorf("gre: unknown command %q?", w)
+			var ok bool
+			switch ok, err = o.parse(h, a, w); {
+			case !ok:
+				err = fmt.Errorf("gre: unknown command %q?", w)
+			case err == nil && (w == "ttl" || w == "hoplimit") && o.ttl != 0:
+				o.pmtudisc = 1
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -347,17 +368,17 @@ func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 		be32Attr(iflaGreIkey, ikey), be32Attr(iflaGreOkey, okey),
 		be16Attr(iflaGreIflags, iflags), be16Attr(iflaGreOflags, oflags),
 	}
-	if local != nil {
-		out = append(out, nl.NewRtAttr(iflaGreLocal, local))
+	if o.local != nil {
+		out = append(out, nl.NewRtAttr(iflaGreLocal, o.local))
 	}
-	if remote != nil {
-		out = append(out, nl.NewRtAttr(iflaGreRemote, remote))
+	if o.remote != nil {
+		out = append(out, nl.NewRtAttr(iflaGreRemote, o.remote))
 	}
-	out = append(out, u8Attr(iflaGrePmtudisc, pmtudisc), u8Attr(iflaGreTOS, tos))
-	if link != 0 {
-		out = append(out, u32Attr(iflaGreLink, link))
+	out = append(out, u8Attr(iflaGrePmtudisc, o.pmtudisc), u8Attr(iflaGreTOS, o.tos))
+	if o.link != 0 {
+		out = append(out, u32Attr(iflaGreLink, o.link))
 	}
-	out = append(out, u8Attr(iflaGreTTL, ttl), u32Attr(iflaGreFwmark, 0),
+	out = append(out, u8Attr(iflaGreTTL, o.ttl), u32Attr(iflaGreFwmark, 0),
 		u16Attr(iflaGreEncapType, 0), u16Attr(iflaGreEncapFlags, 0),
 		be16Attr(iflaGreEncapSport, 0), be16Attr(iflaGreEncapDport, 0))
 	return out, nil
@@ -382,28 +403,11 @@ const (
 // parseIptun is iptunnel_parse_opt (ip/link_iptnl.c) for ipip: remote,
 // local, ttl, tos, dev and [no]pmtudisc, with iproute2's defaults.
 func parseIptun(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
-	var local, remote net.IP
-	var link, ttl, tos uint64
-	pmtudisc := uint64(1)
+	o := tunnelOpts{pmtudisc: 1}
 	for a.More() {
 		w, _ := a.Next()
-		var err error
-		switch w {
-		case "remote":
-			remote, err = needIPv4(a, w)
-		case "local":
-			local, err = needIPv4(a, w)
-		case "ttl", "hoplimit":
-			ttl, err = needUint(a, w, 8)
-		case "tos", "dsfield":
-			tos, err = needUint(a, w, 8)
-		case "dev":
-			link, err = needIndex(h, a, w)
-		case "pmtudisc":
-			pmtudisc = 1
-		case "nopmtudisc":
-			pmtudisc = 0
-		default:
+		ok, err := o.parse(h, a, w)
+		if !ok {
 			err = fmt.Errorf("ipip: unknown command %q?", w)
 		}
 		if err != nil {
@@ -411,14 +415,14 @@ func parseIptun(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 		}
 	}
 	out := []*nl.RtAttr{u8Attr(iflaIptunProto, 0)}
-	if local != nil {
-		out = append(out, nl.NewRtAttr(iflaIptunLocal, local))
+	if o.local != nil {
+		out = append(out, nl.NewRtAttr(iflaIptunLocal, o.local))
 	}
-	if remote != nil {
-		out = append(out, nl.NewRtAttr(iflaIptunRemote, remote))
+	if o.remote != nil {
+		out = append(out, nl.NewRtAttr(iflaIptunRemote, o.remote))
 	}
-	out = append(out, u8Attr(iflaIptunPmtudisc, pmtudisc), u8Attr(iflaIptunTOS, tos), u8Attr(iflaIptunTTL, ttl),
-		u32Attr(iflaIptunLink, link), u32Attr(iflaIptunFwmark, 0),
+	out = append(out, u8Attr(iflaIptunPmtudisc, o.pmtudisc), u8Attr(iflaIptunTOS, o.tos), u8Attr(iflaIptunTTL, o.ttl),
+		u32Attr(iflaIptunLink, o.link), u32Attr(iflaIptunFwmark, 0),
 		u16Attr(iflaIptunEncapType, 0), u16Attr(iflaIptunEncapFlags, 0),
 		be16Attr(iflaIptunEncapSport, 0), be16Attr(iflaIptunEncapDport, 0))
 	return out, nil

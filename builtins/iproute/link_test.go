@@ -14,8 +14,8 @@ import (
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/iproute"
 	"github.com/nshlab/nsh/internal/sandbox"
+	"github.com/nshlab/nsh/internal/testenv"
 	"github.com/nshlab/nsh/interp"
-	"github.com/nshlab/nsh/ns"
 )
 
 // lab is a builtins.Env for the link/address/route tests.
@@ -27,12 +27,7 @@ type lab struct {
 
 func newLab(t *testing.T) *lab {
 	t.Helper()
-	host, err := ns.NewHost()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := builtins.NewState(host)
-	t.Cleanup(func() { st.Close(); host.Close() })
+	host, st := testenv.New(t)
 	l := &lab{t: t}
 	l.env = &builtins.Env{Stdin: strings.NewReader(""), Stdout: &l.out, Stderr: &l.err, Host: host, State: st}
 	// No interpreter: no statement follows.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -127,4 +128,21 @@ func familyName(f int) string {
 		return "mpls"
 	}
 	return strconv.Itoa(f)
+}
+
+// devNamer returns ll_index_to_name for h's namespace: the name of link
+// index i, or "if<i>" for an index without a link, each looked up once.
+func devNamer(h *netlink.Handle) func(i int) string {
+	names := map[int]string{}
+	return func(i int) string {
+		if n, ok := names[i]; ok {
+			return n
+		}
+		n := fmt.Sprintf("if%d", i)
+		if l, err := h.LinkByIndex(i); err == nil {
+			n = l.Attrs().Name
+		}
+		names[i] = n
+		return n
+	}
 }

@@ -136,11 +136,7 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 	} else {
 		n.IP = n.IP.To4()
 	}
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return err
-	}
-	l, err := linkByName(h, dev)
+	h, l, err := handleLink(env, g.NS, dev)
 	if err != nil {
 		return err
 	}
@@ -255,18 +251,7 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 			return err
 		}
 	}
-	names := map[int]string{}
-	devName := func(i int) string {
-		if n, ok := names[i]; ok {
-			return n
-		}
-		n := fmt.Sprintf("if%d", i)
-		if l, err := h.LinkByIndex(i); err == nil {
-			n = l.Attrs().Name
-		}
-		names[i] = n
-		return n
-	}
+	devName := devNamer(h)
 	p := newPrinter(g)
 	for i := range neighs {
 		n := &neighs[i]

@@ -3,12 +3,9 @@ package iproute
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -134,44 +131,17 @@ func netnsList(env *builtins.Env, g *Global) error {
 	if err != nil {
 		return err
 	}
-	type entry struct {
-		Name string `json:"name"`
-		ID   *int   `json:"id,omitempty"`
-	}
-	list := []entry{}
-	var text strings.Builder
+	p := newPrinter(g)
 	for _, n := range names {
-		e := entry{Name: n}
-		text.WriteString(n)
+		p.openObject("")
+		p.any("name", "%s", n)
 		if id := netnsIDOf(env, h, n); id >= 0 {
-			e.ID = &id
-			fmt.Fprintf(&text, " (id: %d)", id)
+			p.any("id", " (id: %d)", id)
 		}
-		text.WriteByte('\n')
-		list = append(list, e)
+		p.fp("\n")
+		p.close("")
 	}
-	if g.JSON {
-		return netnsJSON(env.Stdout, g, list)
-	}
-	_, err = io.WriteString(env.Stdout, text.String())
-	return err
-}
-
-// netnsJSON prints v as iproute2's -j (one line) or -j -p does.
-func netnsJSON(w io.Writer, g *Global, v any) error {
-	var b []byte
-	var err error
-	if g.Pretty {
-		b, err = json.MarshalIndent(v, "", "    ")
-	} else {
-		b, err = json.Marshal(v)
-	}
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
-	return err
+	return p.flush(env.Stdout)
 }
 
 // nsid attributes missing from package netlink (linux/net_namespace.h).
@@ -244,20 +214,13 @@ func netnsListID(env *builtins.Env, g *Global, args []string) error {
 	if target >= 0 {
 		req.AddData(nl.NewRtAttr(netnsaTargetNSID, nl.Uint32Attr(uint32(target))))
 	}
-	msgs, err := builtins.Retry(func() ([][]byte, error) {
-		return netnsRawExecute(env.Host, g.NS, req)
-	})
+	// A raw request: package netlink has no Handle method for nsid dumps.
+	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWNSID)
 	if err != nil {
 		return fmt.Errorf("Dump terminated: %w", ns.Strerror(err))
 	}
 
-	type entry struct {
-		NSID    *int   `json:"nsid,omitempty"`
-		Current *int   `json:"current-nsid,omitempty"`
-		Name    string `json:"name,omitempty"`
-	}
-	list := []entry{}
-	var text strings.Builder
+	p := newPrinter(g)
 	for _, m := range msgs {
 		if len(m) < 4 { // struct rtgenmsg, padded to NLMSG_ALIGNTO
 			continue
@@ -266,7 +229,6 @@ func netnsListID(env *builtins.Env, g *Global, args []string) error {
 		if err != nil {
 			return fmt.Errorf("parsing RTM_NEWNSID: %w", err)
 		}
-		var e entry
 		id, cur, haveID, haveCur := 0, 0, false, false
 		for _, at := range attrs {
 			if len(at.Value) < 4 {
@@ -283,60 +245,28 @@ func netnsListID(env *builtins.Env, g *Global, args []string) error {
 		if !haveID {
 			continue
 		}
+		p.openObject("")
 		if id < 0 {
-			text.WriteString("nsid unassigned ")
+			p.fp("nsid unassigned ")
 		} else {
-			e.NSID = &id
-			fmt.Fprintf(&text, "nsid %d ", id)
+			p.any("nsid", "nsid %d ", id)
 		}
 		key := id
 		if haveCur {
 			key = cur
 			if cur < 0 {
-				text.WriteString("current-nsid unassigned ")
+				p.fp("current-nsid unassigned ")
 			} else {
-				e.Current = &cur
-				fmt.Fprintf(&text, "current-nsid %d ", cur)
+				p.any("current-nsid", "current-nsid %d ", cur)
 			}
 		}
 		if n, ok := byID[key]; ok {
-			e.Name = n
-			fmt.Fprintf(&text, "(iproute2 netns name: %s)", n)
+			p.any("name", "(iproute2 netns name: %s)", n)
 		}
-		text.WriteByte('\n')
-		list = append(list, e)
+		p.fp("\n")
+		p.close("")
 	}
-	if g.JSON {
-		return netnsJSON(env.Stdout, g, list)
-	}
-	_, err = io.WriteString(env.Stdout, text.String())
-	return err
-}
-
-// netnsRawExecute sends req on a NETLINK_ROUTE socket created inside r's
-// namespace (package netlink has no Handle method for nsid dumps) and
-// returns the RTM_NEWNSID answers. The socket is closed before returning,
-// so it never keeps a namespace alive.
-func netnsRawExecute(host *ns.Host, r ns.Ref, req *nl.NetlinkRequest) ([][]byte, error) {
-	var s *nl.NetlinkSocket
-	open := func() error {
-		var err error
-		s, err = nl.Subscribe(unix.NETLINK_ROUTE)
-		return err
-	}
-	var err error
-	if r.IsStart() {
-		// An unlocked goroutine's thread is always in the start namespace.
-		err = open()
-	} else {
-		err = host.Do(r, open)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
-	}
-	defer s.Close()
-	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: s}}
-	return req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWNSID)
+	return p.flush(env.Stdout)
 }
 
 // netnsSet is "ip netns set NAME ID|auto": RTM_NEWNSID in the namespace

@@ -16,29 +16,19 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
-	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/iproute"
 	"github.com/nshlab/nsh/internal/sandbox"
 	"github.com/nshlab/nsh/ns"
 )
 
-// netnsEnv is a builtins.Env for tests: "ip" runs iproute.Main in the
-// namespace asked for, anything else is started with Host.Start.
-type netnsEnv struct {
-	env      *builtins.Env
-	out, err bytes.Buffer
-}
+// netnsEnv is a lab whose Env runs "ip" as iproute.Main in the namespace
+// asked for, and starts anything else with Host.Start.
+type netnsEnv struct{ *lab }
 
 func newNetnsEnv(t *testing.T) *netnsEnv {
 	t.Helper()
-	host, err := ns.NewHost()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st := builtins.NewState(host)
-	t.Cleanup(func() { st.Close(); host.Close() })
-	e := &netnsEnv{}
-	e.env = &builtins.Env{Stdin: strings.NewReader(""), Stdout: &e.out, Stderr: &e.err, Host: host, State: st}
+	e := &netnsEnv{newLab(t)}
+	host := e.env.Host
 	e.env.Run = func(ctx context.Context, r ns.Ref, args []string) error {
 		if args[0] == "ip" {
 			sub := *e.env
@@ -53,14 +43,6 @@ func newNetnsEnv(t *testing.T) *netnsEnv {
 		return cmd.Wait()
 	}
 	return e
-}
-
-// ip runs "ip ARGS" as the nsh builtin and returns its stdout.
-func (e *netnsEnv) ip(args ...string) (string, error) {
-	e.out.Reset()
-	e.err.Reset()
-	err := iproute.Main(context.Background(), e.env, append([]string{"ip"}, args...))
-	return e.out.String(), err
 }
 
 // must runs "ip ARGS" as the builtin and fails the test on an error.

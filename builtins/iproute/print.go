@@ -2,10 +2,10 @@ package iproute
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/nshlab/nsh/builtins/show"
 )
 
 // printer is nsh's counterpart of iproute2's json_print.h: every field is
@@ -37,40 +37,32 @@ func (n *jnode) add(key string, v any) {
 	n.vals = append(n.vals, v)
 }
 
-// MarshalJSON writes the node with its members in insertion order, as
-// iproute2 prints them.
-func (n *jnode) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
+// write writes the node with its members in insertion order, as iproute2
+// prints them.
+func (n *jnode) write(w *show.JSONWriter) {
 	if n.array {
-		b.WriteByte('[')
-		for i, v := range n.vals {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			e, err := jsonValue(v)
-			if err != nil {
-				return nil, err
-			}
-			b.Write(e)
+		w.StartArray()
+		for _, v := range n.vals {
+			writeJSON(w, v)
 		}
-		b.WriteByte(']')
-		return b.Bytes(), nil
+		w.EndArray()
+		return
 	}
-	b.WriteByte('{')
+	w.StartObject()
 	for i, k := range n.keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(jsonString(k))
-		b.WriteByte(':')
-		e, err := jsonValue(n.vals[i])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(e)
+		w.Name(k)
+		writeJSON(w, n.vals[i])
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	w.EndObject()
+}
+
+// writeJSON writes one member value: a nested node, or a scalar.
+func writeJSON(w *show.JSONWriter, v any) {
+	if n, ok := v.(*jnode); ok {
+		n.write(w)
+		return
+	}
+	w.Value(v)
 }
 
 // newPrinter returns a printer for g's output style. In JSON mode the
@@ -221,146 +213,11 @@ func (p *printer) flush(w io.Writer) error {
 		_, err := w.Write(p.text.Bytes())
 		return err
 	}
-	var b []byte
-	var err error
-	if p.pretty {
-		pw := &prettyWriter{}
-		if err = pw.node(p.root); err != nil {
-			return err
-		}
-		b = pw.b.Bytes()
-	} else {
-		b, err = p.root.MarshalJSON()
-	}
-	if err != nil {
+	jw := show.NewJSONWriter(p.pretty)
+	p.root.write(jw)
+	if err := jw.Err(); err != nil {
 		return err
 	}
-	b = append(b, '\n')
-	_, err = w.Write(b)
+	_, err := w.Write(append(jw.Bytes(), '\n'))
 	return err
-}
-
-// jsonString quotes s as lib/json_writer.c's jsonw_puts does: only tab,
-// newline, carriage return, form feed, backspace, backslash and double
-// quote are escaped; every other byte is written as it is.
-func jsonString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\t':
-			b.WriteString(`\t`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '"':
-			b.WriteString(`\"`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// jsonValue encodes one member value: strings as jsonString, the rest
-// (numbers, booleans, null, nested nodes, raw numbers) as encoding/json.
-func jsonValue(v any) ([]byte, error) {
-	switch v := v.(type) {
-	case string:
-		return []byte(jsonString(v)), nil
-	case *jnode:
-		// Not json.Marshal: it would HTML-escape the node's output.
-		return v.MarshalJSON()
-	}
-	return json.Marshal(v)
-}
-
-// prettyWriter writes a tree the way iproute2's lib/json_writer.c does
-// under -pretty, byte for byte: "[ {", four-space indents, "},{" between
-// records and "} ]" at the end (the same layout as builtins/bridge's
-// writer).
-type prettyWriter struct {
-	b     bytes.Buffer
-	depth int
-	sep   byte
-}
-
-func (w *prettyWriter) eol() {
-	w.b.WriteByte('\n')
-	for i := 0; i < w.depth; i++ {
-		w.b.WriteString("    ")
-	}
-}
-
-func (w *prettyWriter) eor() {
-	if w.sep != 0 {
-		w.b.WriteByte(w.sep)
-	}
-	w.sep = ','
-}
-
-func (w *prettyWriter) begin(c byte) {
-	w.eor()
-	w.b.WriteByte(c)
-	w.depth++
-	w.sep = 0
-}
-
-func (w *prettyWriter) end(c byte) {
-	w.depth--
-	if w.sep != 0 {
-		w.eol()
-	}
-	w.b.WriteByte(c)
-	w.sep = ','
-}
-
-// node writes v: a *jnode (object or array) or a scalar.
-func (w *prettyWriter) node(v any) error {
-	n, ok := v.(*jnode)
-	if !ok {
-		w.eor()
-		e, err := jsonValue(v)
-		if err != nil {
-			return err
-		}
-		w.b.Write(e)
-		return nil
-	}
-	if n.array {
-		w.begin('[')
-		w.b.WriteByte(' ')
-		for _, e := range n.vals {
-			if err := w.node(e); err != nil {
-				return err
-			}
-		}
-		if w.sep != 0 {
-			w.b.WriteByte(' ')
-		}
-		w.sep = 0
-		w.end(']')
-		return nil
-	}
-	w.begin('{')
-	for i, k := range n.keys {
-		w.eor()
-		w.eol()
-		w.sep = 0
-		w.b.WriteString(jsonString(k))
-		w.b.WriteString(": ")
-		if err := w.node(n.vals[i]); err != nil {
-			return err
-		}
-	}
-	w.end('}')
-	return nil
 }

@@ -119,15 +119,7 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 
 // printAddrBrief prints one line of "ip -br address".
 func printAddrBrief(p *printer, g *Global, v *linkView) {
-	a := v.link.Attrs()
-	p.openObject("")
-	if p.json {
-		printLinkName(p, v, "")
-	} else {
-		p.colorFp(colorIfname, "%-16s ", briefName(v))
-	}
-	st := operStateName(int(a.OperState))
-	p.colorAny(operColor(st), "operstate", "%-14s ", st)
+	printBriefHead(p, v)
 	p.openArray("addr_info", "")
 	for i := range v.addrs {
 		ad := &v.addrs[i]

@@ -570,6 +570,19 @@ func (c *statsCols) size(vals ...uint64) {
 	}
 }
 
+// statField is one counter of a JSON stats block.
+type statField struct {
+	k string
+	v uint64
+}
+
+// jsStats prints the counters fs, in order, as JSON members only.
+func jsStats(p *printer, fs []statField) {
+	for _, f := range fs {
+		p.js(f.k, f.v)
+	}
+}
+
 func printNum(p *printer, w int, v uint64) { p.fp("%*d ", w, v) }
 
 // printStats is print_link_stats (print_stats64 of ip/ipaddress.c): the
@@ -589,22 +602,12 @@ func printStats(p *printer, g *Global, v *linkView, lead bool) {
 	if p.json {
 		p.openObject("stats64")
 		p.openObject("rx")
-		for _, f := range []struct {
-			k string
-			v uint64
-		}{{"bytes", s.RxBytes}, {"packets", s.RxPackets}, {"errors", s.RxErrors}, {"dropped", s.RxDropped}, {"over_errors", s.RxOverErrors}, {"multicast", s.Multicast}} {
-			p.js(f.k, f.v)
-		}
+		jsStats(p, []statField{{"bytes", s.RxBytes}, {"packets", s.RxPackets}, {"errors", s.RxErrors}, {"dropped", s.RxDropped}, {"over_errors", s.RxOverErrors}, {"multicast", s.Multicast}})
 		if s.RxCompressed != 0 {
 			p.js("compressed", s.RxCompressed)
 		}
 		if g.Stats > 1 {
-			for _, f := range []struct {
-				k string
-				v uint64
-			}{{"length_errors", s.RxLengthErrors}, {"crc_errors", s.RxCrcErrors}, {"frame_errors", s.RxFrameErrors}, {"fifo_errors", s.RxFifoErrors}, {"missed_errors", s.RxMissedErrors}} {
-				p.js(f.k, f.v)
-			}
+			jsStats(p, []statField{{"length_errors", s.RxLengthErrors}, {"crc_errors", s.RxCrcErrors}, {"frame_errors", s.RxFrameErrors}, {"fifo_errors", s.RxFifoErrors}, {"missed_errors", s.RxMissedErrors}})
 			if s.RxNohandler != 0 {
 				p.js("nohandler", s.RxNohandler)
 			}
@@ -614,22 +617,12 @@ func printStats(p *printer, g *Global, v *linkView, lead bool) {
 		}
 		p.close("")
 		p.openObject("tx")
-		for _, f := range []struct {
-			k string
-			v uint64
-		}{{"bytes", s.TxBytes}, {"packets", s.TxPackets}, {"errors", s.TxErrors}, {"dropped", s.TxDropped}, {"carrier_errors", s.TxCarrierErrors}, {"collisions", s.Collisions}} {
-			p.js(f.k, f.v)
-		}
+		jsStats(p, []statField{{"bytes", s.TxBytes}, {"packets", s.TxPackets}, {"errors", s.TxErrors}, {"dropped", s.TxDropped}, {"carrier_errors", s.TxCarrierErrors}, {"collisions", s.Collisions}})
 		if s.TxCompressed != 0 {
 			p.js("compressed", s.TxCompressed)
 		}
 		if g.Stats > 1 {
-			for _, f := range []struct {
-				k string
-				v uint64
-			}{{"aborted_errors", s.TxAbortedErrors}, {"fifo_errors", s.TxFifoErrors}, {"window_errors", s.TxWindowErrors}, {"heartbeat_errors", s.TxHeartbeatErrors}} {
-				p.js(f.k, f.v)
-			}
+			jsStats(p, []statField{{"aborted_errors", s.TxAbortedErrors}, {"fifo_errors", s.TxFifoErrors}, {"window_errors", s.TxWindowErrors}, {"heartbeat_errors", s.TxHeartbeatErrors}})
 			if hasCC {
 				p.js("carrier_changes", cc)
 			}

@@ -5,45 +5,13 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
-)
 
-// linkFlagNames are the IFF_* names in print_link_flags' order.
-var linkFlagNames = []struct {
-	bit  uint32
-	name string
-}{
-	{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"},
-	{unix.IFF_POINTOPOINT, "POINTOPOINT"}, {unix.IFF_MULTICAST, "MULTICAST"},
-	{unix.IFF_NOARP, "NOARP"}, {unix.IFF_ALLMULTI, "ALLMULTI"},
-	{unix.IFF_PROMISC, "PROMISC"}, {unix.IFF_MASTER, "MASTER"},
-	{unix.IFF_SLAVE, "SLAVE"}, {unix.IFF_DEBUG, "DEBUG"},
-	{unix.IFF_DYNAMIC, "DYNAMIC"}, {unix.IFF_AUTOMEDIA, "AUTOMEDIA"},
-	{unix.IFF_PORTSEL, "PORTSEL"}, {unix.IFF_NOTRAILERS, "NOTRAILERS"},
-	{unix.IFF_UP, "UP"}, {unix.IFF_LOWER_UP, "LOWER_UP"},
-	{unix.IFF_DORMANT, "DORMANT"}, {unix.IFF_ECHO, "ECHO"},
-}
+	"github.com/nshlab/nsh/builtins/show"
+)
 
 // linkFlags returns the words between < and > of a link line.
 func linkFlags(v *linkView) []string {
-	flags := v.link.Attrs().RawFlags
-	var out []string
-	if flags&unix.IFF_UP != 0 && flags&unix.IFF_RUNNING == 0 {
-		out = append(out, "NO-CARRIER")
-	}
-	flags &^= unix.IFF_RUNNING
-	for _, f := range linkFlagNames {
-		if flags&f.bit != 0 {
-			flags &^= f.bit
-			out = append(out, f.name)
-		}
-	}
-	if flags != 0 {
-		out = append(out, fmt.Sprintf("%x", flags))
-	}
-	if v.mDown() {
-		out = append(out, "M-DOWN")
-	}
-	return out
+	return show.LinkFlags(v.link.Attrs().RawFlags, v.mDown())
 }
 
 // mDown is iproute2's m_flag: the link's lower device (in the same
@@ -195,17 +163,22 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 	}
 }
 
-// printLinkBrief prints one line of "ip -br link".
-func printLinkBrief(p *printer, v *linkView) {
-	a := v.link.Attrs()
+// printBriefHead opens the record of one "ip -br link|address" line and
+// prints its first two columns: the name and the operational state.
+func printBriefHead(p *printer, v *linkView) {
 	p.openObject("")
 	if p.json {
 		printLinkName(p, v, "")
 	} else {
 		p.colorFp(colorIfname, "%-16s ", briefName(v))
 	}
-	st := operStateName(int(a.OperState))
+	st := operStateName(int(v.link.Attrs().OperState))
 	p.colorAny(operColor(st), "operstate", "%-14s ", st)
+}
+
+// printLinkBrief prints one line of "ip -br link".
+func printLinkBrief(p *printer, v *linkView) {
+	printBriefHead(p, v)
 	if mac := macOf(v.link); mac != "" {
 		p.colorAny(colorMac, "address", "%s ", mac)
 	}

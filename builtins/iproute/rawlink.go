@@ -160,30 +160,16 @@ func (rl *rawLink) stats64() (linkStats64, bool) {
 }
 
 // rawExecute sends req on a NETLINK_ROUTE socket opened in r's namespace
-// (on a thread switched by Host.Do, or directly for the start namespace)
-// and returns the answers of type resType, retrying an interrupted dump.
-// The socket is closed before returning: it would pin the namespace.
+// (bridge.Dial) and returns the answers of type resType, retrying an
+// interrupted dump. The socket is closed before returning: it would pin
+// the namespace.
 func rawExecute(env *builtins.Env, r ns.Ref, req *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
-	var s *nl.NetlinkSocket
-	open := func() error {
-		var err error
-		s, err = nl.Subscribe(unix.NETLINK_ROUTE)
-		return err
-	}
-	var err error
-	if r.IsStart() {
-		err = open()
-	} else {
-		err = env.Host.Do(r, open)
-	}
+	c, err := bridge.Dial(env, r)
 	if err != nil {
-		return nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
+		return nil, err
 	}
-	defer s.Close()
-	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: s}}
-	return builtins.Retry(func() ([][]byte, error) {
-		return req.Execute(unix.NETLINK_ROUTE, resType)
-	})
+	defer c.Close()
+	return c.Execute(req, resType)
 }
 
 // sysError is an errno printed as strerror(3) does ("File exists"), for

@@ -569,18 +569,7 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	if err != nil {
 		return fmt.Errorf("dumping routes: %w", err)
 	}
-	names := map[int]string{}
-	devName := func(i int) string {
-		if n, ok := names[i]; ok {
-			return n
-		}
-		n := fmt.Sprintf("if%d", i)
-		if l, err := h.LinkByIndex(i); err == nil {
-			n = l.Attrs().Name
-		}
-		names[i] = n
-		return n
-	}
+	devName := devNamer(h)
 	p := newPrinter(g)
 	for i := range routes {
 		rt := &routes[i]

@@ -2,10 +2,8 @@ package ping_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,7 +15,6 @@ import (
 	"github.com/nshlab/nsh/internal/cli"
 	"github.com/nshlab/nsh/internal/sandbox"
 	"github.com/nshlab/nsh/internal/testenv"
-	"github.com/nshlab/nsh/interp"
 )
 
 // timings are the only bytes allowed to differ between two pings.
@@ -38,17 +35,6 @@ func normalize(s string) string {
 	return s
 }
 
-func status(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	return interp.StatusOf(err)
-}
-
 // compare runs the real iputils ping and the builtin with the same
 // arguments in lab l and requires the same stdout and stderr (timings
 // aside), line by line, and the same exit status.
@@ -61,7 +47,7 @@ func compare(t *testing.T, l *testenv.Lab, args ...string) {
 	l.Sh(t, "ip -4 neigh flush all")
 	nout, nrun := l.Run(ping.Main, "ping", args...)
 	nerr := l.Err.String()
-	if rs, ns := status(rrun), status(nrun); rs != ns {
+	if rs, ns := testenv.ExitStatus(rrun), testenv.ExitStatus(nrun); rs != ns {
 		t.Errorf("ping %s: exit %d, iputils %d (%v)", strings.Join(args, " "), ns, rs, nrun)
 	}
 	for _, s := range []struct{ name, real, nsh string }{{"stdout", rout, nout}, {"stderr", rerr, nerr}} {

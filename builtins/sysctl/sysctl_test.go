@@ -1,7 +1,6 @@
 package sysctl_test
 
 import (
-	"errors"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,19 +8,7 @@ import (
 	"github.com/nshlab/nsh/builtins/sysctl"
 	"github.com/nshlab/nsh/internal/sandbox"
 	"github.com/nshlab/nsh/internal/testenv"
-	"github.com/nshlab/nsh/interp"
 )
-
-func status(err error) int {
-	if err == nil {
-		return 0
-	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	return interp.StatusOf(err)
-}
 
 // compare runs procps' sysctl in lab real and the builtin in lab mine
 // with the same arguments; stdout, stderr and exit status must be equal.
@@ -31,7 +18,7 @@ func compare(t *testing.T, real, mine *testenv.Lab, args ...string) {
 	nout, nrun := mine.Run(sysctl.Main, "sysctl", args...)
 	nerr := mine.Err.String()
 	what := "sysctl " + strings.Join(args, " ")
-	if rs, ns := status(rrun), status(nrun); rs != ns {
+	if rs, ns := testenv.ExitStatus(rrun), testenv.ExitStatus(nrun); rs != ns {
 		t.Errorf("%s: exit %d, procps %d (%v)", what, ns, rs, nrun)
 	}
 	if nout != rout {

@@ -8,12 +8,14 @@ package testenv
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -117,3 +119,17 @@ var timerRE = regexp.MustCompile(`\t( *\d+)\.\d\d`)
 // showstp, showmacs) by "T", for comparing outputs of a running bridge,
 // whose timers tick between two runs.
 func MaskTimers(s string) string { return timerRE.ReplaceAllString(s, "\tT") }
+
+// ExitStatus is the exit status of a run: 0 without error, a real
+// program's exit code (Lab.Real), or the status nsh gives a builtin's
+// error (Lab.Run, interp.StatusOf).
+func ExitStatus(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return interp.StatusOf(err)
+}
