@@ -93,8 +93,8 @@ func labCases() []labCase {
 		}
 		cases = append(cases, c)
 	}
-	for _, lab := range []string{"policy-routing-lab", "overlay-lab"} {
-		cases = append(cases, labCase{name: lab, tools: []string{"ip"}, variants: []variant{
+	for _, lab := range []string{"policy-routing-lab", "overlay-lab", "bridge-fdb-lab"} {
+		cases = append(cases, labCase{name: lab, tools: []string{"ip", "brctl", "bridge"}, variants: []variant{
 			{name: "bash", run: bash, file: lab + ".sh"},
 			{name: "sh-under-nsh", run: nsh, file: lab + ".sh"},
 			{name: "nsh", run: nsh, file: lab + ".nsh"},

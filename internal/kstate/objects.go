@@ -197,15 +197,21 @@ func neighFacts(s *space, add func(string, ...any)) error {
 	}
 	var lines []string
 	for _, n := range fdb {
-		if n.Flags&netlink.NTF_SELF != 0 {
+		self := n.Flags&netlink.NTF_SELF != 0
+		if self && n.IP == nil && (len(n.HardwareAddr) == 0 || n.HardwareAddr[0]&1 != 0) {
+			// A device's own multicast entries: derived by the kernel
+			// from addresses that come from random MACs.
 			continue
 		}
 		static := n.State&unix.NUD_NOARP != 0
 		perm := n.State&unix.NUD_PERMANENT != 0 && !macs[n.HardwareAddr.String()]
-		if !static && !perm {
+		if !static && !perm && !(self && n.IP != nil) {
 			continue
 		}
 		line := fmt.Sprintf("%s fdb %s dev %s", q(s.name), n.HardwareAddr, q(nameIn(s, n.LinkIndex)))
+		if self {
+			line += " self"
+		}
 		if n.Vlan != 0 {
 			line += fmt.Sprintf(" vlan %d", n.Vlan)
 		}
