@@ -54,8 +54,8 @@ func TestReplaySeeds(t *testing.T) {
 	cases := []struct {
 		name   string
 		status int
-		// path is the walk's PATH: empty, unless the tutorial pipes into
-		// an external filter (grep, head, ...), which must be found.
+		// path names the only program on the walk's PATH ("" for an
+		// empty PATH): the external filter the tutorial pipes into.
 		path  string
 		check func(t *testing.T, out string)
 	}{
@@ -87,7 +87,7 @@ func TestReplaySeeds(t *testing.T) {
 		// Step 12 is "ip -d link show |grep veth1": grep runs from
 		// /usr/bin, the ip before it in nsh, and grep's output is
 		// compared with the tutorial's.
-		{"docker-bridge-lab", 0, "/usr/bin:/bin", func(t *testing.T, out string) {
+		{"docker-bridge-lab", 0, "grep", func(t *testing.T, out string) {
 			if !strings.Contains(out, "ip -d link show | grep veth1\n") || !strings.Contains(out, "--> step 12 ok; output matches") {
 				t.Error("step 12 should run with its pipe into grep and match the tutorial")
 			}
@@ -118,11 +118,18 @@ func TestReplaySeeds(t *testing.T) {
 				// child runs only this test: changing its PATH for the
 				// walk affects nothing else.
 				sandbox.RequireTool(t, "ip")
+				path := ""
 				if c.path != "" {
-					sandbox.RequireTool(t, "grep")
+					// Only the filter itself is on PATH: a directory holding
+					// a link to it, and no ip, brctl or ping.
+					prog := sandbox.RequireTool(t, c.path)
+					path = t.TempDir()
+					if err := os.Symlink(prog, filepath.Join(path, c.path)); err != nil {
+						t.Fatal(err)
+					}
 				}
 				old := os.Getenv("PATH")
-				os.Setenv("PATH", c.path)
+				os.Setenv("PATH", path)
 				code, out, errOut := replay("", "--yes", filepath.Join(seedsDir, c.name+".txt"))
 				os.Setenv("PATH", old)
 				if code != c.status {
