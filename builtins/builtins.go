@@ -35,12 +35,15 @@ type Env struct {
 	Host  *ns.Host
 	State *State
 	Pos   lang.Pos
+	// Dir is the script's working directory ("cd"), against which
+	// relative file names are taken; "" means the process's.
+	Dir string
 
 	// Run runs a command line (builtin or external) in namespace r.
 	Run func(ctx context.Context, r ns.Ref, args []string) error
 	// Following and Skip: see interp.HandlerContext.
 	Following func(i int) (interp.Following, bool)
-	Skip      func(i int)
+	Skip      func(i int, undo func(ctx context.Context) error)
 }
 
 // Handle returns the netlink handle of namespace r (cached per run).
@@ -135,11 +138,30 @@ func Middleware(s *State, cmds map[string]Func) func(next interp.ExecHandlerFunc
 			hc := interp.HandlerCtx(ctx)
 			env := &Env{
 				Stdin: hc.Stdin, Stdout: hc.Stdout, Stderr: hc.Stderr,
-				NS: hc.NS, Host: hc.Host, State: s, Pos: hc.Pos,
+				NS: hc.NS, Host: hc.Host, State: s, Pos: hc.Pos, Dir: hc.Dir,
 				Run: hc.Run, Following: hc.Following, Skip: hc.Skip,
 			}
 			return f(ctx, env, args)
 		}
+	}
+}
+
+// Install returns the interp option that runs the commands of cmds as
+// builtins (Middleware) and reserves their names, so that a "def" cannot
+// silently shadow them (interp.Reserved). Every nsh runner is built with
+// it.
+func Install(s *State, cmds map[string]Func) interp.Option {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	handlers := interp.ExecHandlers(Middleware(s, cmds))
+	reserved := interp.Reserved(names...)
+	return func(r *interp.Runner) error {
+		if err := handlers(r); err != nil {
+			return err
+		}
+		return reserved(r)
 	}
 }
 

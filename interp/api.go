@@ -36,6 +36,8 @@ type Runner struct {
 	trace  io.Writer
 
 	exec ExecHandlerFunc
+	// reserved are command words "def" may not take (see Reserved).
+	reserved map[string]bool
 
 	globals map[string]value
 	frames  []map[string]value
@@ -110,6 +112,21 @@ func ExecHandlers(middlewares ...func(next ExecHandlerFunc) ExecHandlerFunc) Opt
 	return func(r *Runner) error {
 		for i := len(middlewares) - 1; i >= 0; i-- {
 			r.exec = middlewares[i](r.exec)
+		}
+		return nil
+	}
+}
+
+// Reserved makes "def NAME" an error for each of names: the commands the
+// exec handlers answer (ip, brctl, bridge, ...), which a procedure of the
+// same name would silently shadow.
+func Reserved(names ...string) Option {
+	return func(r *Runner) error {
+		if r.reserved == nil {
+			r.reserved = map[string]bool{}
+		}
+		for _, n := range names {
+			r.reserved[n] = true
 		}
 		return nil
 	}
@@ -194,6 +211,7 @@ type RuntimeError struct {
 	Err  error
 }
 
+// Error returns "FILE:LINE:COL: STATEMENT (NAMESPACE): CAUSE".
 func (e *RuntimeError) Error() string {
 	return fmt.Sprintf("%s: %s (%s): %v", e.Pos, e.Stmt, e.NS.Describe(), e.Err)
 }

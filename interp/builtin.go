@@ -181,11 +181,14 @@ func (r *Runner) cd(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) erro
 }
 
 // set accepts the shell options scripts commonly start with: -e and -u
-// are how nsh always behaves, -x turns tracing on, +x off.
+// are how nsh always behaves, -x turns tracing on, +x off. +e is refused:
+// nsh always stops at a failing statement.
 func (r *Runner) set(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) error {
 	for _, a := range args[1:] {
 		switch a {
-		case "-e", "-u", "-eu", "-ue", "-o", "pipefail", "-euo", "+e":
+		case "+e":
+			return errors.New("set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\"")
+		case "-e", "-u", "-eu", "-ue", "-o", "pipefail", "-euo":
 		case "-x", "-ex", "-xe", "-eux", "-exu", "-xeu":
 			if r.trace == nil {
 				r.trace = r.stderr
@@ -216,7 +219,7 @@ func (r *Runner) exists(ctx context.Context, pos lang.Pos, ref ns.Ref, args []st
 		}
 		return ExitStatus(1)
 	case "link":
-		hc := r.handlerCtx(pos, ref, noFollowing, func(int) {})
+		hc := r.handlerCtx(pos, ref, noFollowing, noSkip)
 		return r.exec(WithHandlerCtx(ctx, hc), args)
 	}
 	return fmt.Errorf("exists: unknown kind %q (netns or link)", args[1])

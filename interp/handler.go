@@ -29,24 +29,39 @@ type HandlerContext struct {
 	// Pos is the position of the statement in the script.
 	Pos lang.Pos
 
-	// Env returns an environment variable as external programs get it.
+	// Env is the environment external programs get, as "NAME=value"
+	// strings (as os.Environ returns it).
 	Env []string
 
+	// Dir is the script's working directory, as "cd" set it, against
+	// which relative file names are taken; "" means the process's.
+	Dir string
+
 	// Run runs args through the whole handler chain in namespace r, as
-	// "ip netns exec r args..." does.
+	// "ip netns exec r args..." does: on a copy of the interpreter, as a
+	// child process would, so that "exit", "cd" or a procedure's
+	// assignments do not reach the caller. An "exit N" comes back as
+	// ExitStatus(N) (nil for 0).
 	Run func(ctx context.Context, r ns.Ref, args []string) error
 
 	// Following returns the i-th (from 0) simple command after this
-	// statement in its block, expanded in the current variables; ok is
-	// false past the end of the block or at the first statement that is
-	// not a simple command (or does not expand). It is lazy and cheap per
-	// call, for optimisations that look ahead, such as creating a veth
-	// peer directly in its namespace: stop looking as soon as possible.
+	// statement in its block, expanded in the current variables and with
+	// the namespace it will run in; ok is false past the end of the block
+	// or from the first statement that is not a simple command without
+	// redirections, or when that command does not expand. Each call costs
+	// one expansion, for optimisations that look ahead, such as creating a
+	// veth peer directly in its namespace; look no further than needed.
+	// It is never nil.
 	Following func(i int) (f Following, ok bool)
 
 	// Skip marks the i-th statement of Following as already done: the
-	// interpreter will not run it when it gets there.
-	Skip func(i int)
+	// interpreter will not run it when it gets there (nsh -x traces it as
+	// done by this statement's line). undo, which may be nil, restores
+	// the state the statements in between would have seen without this
+	// shortcut; the interpreter runs it (even after a cancellation) if the
+	// block stops, by an error, "exit" or a cancellation, before reaching
+	// the skipped statement. It is never nil.
+	Skip func(i int, undo func(ctx context.Context) error)
 }
 
 // Following is one statement after the current one, as returned by
@@ -77,6 +92,7 @@ func WithHandlerCtx(ctx context.Context, hc HandlerContext) context.Context {
 // ExitStatus is the error of a command that exited with a non-zero status.
 type ExitStatus uint8
 
+// Error returns "exit status N", as os/exec's ExitError does.
 func (e ExitStatus) Error() string { return fmt.Sprintf("exit status %d", uint8(e)) }
 
 // StatusOf returns the exit status that err stands for: 0 for nil, the
@@ -99,4 +115,5 @@ func StatusOf(err error) int {
 // ExitError is returned by Run when the script ran "exit N".
 type ExitError struct{ Code int }
 
+// Error returns "exit N".
 func (e *ExitError) Error() string { return fmt.Sprintf("exit %d", e.Code) }

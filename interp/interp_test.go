@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,6 +31,12 @@ func run(t *testing.T, src string, params ...string) (string, string, error) {
 				return errors.New("it failed")
 			case "status":
 				return interp.ExitStatus(3)
+			case "nsexec":
+				// as "ip netns exec . CMD..." runs CMD
+				return hc.Run(ctx, hc.NS, args[1:])
+			case "dir":
+				hc.Stdout.Write([]byte("dir " + hc.Dir + "\n"))
+				return nil
 			case "peek":
 				// prints the following statements and skips the first
 				for i := 0; ; i++ {
@@ -39,7 +46,7 @@ func run(t *testing.T, src string, params ...string) (string, string, error) {
 					}
 					hc.Stdout.Write([]byte("next: " + strings.Join(f.Args, " ") + "\n"))
 				}
-				hc.Skip(0)
+				hc.Skip(0, nil)
 				return nil
 			}
 			hc.Stdout.Write([]byte("CMD[" + hc.NS.String() + "] " + strings.Join(args, " ") + "\n"))
@@ -160,3 +167,88 @@ func TestEmptyCommandWord(t *testing.T) {
 }
 
 func isRoot() bool { return os.Geteuid() == 0 }
+
+// TestHandlerRun checks that HandlerContext.Run (ip netns exec) runs its
+// command as a child would: "exit" and "cd" do not reach the caller.
+func TestHandlerRun(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct{ src, want, err string }{
+		{"nsexec exit 0; echo after", "after\n", ""},
+		{"try < nsexec exit 3 >; echo after $?", "after 3\n", ""},
+		{"nsexec exit 4; echo after", "", "exit status 4"},
+		{"cd " + dir + "; nsexec cd /; dir", "dir " + dir + "\n", ""},
+		{"x = 1; def p < x = 2 >; nsexec p; echo $x", "1\n", ""},
+	}
+	for _, tc := range tests {
+		out, stderr, err := run(t, tc.src)
+		if out != tc.want {
+			t.Errorf("%s: stdout %q, want %q (stderr %q)", tc.src, out, tc.want, stderr)
+		}
+		if (err == nil) != (tc.err == "") || err != nil && !strings.HasSuffix(err.Error(), tc.err) {
+			t.Errorf("%s: error %v, want %q", tc.src, err, tc.err)
+		}
+	}
+}
+
+// TestMessages checks the errors of common mistakes.
+func TestMessages(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"in pid < echo x >", `"in pid" needs a process id`},
+		{"set +e", `nsh always stops at a failing statement; to go on after one, write "try < ... >"`},
+	}
+	for _, tc := range tests {
+		_, _, err := run(t, tc.src)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.src, err, tc.want)
+		}
+	}
+}
+
+// TestHugeRange checks that a range is not built before the first pass:
+// a billion items would take gigabytes.
+func TestHugeRange(t *testing.T) {
+	out, _, err := run(t, "for i in 1..1000000000 < echo $i; if $i == 3 < exit 0 > >\nfor i in 5..4 < echo $i >")
+	var ee *interp.ExitError
+	if !errors.As(err, &ee) || out != "1\n2\n3\n" {
+		t.Fatalf("out %q, err %v", out, err)
+	}
+	out, _, err = run(t, "for i in [a b] 3..1 c < echo $i >")
+	if err != nil || out != "a\nb\n3\n2\n1\nc\n" {
+		t.Fatalf("out %q, err %v", out, err)
+	}
+}
+
+// TestDirForHandlers checks that handlers see "cd" and that "in" takes a
+// relative namespace file from there.
+func TestDirForHandlers(t *testing.T) {
+	dir := t.TempDir()
+	out, stderr, err := run(t, "dir\ncd "+dir+"\ndir\ncd ..\ndir")
+	want := "dir \ndir " + dir + "\ndir " + filepath.Dir(dir) + "\n"
+	if err != nil || out != want {
+		t.Fatalf("out %q, want %q; err %v %s", out, want, err, stderr)
+	}
+	_, _, err = run(t, "cd "+dir+"\nin ./nosuch < echo x >")
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "nosuch")) {
+		t.Fatalf("in ./nosuch: error %v, want one naming %s", err, filepath.Join(dir, "nosuch"))
+	}
+}
+
+// TestReserved checks that "def" refuses the names of handler commands.
+func TestReserved(t *testing.T) {
+	f, err := lang.Parse("t.nsh", []byte("def ip a < echo $a >\nip x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := interp.New(interp.Reserved("ip", "brctl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	err = r.Run(context.Background(), f)
+	if err == nil || !strings.Contains(err.Error(), `t.nsh:1:1: def ip (start netns): "ip" is a builtin command of nsh and cannot be redefined`) {
+		t.Fatalf("got %v", err)
+	}
+	if out, _, err := run(t, "def ip a < echo $a >\nip x\n"); err != nil || out != "x\n" {
+		t.Fatalf("without Reserved: out %q, err %v", out, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/nshlab/nsh/lang"
@@ -181,8 +182,10 @@ func (rd *redirection) restore(r *Runner) {
 }
 
 // redirect applies redirections to r's streams, in order. The files are
-// opened in the current namespace: files under /proc/sys/net and /proc/net
-// belong to the network namespace of the thread that opens them. On error
+// opened in the current namespace: files under /proc/sys/net and
+// /proc/thread-self/net belong to the network namespace of the thread that
+// opens them, and /proc/net and /proc/self are read as /proc/thread-self
+// (see openIn). On error
 // the streams are already restored.
 func (r *Runner) redirect(redirs []*lang.Redirect) (*redirection, error) {
 	rd := &redirection{stdin: r.stdin, stdout: r.stdout, stderr: r.stderr}
@@ -282,12 +285,19 @@ func (r *Runner) openIn(name string, flag int) (*os.File, error) {
 	if r.cur.IsStart() {
 		return os.OpenFile(name, flag, 0o666)
 	}
+	// /proc/net and /proc/self are the main thread's (HAZARDS #3): open
+	// the switched thread's own files instead.
+	path := threadPath(name)
 	var f *os.File
 	err := r.host.Do(r.cur, func() error {
 		var err error
-		f, err = os.OpenFile(name, flag, 0o666)
+		f, err = os.OpenFile(path, flag, 0o666)
 		return err
 	})
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		pe.Path = name // show the name the script wrote
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -295,4 +305,21 @@ func (r *Runner) openIn(name string, flag int) (*os.File, error) {
 		return nil, errors.New("open: no file")
 	}
 	return f, nil
+}
+
+// threadPath rewrites a path under /proc/net or /proc/self, which
+// describe the main thread, to the same path under /proc/thread-self,
+// which describes the thread that opens it.
+func threadPath(name string) string {
+	clean := filepath.Clean(name)
+	for _, p := range []string{"/proc/net", "/proc/self"} {
+		if clean == p || strings.HasPrefix(clean, p+"/") {
+			rest := strings.TrimPrefix(clean, p)
+			if p == "/proc/net" {
+				rest = "/net" + rest
+			}
+			return "/proc/thread-self" + rest
+		}
+	}
+	return name
 }

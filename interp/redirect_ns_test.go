@@ -68,3 +68,50 @@ in ns1 < echo -n x >> /proc/net/nosuch >
 		}
 	})
 }
+
+// TestRedirectionProcNet checks that /proc/net and /proc/self inside
+// "in NS" are the switched thread's, not the main thread's (HAZARDS #3).
+func TestRedirectionProcNet(t *testing.T) {
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "ip")
+		h, err := ns.NewHost()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer h.Close()
+		if _, err := h.Add("a"); err != nil {
+			t.Fatal(err)
+		}
+		if out, err := exec.Command("ip", "-n", "a", "link", "add", "va", "type", "veth", "peer", "name", "vb").CombinedOutput(); err != nil {
+			t.Fatalf("ip link add: %v\n%s", err, out)
+		}
+		src := `in a < exec cat < /proc/net/dev >
+echo ---
+in a < exec cat < /proc/self/net/dev >
+echo ---
+exec cat < /proc/net/dev
+`
+		f, err := lang.Parse("t.nsh", []byte(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out, errb bytes.Buffer
+		r, err := interp.New(interp.Host(h), interp.StdIO(nil, &out, &errb))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		if err := r.Run(context.Background(), f); err != nil {
+			t.Fatalf("%v\n%s", err, errb.String())
+		}
+		parts := strings.Split(out.String(), "---\n")
+		if len(parts) != 3 {
+			t.Fatalf("output %q", out.String())
+		}
+		for i, want := range []bool{true, true, false} {
+			if got := strings.Contains(parts[i], "va:") && strings.Contains(parts[i], "vb:"); got != want {
+				t.Errorf("part %d lists a's links: %v, want %v\n%s", i, got, want, parts[i])
+			}
+		}
+	})
+}

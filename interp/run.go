@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -14,24 +17,52 @@ import (
 // maxDepth bounds procedure and source nesting.
 const maxDepth = 200
 
+// skipped is a statement a handler marked done through
+// HandlerContext.Skip: by is the line of the statement that did it, undo
+// (may be nil) restores the literal state if the block stops first.
+type skipped struct {
+	by   int
+	undo func(ctx context.Context) error
+}
+
 // stmts runs a statement list. Statements a handler marked done through
-// HandlerContext.Skip are not run.
-func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) error {
-	var skip map[int]bool
+// HandlerContext.Skip are not run; if the list stops (error, exit,
+// cancellation) before reaching one, its undo runs.
+func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
+	var skip map[int]skipped
+	defer func() {
+		if len(skip) > 0 {
+			r.undoSkipped(ctx, skip)
+		}
+	}()
+	// end is the index of the first statement after the current one that
+	// is not a simple command: look-ahead stops there. It is found once
+	// per run of simple commands, so looking ahead costs O(1) per call.
+	end := 0
 	for i, st := range list {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if skip[i] {
+		if sk, ok := skip[i]; ok {
+			delete(skip, i)
+			if r.trace != nil {
+				r.traceSkipped(st, sk.by)
+			}
 			continue
 		}
-		var err error
 		if c, ok := st.(*lang.Command); ok && len(c.Redirs) == 0 {
-			err = r.command(ctx, c, list[i+1:], func(k int) {
-				if skip == nil {
-					skip = map[int]bool{}
+			if end <= i {
+				end = i + 1
+				for end < len(list) && isSimple(list[end]) {
+					end++
 				}
-				skip[i+1+k] = true
+			}
+			by := c.Pos().Line
+			err = r.command(ctx, c, list[i+1:end], func(k int, undo func(context.Context) error) {
+				if skip == nil {
+					skip = map[int]skipped{}
+				}
+				skip[i+1+k] = skipped{by: by, undo: undo}
 			})
 		} else {
 			err = r.stmt(ctx, st)
@@ -41,6 +72,45 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) error {
 		}
 	}
 	return nil
+}
+
+// isSimple reports whether st is a simple command without redirections,
+// one that look-ahead may see.
+func isSimple(st lang.Stmt) bool {
+	c, ok := st.(*lang.Command)
+	return ok && len(c.Redirs) == 0
+}
+
+// undoSkipped runs, last first, the undos of statements marked done that
+// the block never reached, even when ctx is cancelled; a failure is
+// reported as a warning.
+func (r *Runner) undoSkipped(ctx context.Context, skip map[int]skipped) {
+	idx := make([]int, 0, len(skip))
+	for i := range skip {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	ctx = context.WithoutCancel(ctx)
+	for k := len(idx) - 1; k >= 0; k-- {
+		sk := skip[idx[k]]
+		if sk.undo == nil {
+			continue
+		}
+		if err := sk.undo(ctx); err != nil {
+			fmt.Fprintf(r.stderr, "warning: undoing what line %d did ahead of time: %v\n", sk.by, err)
+		}
+	}
+}
+
+// traceSkipped traces (nsh -x) a statement that a handler already did.
+func (r *Runner) traceSkipped(st lang.Stmt, by int) {
+	text := lang.Format(st)
+	if c, ok := st.(*lang.Command); ok {
+		if args, err := r.expandWords(c.Args); err == nil {
+			text = quoteArgs(args)
+		}
+	}
+	fmt.Fprintf(r.trace, "+ [%s] %s   # done by line %d\n", r.cur, text, by)
 }
 
 // stmt runs a statement other than a simple command.
@@ -61,6 +131,9 @@ func (r *Runner) stmt(ctx context.Context, st lang.Stmt) error {
 	case *lang.Def:
 		if _, ok := r.builtin(st.Name); ok {
 			return r.errorf(st.Pos(), "def "+st.Name, "%q is a builtin command and cannot be redefined", st.Name)
+		}
+		if r.reserved[st.Name] {
+			return r.errorf(st.Pos(), "def "+st.Name, "%q is a builtin command of nsh and cannot be redefined; give the procedure another name (or run the program with \"exec %s\")", st.Name, st.Name)
 		}
 		r.procs[st.Name] = st
 		r.status = 0
@@ -109,7 +182,14 @@ func (r *Runner) assign(a *lang.Assign) error {
 }
 
 func (r *Runner) forLoop(ctx context.Context, f *lang.For) error {
-	var items []string
+	// Every item is expanded before the first pass; a range is counted
+	// through as the loop goes, never built as a list.
+	type segment struct {
+		items    []string
+		isRange  bool
+		from, to int64
+	}
+	var segs []segment
 	for _, it := range f.Items {
 		switch it := it.(type) {
 		case *lang.Word:
@@ -117,13 +197,13 @@ func (r *Runner) forLoop(ctx context.Context, f *lang.For) error {
 			if err != nil {
 				return r.errorf(it.Pos(), "for "+f.Var+" in ...", "%w", err)
 			}
-			items = append(items, vals...)
+			segs = append(segs, segment{items: vals})
 		case *lang.List:
 			vals, err := r.expandWords(it.Items)
 			if err != nil {
 				return r.errorf(it.Pos(), "for "+f.Var+" in ...", "%w", err)
 			}
-			items = append(items, vals...)
+			segs = append(segs, segment{items: vals})
 		case *lang.Range:
 			from, err1 := r.expandString(it.From)
 			to, err2 := r.expandString(it.To)
@@ -135,22 +215,36 @@ func (r *Runner) forLoop(ctx context.Context, f *lang.For) error {
 			if err := errors.Join(err1, err2); err != nil {
 				return r.errorf(it.Pos(), "for "+f.Var+" in "+from+".."+to, "range: %w", err)
 			}
-			step := int64(1)
-			if b < a {
-				step = -1
-			}
-			for n := a; ; n += step {
-				items = append(items, fmt.Sprint(n))
-				if n == b {
-					break
-				}
-			}
+			segs = append(segs, segment{isRange: true, from: a, to: b})
 		}
 	}
-	for _, it := range items {
-		r.setVar(f.Var, value{str: it})
-		if err := r.stmts(ctx, f.Body.Stmts); err != nil {
+	pass := func(v string) error {
+		if err := ctx.Err(); err != nil {
 			return err
+		}
+		r.setVar(f.Var, value{str: v})
+		return r.stmts(ctx, f.Body.Stmts)
+	}
+	for _, sg := range segs {
+		if !sg.isRange {
+			for _, it := range sg.items {
+				if err := pass(it); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		step := int64(1)
+		if sg.to < sg.from {
+			step = -1
+		}
+		for n := sg.from; ; n += step {
+			if err := pass(strconv.FormatInt(n, 10)); err != nil {
+				return err
+			}
+			if n == sg.to {
+				break
+			}
 		}
 	}
 	return nil
@@ -251,12 +345,22 @@ func (r *Runner) inStmt(ctx context.Context, s *lang.In) error {
 		}
 		ref, err = ns.Pid(int(pid))
 	} else {
-		ref, err = r.host.Resolve(word)
+		path := word
+		if r.dir != "" && strings.Contains(path, "/") && !filepath.IsAbs(path) {
+			// A relative namespace file is taken from the script's
+			// directory, as "cd" set it.
+			path = filepath.Join(r.dir, path)
+		}
+		ref, err = r.host.Resolve(path)
+	}
+	if err == nil {
+		_, err = r.host.Key(ref)
 	}
 	if err != nil {
-		return r.errorf(s.Pos(), text, "%w", err)
-	}
-	if _, err := r.host.Key(ref); err != nil {
+		if !s.Pid && word == "pid" {
+			// "in pid < ... >": the grammar took "pid" for the name.
+			return r.errorf(s.Pos(), text, "\"in pid\" needs a process id, as in \"in pid 1234 < ... >\" (no namespace is named \"pid\"): %w", err)
+		}
 		return r.errorf(s.Pos(), text, "%w", err)
 	}
 	if s.Body == nil {
@@ -270,9 +374,10 @@ func (r *Runner) inStmt(ctx context.Context, s *lang.In) error {
 	return r.stmts(ctx, s.Body.Stmts)
 }
 
-// command runs a simple command; rest are the statements after it in its
-// block (for HandlerContext.Following) and skip marks one of them done.
-func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt, skip func(int)) error {
+// command runs a simple command; rest are the simple commands that follow
+// it in its block (for HandlerContext.Following) and skip marks one of
+// them done.
+func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt, skip func(int, func(context.Context) error)) error {
 	args, err := r.expandWords(c.Args)
 	if err != nil {
 		r.status = StatusOf(err)
@@ -300,11 +405,6 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 		if i < 0 || i >= len(rest) {
 			return Following{}, false
 		}
-		for _, st := range rest[:i+1] {
-			if c, ok := st.(*lang.Command); !ok || len(c.Redirs) > 0 {
-				return Following{}, false
-			}
-		}
 		fc := rest[i].(*lang.Command)
 		fa, err := r.expandWords(fc.Args)
 		if err != nil || len(fa) == 0 {
@@ -313,7 +413,7 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 		return Following{Args: fa, NS: r.cur, Pos: fc.Pos()}, true
 	}
 	if skip == nil {
-		skip = func(int) {}
+		skip = noSkip
 	}
 	err = r.dispatch(ctx, c.Pos(), r.cur, args, following, skip)
 	r.status = StatusOf(err)
@@ -337,12 +437,12 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 
 // call runs args as a command in namespace ref with no look-ahead.
 func (r *Runner) call(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
-	return r.dispatch(ctx, pos, ref, args, noFollowing, func(int) {})
+	return r.dispatch(ctx, pos, ref, args, noFollowing, noSkip)
 }
 
 // dispatch runs a command: a language builtin, a procedure, or the
 // handler chain (builtins such as ip, then external programs).
-func (r *Runner) dispatch(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string, following func(int) (Following, bool), skip func(int)) error {
+func (r *Runner) dispatch(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string, following func(int) (Following, bool), skip func(int, func(context.Context) error)) error {
 	if b, ok := r.builtin(args[0]); ok {
 		return b(ctx, pos, ref, args)
 	}
@@ -354,15 +454,25 @@ func (r *Runner) dispatch(ctx context.Context, pos lang.Pos, ref ns.Ref, args []
 }
 
 // handlerCtx is what the handler chain sees of a command at pos in ref.
-func (r *Runner) handlerCtx(pos lang.Pos, ref ns.Ref, following func(int) (Following, bool), skip func(int)) HandlerContext {
+func (r *Runner) handlerCtx(pos lang.Pos, ref ns.Ref, following func(int) (Following, bool), skip func(int, func(context.Context) error)) HandlerContext {
 	return HandlerContext{
 		Stdin: r.stdin, Stdout: r.stdout, Stderr: r.stderr,
-		NS: ref, Host: r.host, Pos: pos, Env: r.env,
+		NS: ref, Host: r.host, Pos: pos, Env: r.env, Dir: r.dir,
 		Run: func(ctx context.Context, to ns.Ref, args []string) error {
 			if len(args) == 0 || args[0] == "" {
 				return errors.New("no command given")
 			}
-			return r.call(ctx, pos, to, args)
+			// As a child process would: on a copy of the runner, so that
+			// "exit", "cd" or assignments do not reach the caller.
+			err := r.fork().call(ctx, pos, to, args)
+			var ee *ExitError
+			if errors.As(err, &ee) {
+				if ee.Code == 0 {
+					return nil
+				}
+				return ExitStatus(ee.Code)
+			}
+			return err
 		},
 		Following: following,
 		Skip:      skip,
@@ -371,6 +481,9 @@ func (r *Runner) handlerCtx(pos lang.Pos, ref ns.Ref, following func(int) (Follo
 
 // noFollowing is the look-ahead of a command run outside a block.
 func noFollowing(int) (Following, bool) { return Following{}, false }
+
+// noSkip is the Skip of a command that has no look-ahead.
+func noSkip(int, func(context.Context) error) {}
 
 func (r *Runner) callProc(ctx context.Context, ref ns.Ref, d *lang.Def, args []string) error {
 	if len(args) != len(d.Params) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"sort"
 	"strconv"
@@ -64,6 +65,10 @@ func usage() string {
 
 // Main is the "brctl" builtin (bridge-utils' brctl).
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
+	args, done, err := options(env, args)
+	if done {
+		return err
+	}
 	if len(args) < 2 {
 		fmt.Fprint(env.Stdout, usage())
 		return interp.ExitStatus(1)
@@ -90,6 +95,62 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 		return err
 	}
 	return cmd.run(&run{env: env, h: h}, args[2:])
+}
+
+// options is brctl's getopt_long(argc, argv, "Vh", {help, version}): GNU
+// getopt permutes, so an argument starting with "-" is an option wherever
+// it stands ("brctl setageing br0 -1" is option "-1"), until "--". It
+// returns the arguments left, or done with the status of -h, -V or a bad
+// option.
+func options(env *builtins.Env, args []string) (rest []string, done bool, err error) {
+	rest = []string{args[0]}
+	help := func() ([]string, bool, error) {
+		fmt.Fprint(env.Stdout, usage())
+		return nil, true, nil
+	}
+	version := func() ([]string, bool, error) {
+		fmt.Fprintln(env.Stdout, "bridge-utils, 1.7")
+		return nil, true, nil
+	}
+	bad := func(format string, a ...any) ([]string, bool, error) {
+		fmt.Fprint(env.Stdout, usage())
+		return nil, true, fmt.Errorf("brctl: "+format+"\nUnknown option '?'", a...)
+	}
+	for i := 1; i < len(args); i++ {
+		w := args[i]
+		switch {
+		case w == "--":
+			return append(rest, args[i+1:]...), false, nil
+		case strings.HasPrefix(w, "--"):
+			name, _, hasArg := strings.Cut(w[2:], "=")
+			long := ""
+			for _, l := range []string{"help", "version"} {
+				if strings.HasPrefix(l, name) {
+					long = l
+				}
+			}
+			switch {
+			case long == "":
+				return bad("unrecognized option '%s'", w)
+			case hasArg:
+				return bad("option '--%s' doesn't allow an argument", long)
+			case long == "help":
+				return help()
+			}
+			return version()
+		case len(w) > 1 && w[0] == '-':
+			switch w[1] {
+			case 'h':
+				return help()
+			case 'V':
+				return version()
+			}
+			return bad("invalid option -- '%c'", w[1])
+		default:
+			rest = append(rest, w)
+		}
+	}
+	return rest, false, nil
 }
 
 // run is one brctl invocation.
@@ -299,7 +360,10 @@ func (b *run) setBridge(name string, attrs ...*nl.RtAttr) error {
 // (a C double) to hundredths of a second, the unit of IFLA_BR_* times.
 func parseTime(s string) (uint32, bool) {
 	secs, ok := scanFloat(s)
-	if !ok {
+	if !ok || secs < 0 || math.IsInf(secs, 0) || math.IsNaN(secs) {
+		// A negative time (only reachable after "--") makes brctl
+		// write a wrapped 64-bit jiffies count that the kernel turns
+		// into an HZ-dependent value; nsh refuses it.
 		return 0, false
 	}
 	sec := int64(secs)

@@ -231,3 +231,65 @@ func TestBrctlDelbrAndDelif(t *testing.T) {
 		}
 	})
 }
+
+// TestBrctlOptionsMatchBridgeUtils checks getopt's handling: an argument
+// starting with "-" is an option wherever it stands, so a negative time
+// ("setageing br0 -1") is refused as brctl refuses it, byte for byte;
+// after "--" nsh refuses a negative time itself, and a time too large for
+// 32 bits wraps as brctl's does.
+func TestBrctlOptionsMatchBridgeUtils(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "brctl")
+		host, st := testenv.New(t)
+		l := testenv.NewToolLab(t, host, st, "opts", "brctl", brctl.Main)
+		l.Sh(t, "ip link add br0 type bridge")
+		for _, line := range []string{
+			"setageing br0 -1",
+			"setfd br0 -0.5",
+			"-x",
+			"--bogus",
+			"--help=1",
+			"show -q br0",
+			"-h",
+			"--he",
+			"-V",
+			"--version",
+		} {
+			args := strings.Fields(line)
+			wantOut, wantErr, rerr := l.Tool(args...)
+			gotOut, err := l.Nsh(args...)
+			gotErr := ""
+			var es interp.ExitStatus
+			if err != nil && !errors.As(err, &es) {
+				gotErr = err.Error() + "\n"
+			}
+			if (rerr == nil) != (err == nil) || gotOut != wantOut || gotErr != wantErr {
+				t.Errorf("brctl %s:\nnsh:   %v %q %q\nbrctl: %v %q %q", line, err, gotOut, gotErr, rerr, wantOut, wantErr)
+			}
+		}
+		ageing := func() string {
+			out, _, err := l.Real("ip", "-d", "link", "show", "br0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, rest, _ := strings.Cut(out, "ageing_time ")
+			v, _, _ := strings.Cut(rest, " ")
+			return v
+		}
+		for _, v := range []string{"42949673", "42949672.95", "0.001", "300"} {
+			if _, _, err := l.Tool("setageing", "br0", v); err != nil {
+				t.Fatalf("brctl setageing br0 %s: %v", v, err)
+			}
+			want := ageing()
+			mustNsh(t, l, "setageing br0 1")
+			mustNsh(t, l, "setageing br0 "+v)
+			if got := ageing(); got != want {
+				t.Errorf("setageing br0 %s: nsh set ageing_time %s, brctl %s", v, got, want)
+			}
+		}
+		if _, err := l.Nsh("setageing", "br0", "--", "-1"); err == nil || err.Error() != "bad ageing time value" {
+			t.Errorf("nsh brctl setageing br0 -- -1: %v, want bad ageing time value", err)
+		}
+	})
+}

@@ -520,7 +520,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		}
 	}
 	if err := c.setPort(idx, attrs, spec); err != nil {
-		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+		return AnswerError(err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
@@ -144,7 +145,14 @@ func Dial(env *builtins.Env, r ns.Ref) (*Conn, error) {
 	var s *nl.NetlinkSocket
 	open := func() error {
 		var err error
-		s, err = nl.Subscribe(unix.NETLINK_ROUTE)
+		if s, err = nl.Subscribe(unix.NETLINK_ROUTE); err != nil {
+			return err
+		}
+		// Ask for the kernel's extended ack messages ("Vlan id is
+		// invalid"), which iproute2 prints in place of strerror.
+		if err = s.SetExtAck(true); err != nil {
+			s.Close()
+		}
 		return err
 	}
 	var err error
@@ -172,11 +180,101 @@ func (c *Conn) Close() {
 // (0 for a request answered only by an ack), retrying a dump interrupted
 // by concurrent changes. It is the raw form of any iproute2 request
 // package netlink has no Handle method for.
+//
+// A kernel error comes back as a *KernelError, with the kernel's extended
+// ack message if it gave one.
 func (c *Conn) Execute(req *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
 	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: c.s}}
-	return builtins.Retry(func() ([][]byte, error) {
+	msgs, err := builtins.Retry(func() ([][]byte, error) {
 		return req.Execute(unix.NETLINK_ROUTE, resType)
 	})
+	var errno unix.Errno
+	if err != nil && errors.As(err, &errno) {
+		// package netlink appends NLMSGERR_ATTR_MSG as ": MSG".
+		msg, _ := strings.CutPrefix(err.Error(), errno.Error()+": ")
+		if msg == err.Error() {
+			msg = ""
+		}
+		return nil, &KernelError{Errno: errno, Msg: msg}
+	}
+	return msgs, err
+}
+
+// KernelError is the kernel's error answer to a request: the errno and
+// the extended ack message (NLMSGERR_ATTR_MSG) it came with, if any.
+// errors.Is sees the errno.
+type KernelError struct {
+	Errno unix.Errno
+	Msg   string
+}
+
+func (e *KernelError) Error() string {
+	if e.Msg == "" {
+		return e.Errno.Error()
+	}
+	return e.Errno.Error() + ": " + e.Msg
+}
+
+func (e *KernelError) Unwrap() error { return e.Errno }
+
+// AnswerError words a kernel error as iproute2's rtnl_talk does (ip,
+// bridge): the extended ack message as "Error: MSG." when the kernel gave
+// one, else "RTNETLINK answers: " and strerror(3). errors.Is still sees
+// the errno.
+func AnswerError(err error) error {
+	var ke *KernelError
+	if errors.As(err, &ke) && ke.Msg != "" {
+		msg := ke.Msg
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+		return fmt.Errorf("Error: %s%w", msg, silentErr{ke.Errno})
+	}
+	return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+}
+
+// silentErr carries an errno for errors.Is and prints nothing.
+type silentErr struct{ errno unix.Errno }
+
+func (silentErr) Error() string   { return "" }
+func (e silentErr) Unwrap() error { return e.errno }
+
+// KindKnown reports whether the kernel in c's namespace has the link type
+// kind registered, without creating anything: an RTM_GETLINK dump
+// filtered on IFLA_INFO_KIND is filtered, every answer marked
+// NLM_F_DUMP_FILTERED, only when the kernel knows the kind
+// (rtnl_dump_ifinfo); for an unknown kind it lists every link, lo first.
+func (c *Conn) KindKnown(kind string) (bool, error) {
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
+	req.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
+	li := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
+	li.AddRtAttr(nl.IFLA_INFO_KIND, nl.NonZeroTerminated(kind))
+	req.AddData(li)
+	if err := c.s.Send(req); err != nil {
+		return false, err
+	}
+	known := true
+	for {
+		msgs, _, err := c.s.Receive()
+		if err != nil {
+			return false, err
+		}
+		for _, m := range msgs {
+			if m.Header.Seq != req.Seq {
+				continue
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_DONE:
+				return known, nil
+			case unix.NLMSG_ERROR:
+				return false, fmt.Errorf("RTM_GETLINK kind %s: error answer", kind)
+			case unix.RTM_NEWLINK:
+				if m.Header.Flags&unix.NLM_F_DUMP_FILTERED == 0 {
+					known = false
+				}
+			}
+		}
+	}
 }
 
 // Links dumps the links of the namespace with the given family

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
-	"github.com/nshlab/nsh/ns"
 )
 
 // errIncomplete is iproute2's NEXT_ARG failure (lib/utils.c incomplete_command).
@@ -257,7 +256,7 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 		return fmt.Errorf("Cannot find device %q", dev)
 	}
 	if _, err := c.Execute(fdbRequest(cmd, flags, e), 0); err != nil {
-		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+		return AnswerError(err)
 	}
 	return nil
 }
@@ -415,7 +414,7 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 		}
 	}
 	if _, err := c.Execute(vlanRequest(cmd, v), 0); err != nil {
-		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+		return AnswerError(err)
 	}
 	return nil
 }

@@ -106,6 +106,8 @@ func TestBridgeErrorsMatchIproute2(t *testing.T) {
 			"vlan add dev v0 vid 3-9 pvid",
 			"vlan show dev nosuch",
 			"vlan add dev v0 vid 10",
+			"vlan add dev v0 vid 4095", // the kernel's extended ack
+			"vlan del dev v0 vid 4095",
 		} {
 			args := strings.Fields(line)
 			wantOut, wantErr, rerr := l.Real(append([]string{"bridge"}, args...)...)

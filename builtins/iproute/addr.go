@@ -195,9 +195,6 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 	if r.local == nil {
 		return nil, fmt.Errorf("not enough information: an address is required")
 	}
-	if r.label != "" && r.label != r.dev && !strings.HasPrefix(r.label, r.dev+":") {
-		return nil, fmt.Errorf("\"label\" (%s) must match \"dev\" (%s) or be prefixed by \"dev\" with a colon", r.label, r.dev)
-	}
 	return r, nil
 }
 

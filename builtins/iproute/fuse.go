@@ -1,6 +1,8 @@
 package iproute
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -25,6 +27,14 @@ import (
 // between provably cannot observe or change the difference, creates B
 // directly in NS and marks that statement as done. Any doubt means no
 // fusion, and a failed fused creation falls back to the literal behaviour.
+// If the block stops before reaching the skipped move (a statement in
+// between fails, "exit", an interrupt), the interpreter runs the undo
+// registered with the skip, which moves B back: the state is then the
+// literal one. The look-ahead covers at most fuseWindow statements, so a
+// long flat script costs O(n), not O(n²).
+
+// fuseWindow is how many following statements fusion looks at.
+const fuseWindow = 32
 
 // fuseMatch is the statement a veth creation can absorb.
 type fuseMatch struct {
@@ -197,11 +207,11 @@ func namedAdd(args []string) bool {
 
 // matchFusion finds the statement among the following ones (next(i) is
 // the i-th) that creating the veth pair first/peer can absorb, looking no
-// further than needed. sameNS reports whether a statement that runs in
+// further than needed and at most fuseWindow statements ahead. sameNS reports whether a statement that runs in
 // stmtNS with "-n nsWord" (nsWord may be empty) acts in the namespace of
 // the creation.
 func matchFusion(next func(i int) (interp.Following, bool), first, peer string, sameNS func(stmtNS ns.Ref, nsWord string) bool) (fuseMatch, bool) {
-	for i := 0; ; i++ {
+	for i := 0; i < fuseWindow; i++ {
 		f, ok := next(i)
 		if !ok {
 			return fuseMatch{}, false
@@ -216,6 +226,7 @@ func matchFusion(next func(i int) (interp.Following, bool), first, peer string, 
 			return fuseMatch{}, false
 		}
 	}
+	return fuseMatch{}, false
 }
 
 // tryFusedVeth creates v with its peer directly in the namespace a later
@@ -258,6 +269,31 @@ func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Ve
 	if err := h.LinkAdd(&fused); err != nil {
 		return false, nil
 	}
-	env.Skip(m.index)
+	env.Skip(m.index, func(context.Context) error {
+		return unfuse(env, r, g.NS, v.PeerName)
+	})
 	return true, nil
+}
+
+// unfuse moves the peer of a fused veth back from namespace there to the
+// namespace of its creation, here: the state of the literal sequence
+// when the move never ran.
+func unfuse(env *builtins.Env, there, here ns.Ref, peer string) error {
+	h, err := env.Handle(there)
+	if err != nil {
+		return err
+	}
+	l, err := h.LinkByName(peer)
+	if err != nil {
+		return fmt.Errorf("moving %s back from %s: %w", peer, there.Describe(), err)
+	}
+	f, err := env.Host.Open(here)
+	if err != nil {
+		return fmt.Errorf("moving %s back to %s: %w", peer, here.Describe(), err)
+	}
+	defer f.Close()
+	if err := h.LinkSetNsFd(l, int(f.Fd())); err != nil {
+		return fmt.Errorf("moving %s back from %s to %s: %w", peer, there.Describe(), here.Describe(), err)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package iproute_test
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func (l *lab) script(lines []string) map[int]bool {
 			}
 			return interp.Following{Args: strings.Fields(lines[k])}, true
 		}
-		l.env.Skip = func(j int) { skipped[cur+1+j] = true }
+		l.env.Skip = func(j int, _ func(context.Context) error) { skipped[cur+1+j] = true }
 		args := strings.Fields(lines[i])
 		if _, err := l.ip(args[1:]...); err != nil {
 			l.t.Fatalf("%s: %v", lines[i], err)
@@ -103,7 +104,7 @@ func TestVethFusionFallsBack(t *testing.T) {
 			return interp.Following{Args: strings.Fields(lines[cur+1+j])}, true
 		}
 		skipped := false
-		l.env.Skip = func(int) { skipped = true }
+		l.env.Skip = func(int, func(context.Context) error) { skipped = true }
 		l.must("link add a0 type veth peer name b0")
 		if skipped {
 			t.Fatal("statement skipped although the fused creation must fail")

@@ -113,3 +113,25 @@ func TestMatchFusionStopsEarly(t *testing.T) {
 		t.Errorf("looked at %d statements; the first unsafe one should end the search", asked)
 	}
 }
+
+// TestMatchFusionWindow checks that the look-ahead stops after fuseWindow
+// statements, so that a long flat script costs O(n).
+func TestMatchFusionWindow(t *testing.T) {
+	for _, between := range []int{fuseWindow - 1, fuseWindow, 1000} {
+		asked := 0
+		next := func(i int) (interp.Following, bool) {
+			asked++
+			if i == between {
+				return interp.Following{Args: strings.Fields("ip link set B netns ns1")}, true
+			}
+			return interp.Following{Args: strings.Fields("ip link set A up")}, true
+		}
+		m, ok := matchFusion(next, "A", "B", func(ns.Ref, string) bool { return true })
+		if want := between < fuseWindow; ok != want || ok && m.index != between {
+			t.Errorf("%d statements between: fused %v (%+v), want %v", between, ok, m, want)
+		}
+		if asked > fuseWindow {
+			t.Errorf("%d statements between: looked at %d, more than %d", between, asked, fuseWindow)
+		}
+	}
+}

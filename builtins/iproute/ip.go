@@ -4,8 +4,11 @@ package iproute
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/nshlab/nsh/builtins"
@@ -184,18 +187,19 @@ func runBatch(ctx context.Context, env *builtins.Env, g *Global) error {
 	var data []byte
 	var err error
 	if g.Batch == "-" {
-		var sb strings.Builder
-		buf := make([]byte, 32*1024)
-		for {
-			n, rerr := env.Stdin.Read(buf)
-			sb.Write(buf[:n])
-			if rerr != nil {
-				break
-			}
+		if env.Stdin == nil {
+			return errors.New("ip -batch -: no standard input")
 		}
-		data = []byte(sb.String())
+		data, err = io.ReadAll(env.Stdin)
+		if err != nil {
+			return fmt.Errorf("reading the batch from standard input: %w", err)
+		}
 	} else {
-		data, err = os.ReadFile(g.Batch)
+		path := g.Batch
+		if env.Dir != "" && !filepath.IsAbs(path) {
+			path = filepath.Join(env.Dir, path)
+		}
+		data, err = os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("cannot open file %q for reading: %w", g.Batch, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/bridge"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -311,16 +312,45 @@ func (t nsTarget) attr(env *builtins.Env) (any, func(), error) {
 
 // kernelError wraps a kernel error of "ip link OP NAME" in iproute2's
 // words, keeping the errno for errors.Is.
+// A kernel error that came with an extended ack message (requests sent
+// on a bridge.Conn) is that message, as iproute2 prints it.
 func kernelError(op, name string, err error) error {
+	var ke *bridge.KernelError
 	switch {
 	case errors.Is(err, unix.EEXIST):
 		return fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name)
+	case errors.As(err, &ke) && ke.Msg != "":
+		return fmt.Errorf("ip link %s %s: %w", op, name, bridge.AnswerError(err))
 	case errors.Is(err, unix.EOPNOTSUPP) && op == "add":
-		return fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)
+		return fmt.Errorf("%w: ip link add %s: RTNETLINK answers: Operation not supported", err, name)
 	case errors.Is(err, unix.EOPNOTSUPP):
 		return fmt.Errorf("%w: ip link %s %s: the kernel does not support this", err, op, name)
 	}
 	return fmt.Errorf("%w: ip link %s %s", err, op, name)
+}
+
+// addError is kernelError for an "ip link add NAME type KIND" sent
+// through a netlink.Handle, whose socket gets no extended ack messages.
+// The kernel refuses an unknown kind with EOPNOTSUPP and "Unknown device
+// type", but also an option it does not support (vlan_filtering on a
+// kernel without it) with a bare EOPNOTSUPP, which iproute2 prints as
+// "RTNETLINK answers: Operation not supported"; a read-only query of
+// whether the kernel knows KIND tells the two apart.
+func addError(env *builtins.Env, g *Global, kind, name string, err error) error {
+	if !errors.Is(err, unix.EOPNOTSUPP) {
+		return kernelError("add", name, err)
+	}
+	known := true
+	if c, derr := bridge.Dial(env, g.NS); derr == nil {
+		if k, kerr := c.KindKnown(kind); kerr == nil {
+			known = k
+		}
+		c.Close()
+	}
+	if known {
+		return kernelError("add", name, err)
+	}
+	return fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)
 }
 
 // linkDel is "ip link delete [dev] X".
@@ -428,7 +458,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		}
 	}
 	if r.name != "" && r.name != r.dev {
-		if err := h.LinkSetName(l, r.name); err != nil {
+		if err := retryDying(env, func() error { return h.LinkSetName(l, r.name) }, linkName{g.NS, r.name}); err != nil {
 			return fail(err)
 		}
 		l.Attrs().Name = r.name
@@ -562,10 +592,15 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 		attrs.MasterIndex = m.Attrs().Index
 	}
 	var nsDone func()
+	// where is the namespace the new link's name must be free in.
+	where := linkName{g.NS, name}
 	if r.netns != "" {
 		t, err := resolveNetns(env, r.netns)
 		if err != nil {
 			return err
+		}
+		if t.pid == 0 {
+			where.ref = t.ref
 		}
 		if attrs.Namespace, nsDone, err = t.attr(env); err != nil {
 			return err
@@ -573,14 +608,14 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 		defer nsDone()
 	}
 	if r.typ == "veth" {
-		return vethAdd(env, g, h, attrs, r)
+		return vethAdd(env, g, h, attrs, r, where)
 	}
 	if parse, ok := rawKinds[r.typ]; ok {
 		data, err := parse(h, builtins.NewArgs(r.typeArgs))
 		if err != nil {
 			return err
 		}
-		if err := rawLinkAdd(env, g, attrs, r, data); err != nil {
+		if err := retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, data) }, where); err != nil {
 			return kernelError("add", name, err)
 		}
 		if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
@@ -596,8 +631,8 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := h.LinkAdd(l); err != nil {
-		return kernelError("add", name, err)
+	if err := retryDying(env, func() error { return h.LinkAdd(l) }, where); err != nil {
+		return addError(env, g, r.typ, name, err)
 	}
 	return r.applyAfterAdd(h, l)
 }
@@ -619,7 +654,9 @@ func (r *linkReq) applyAfterAdd(h *netlink.Handle, l netlink.Link) error {
 // vethAdd creates a veth pair, creating the peer directly in the
 // namespace a later "ip link set PEER netns NS" would move it to when
 // that statement can be fused with this one (see fuse.go).
-func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.LinkAttrs, r *linkReq) error {
+// where is the namespace and name of the first end; a name held by a
+// veth dying with its peer's namespace is waited for (see dying.go).
+func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.LinkAttrs, r *linkReq, where linkName) error {
 	peer, err := parseVethPeer(r.typeArgs)
 	if err != nil {
 		return err
@@ -649,10 +686,14 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 	if v.Name == "" {
 		return fmt.Errorf("not enough information: a link name is required")
 	}
+	peerWhere := linkName{g.NS, v.PeerName}
 	if peer != nil && peer.netns != "" {
 		t, err := resolveNetns(env, peer.netns)
 		if err != nil {
 			return err
+		}
+		if t.pid == 0 {
+			peerWhere.ref = t.ref
 		}
 		attr, done, err := t.attr(env)
 		if err != nil {
@@ -667,7 +708,7 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 			return r.applyAfterAdd(h, v)
 		}
 	}
-	if err := h.LinkAdd(v); err != nil {
+	if err := retryDying(env, func() error { return h.LinkAdd(v) }, where, peerWhere); err != nil {
 		return kernelError("add", v.Name, err)
 	}
 	return r.applyAfterAdd(h, v)

@@ -32,7 +32,7 @@ func newLab(t *testing.T) *lab {
 	l.env = &builtins.Env{Stdin: strings.NewReader(""), Stdout: &l.out, Stderr: &l.err, Host: host, State: st}
 	// No interpreter: no statement follows.
 	l.env.Following = func(int) (interp.Following, bool) { return interp.Following{}, false }
-	l.env.Skip = func(int) { t.Fatal("Skip called with no following statement") }
+	l.env.Skip = func(int, func(context.Context) error) { t.Fatal("Skip called with no following statement") }
 	return l
 }
 

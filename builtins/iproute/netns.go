@@ -31,8 +31,9 @@ const netnsUsage = `Usage:	ip netns list
 	ip netns list-id [target-nsid POSITIVE-INT] [nsid POSITIVE-INT]
 NETNSID := auto | POSITIVE-INT`
 
-// netnsTeardownWait bounds how long "ip netns del" waits for the veth
-// peers of a deleted namespace to disappear (HAZARDS #12).
+// netnsTeardownWait bounds how long creating or renaming a link waits for
+// a veth dying with its peer's namespace to free its name (HAZARDS #12;
+// see dying.go).
 const netnsTeardownWait = 2 * time.Second
 
 // invalidNetnsName is iproute2's `Invalid netns name "NAME"`, wrapping
@@ -331,37 +332,17 @@ func netnsDelete(env *builtins.Env, g *Global, args []string) error {
 	return netnsDeleteOne(env, args[0])
 }
 
-// vethPeer is a veth device in another namespace whose peer lives in a
-// namespace being deleted.
-type vethPeer struct {
-	h     *netlink.Handle
-	index int
-	name  string
-}
-
-// netnsDeleteOne deletes one named namespace.
-//
-// The kernel destroys a namespace, and the devices in it, asynchronously
-// once its last reference is gone; until then the veth peers of those
-// devices still exist in other namespaces, and a script that deletes a
-// namespace and then re-creates a veth of the same name fails with "File
-// exists" (HAZARDS #12, moby/moby#48749). nsh therefore finds, before
-// deleting, the peers in the start namespace and in the other named
-// namespaces of every veth inside, and afterwards waits until they are gone
-// — at most netnsTeardownWait, silently, because something outside nsh (a
-// process still running in the namespace, an open fd) can keep it alive
-// indefinitely, as it would under iproute2. The wait is skipped when
-// processes are still in the namespace.
+// netnsDeleteOne deletes one named namespace, as iproute2 does: it
+// removes the name and returns at once. The kernel destroys the namespace
+// asynchronously; a veth of the same name as one whose peer was inside
+// is waited for only if a later command tries to reuse its name (see
+// dying.go).
 func netnsDeleteOne(env *builtins.Env, name string) error {
 	r, err := env.Host.Named(name)
 	if err != nil {
 		return invalidNetnsName{name, err}
 	}
 	key, keyErr := env.Host.Key(r)
-	var peers []vethPeer
-	if keyErr == nil {
-		peers = netnsVethPeers(env, r, key)
-	}
 	if keyErr == nil {
 		env.State.Forget(key)
 	}
@@ -372,98 +353,7 @@ func netnsDeleteOne(env *builtins.Env, name string) error {
 		// Forget again: a concurrent command may have reopened it.
 		env.State.Forget(key)
 	}
-	netnsWaitGone(peers)
 	return nil
-}
-
-// netnsVethPeers returns the veth devices outside the namespace r (with
-// key) whose peers are inside it, looked for in the start namespace and
-// the named ones. It returns nothing when processes still live in r: then
-// deleting the name does not destroy the namespace.
-func netnsVethPeers(env *builtins.Env, r ns.Ref, key ns.Key) []vethPeer {
-	if pids, err := env.Host.Pids(r); err != nil || len(pids) > 0 {
-		return nil
-	}
-	h, err := env.Handle(r)
-	if err != nil {
-		return nil
-	}
-	links, err := builtins.Retry(h.LinkList)
-	if err != nil {
-		return nil
-	}
-	type want struct{ nsid, index int }
-	var wants []want
-	for _, l := range links {
-		a := l.Attrs()
-		if l.Type() == "veth" && a.NetNsID >= 0 && a.ParentIndex > 0 {
-			wants = append(wants, want{a.NetNsID, a.ParentIndex})
-		}
-	}
-	if len(wants) == 0 {
-		return nil
-	}
-	// Candidate namespaces: the start one and every other named one,
-	// once each.
-	cands := []ns.Ref{ns.Start()}
-	names, _ := env.Host.List()
-	for _, n := range names {
-		if c, err := env.Host.Named(n); err == nil {
-			cands = append(cands, c)
-		}
-	}
-	seen := map[ns.Key]bool{key: true}
-	var peers []vethPeer
-	for _, c := range cands {
-		ck, err := env.Host.Key(c)
-		if err != nil || seen[ck] {
-			continue
-		}
-		seen[ck] = true
-		// The nsid that c has inside the doomed namespace.
-		f, err := env.Host.Open(c)
-		if err != nil {
-			continue
-		}
-		id, err := h.GetNetNsIdByFd(int(f.Fd()))
-		f.Close()
-		if err != nil || id < 0 {
-			continue
-		}
-		var ch *netlink.Handle
-		for _, w := range wants {
-			if w.nsid != id {
-				continue
-			}
-			if ch == nil {
-				if ch, err = env.Handle(c); err != nil {
-					break
-				}
-			}
-			if pl, err := ch.LinkByIndex(w.index); err == nil {
-				peers = append(peers, vethPeer{ch, w.index, pl.Attrs().Name})
-			}
-		}
-	}
-	return peers
-}
-
-// netnsWaitGone waits, at most netnsTeardownWait, until every peer is
-// gone (or its index is taken by a device of another name).
-func netnsWaitGone(peers []vethPeer) {
-	deadline := time.Now().Add(netnsTeardownWait)
-	for _, p := range peers {
-		for {
-			l, err := p.h.LinkByIndex(p.index)
-			if err != nil || l.Attrs().Name != p.name {
-				break
-			}
-			if time.Now().After(deadline) {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	}
 }
 
 // netnsIdentify is "ip netns identify [PID]": the name under /run/netns

@@ -171,17 +171,3 @@ func rawExecute(env *builtins.Env, r ns.Ref, req *nl.NetlinkRequest, resType uin
 	defer c.Close()
 	return c.Execute(req, resType)
 }
-
-// sysError is an errno printed as strerror(3) does ("File exists"), for
-// messages that must read like iproute2's; errors.Is still sees the errno.
-type sysError struct{ errno unix.Errno }
-
-func (e sysError) Error() string {
-	s := e.errno.Error()
-	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
-		s = string(s[0]-'a'+'A') + s[1:]
-	}
-	return s
-}
-
-func (e sysError) Unwrap() error { return e.errno }

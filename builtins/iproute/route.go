@@ -70,9 +70,17 @@ type nexthopReq struct {
 	flags  int
 }
 
-// parseNexthops reads the "nexthop ..." groups that end a route.
+// errNexthopEOL is parse_nexthops' complaint about a "nexthop" that ends
+// the line.
+var errNexthopEOL = errors.New("Error: unexpected end of line after \"nexthop\"")
+
+// parseNexthops reads the "nexthop ..." groups that end a route; the
+// first "nexthop" has been read.
 func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 	var out []nexthopReq
+	if !a.More() {
+		return nil, errNexthopEOL
+	}
 	for a.More() {
 		nh := nexthopReq{weight: 1}
 		for a.More() {
@@ -115,6 +123,9 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 		out = append(out, nh)
 		if a.More() {
 			a.Next() // "nexthop"
+			if !a.More() {
+				return nil, errNexthopEOL
+			}
 		}
 	}
 	return out, nil

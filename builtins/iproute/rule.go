@@ -67,6 +67,15 @@ func ruleFamily(g *Global) int {
 
 // ruleModify is "ip rule add|del SELECTOR ACTION" (iprule_modify).
 func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error {
+	if len(args) == 0 {
+		// iprule_modify refuses an empty selector: "ip rule del" would
+		// otherwise match the first rule, the pref-0 local one.
+		name := "add"
+		if verb == "delete" {
+			name = "del"
+		}
+		return fmt.Errorf("\"ip rule %s\" requires arguments.", name)
+	}
 	r := netlink.NewRule()
 	r.Family = ruleFamily(g)
 	tableOK := false

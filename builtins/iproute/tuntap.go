@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/ns"
 )
 
 // tuntapVerbs is do_iptuntap's verb order.
@@ -157,7 +158,7 @@ func tuntapModify(env *builtins.Env, g *Global, verb string, args []string) erro
 		defer unix.Close(fd)
 		ioctl := func(name string, op uintptr, arg uintptr) error {
 			if _, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), op, arg); e != 0 {
-				return fmt.Errorf("ioctl(%s): %w", name, sysError{e})
+				return fmt.Errorf("ioctl(%s): %w", name, ns.Strerror(e))
 			}
 			return nil
 		}

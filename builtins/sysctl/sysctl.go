@@ -207,7 +207,7 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 				files = []string{"/etc/sysctl.conf"}
 			}
 			for _, f := range files {
-				code |= r.preload(f)
+				code |= r.preload(env.Dir, f)
 			}
 		default:
 			for _, a := range operands {
@@ -492,11 +492,14 @@ func (r *run) writeSetting(path, value string, ignoreFailure bool) int {
 }
 
 // preload is procps' Preload ("sysctl -p FILE"): each "key = value" line
-// is written; "#" and ";" start comments.
-func (r *run) preload(file string) int {
-	var data []byte
-	var err error
-	data, err = os.ReadFile(file)
+// is written; "#" and ";" start comments. A relative file name is taken
+// from dir, the script's directory ("" for the process's).
+func (r *run) preload(dir, file string) int {
+	path := file
+	if dir != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	data, err := os.ReadFile(path)
 	if err != nil {
 		r.warn(err, "cannot open \"%s\"", file)
 		return 1

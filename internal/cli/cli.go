@@ -135,7 +135,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		interp.StdIO(stdin, stdout, stderr),
 		interp.Params(o.args...),
 		interp.Host(host),
-		interp.ExecHandlers(builtins.Middleware(st, all.Commands())),
+		builtins.Install(st, all.Commands()),
 	}
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))

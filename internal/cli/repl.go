@@ -43,7 +43,7 @@ func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
 		interp.StdIO(stdin, stdout, stderr),
 		interp.Params(o.args...),
 		interp.Host(host),
-		interp.ExecHandlers(builtins.Middleware(st, cmds)),
+		builtins.Install(st, cmds),
 	}
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))

@@ -40,6 +40,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -267,7 +268,12 @@ func openSpaces(add func(string, ...any)) ([]*space, error) {
 		spaces = append(spaces, &space{name: name, f: f})
 		return nil
 	}
-	if err := open(Here, "/proc/self/ns/net"); err != nil {
+	// The calling thread's namespace: /proc/self is the main thread's
+	// (HAZARDS #3), so read /proc/thread-self with the thread locked.
+	runtime.LockOSThread()
+	err := open(Here, "/proc/thread-self/ns/net")
+	runtime.UnlockOSThread()
+	if err != nil {
 		return spaces, err
 	}
 	ents, err := os.ReadDir(RunDir)

@@ -84,7 +84,7 @@ func Run(ctx context.Context, steps []Step, o Options) (Result, error) {
 	r, err := interp.New(
 		interp.StdIO(strings.NewReader(""), out, errw),
 		interp.Host(host),
-		interp.ExecHandlers(builtins.Middleware(st, all.Commands())),
+		builtins.Install(st, all.Commands()),
 	)
 	if err != nil {
 		return res, err
