@@ -215,10 +215,19 @@ func (pr *printer) command(c *Command) {
 		if r.Op != ">&" {
 			pr.str(" ")
 		}
-		// A bare "else" after ">" would close a block.
-		lit, _ := r.Word.Lit()
-		pr.word(r.Word, lit == "else")
+		// A bare "else" after ">" (and the others but "&>") would close
+		// a block; after "&>" it reads back as the file name it was.
+		pr.word(r.Word, r.Op != "&>" && isBareWord(r.Word, "else"))
 	}
+}
+
+// isBareWord reports whether w is exactly the unquoted text s.
+func isBareWord(w *Word, s string) bool {
+	if len(w.Parts) != 1 {
+		return false
+	}
+	l, ok := w.Parts[0].(*Lit)
+	return ok && !l.Quoted && l.Value == s
 }
 
 // commandNameNeedsQuotes reports whether the command name of c, printed
