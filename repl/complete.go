@@ -461,10 +461,7 @@ func (q *query) ipLink(rest []string) {
 	}
 	verb, _ := builtins.Match(rest[0], linkVerbs...)
 	args := rest[1:]
-	prev := ""
-	if len(args) > 0 {
-		prev = args[len(args)-1]
-	}
+	prev := last(args)
 	switch verb {
 	case "add":
 		q.linkAdd(args)
@@ -535,10 +532,7 @@ func (q *query) ipAddr(rest []string) {
 	}
 	verb, _ := builtins.Match(rest[0], addrVerbs...)
 	args := rest[1:]
-	prev := ""
-	if len(args) > 0 {
-		prev = args[len(args)-1]
-	}
+	prev := last(args)
 	switch verb {
 	case "add", "change", "replace", "delete":
 		if len(args) == 0 {
@@ -566,10 +560,7 @@ func (q *query) ipRoute(rest []string) {
 	}
 	verb, _ := builtins.Match(rest[0], routeVerbs...)
 	args := rest[1:]
-	prev := ""
-	if len(args) > 0 {
-		prev = args[len(args)-1]
-	}
+	prev := last(args)
 	if prev == "type" {
 		q.offer(routeTypes...)
 		return
@@ -701,4 +692,12 @@ func (q *query) bridge(args []string) {
 	}
 	obj, _ := builtins.Match(args[i], bridgeObjects...)
 	q.bridgeObject(obj, args[i+1:])
+}
+
+// last returns the last of words, or "" when there is none.
+func last(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	return words[len(words)-1]
 }

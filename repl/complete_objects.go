@@ -113,10 +113,7 @@ func (q *query) ipTuntap(rest []string) {
 // linkTypeArgs completes the arguments after "type TYPE" of "ip link
 // add|set": the type's keywords and their values.
 func (q *query) linkTypeArgs(t string, after []string) {
-	prev := ""
-	if len(after) > 0 {
-		prev = after[len(after)-1]
-	}
+	prev := last(after)
 	if vals, ok := linkTypeValues[t]; ok {
 		kws := bridgeTypeKeywords
 		if t == "bridge_slave" {
@@ -158,10 +155,7 @@ func typeIndex(args []string) int {
 
 // routeNexthop completes the words after the last "nexthop" of a route.
 func (q *query) routeNexthop(after []string) {
-	prev := ""
-	if len(after) > 0 {
-		prev = after[len(after)-1]
-	}
+	prev := last(after)
 	switch prev {
 	case "dev":
 		q.ifnames(nil)
