@@ -70,26 +70,25 @@ func (s *State) Host() *ns.Host { return s.host }
 // Handle returns the netlink handle for r's namespace, opening it inside
 // that namespace on first use.
 func (s *State) Handle(r ns.Ref) (*netlink.Handle, error) {
+	// A hit needs one stat: only checked namespaces are ever cached.
+	if k, err := s.host.StatKey(r); err == nil {
+		s.mu.Lock()
+		h, ok := s.handles[k]
+		s.mu.Unlock()
+		if ok {
+			return h, nil
+		}
+	}
 	key, err := s.host.Key(r)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	h, ok := s.handles[key]
-	s.mu.Unlock()
-	if ok {
-		return h, nil
-	}
-	if r.IsStart() {
-		// Any unlocked goroutine runs on a thread in the start namespace.
+	var h *netlink.Handle
+	err = s.host.Do(r, func() error {
+		var err error
 		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
-	} else {
-		err = s.host.Do(r, func() error {
-			var err error
-			h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
-			return err
-		})
-	}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
 	}

@@ -155,6 +155,17 @@ func (h *Host) Key(r Ref) (Key, error) {
 	return keyOf(f)
 }
 
+// StatKey returns the identity of the file r names with a single stat,
+// without checking that it is a namespace file: only for looking up
+// something a checked Key produced before (a cache), never to trust a
+// file.
+func (h *Host) StatKey(r Ref) (Key, error) {
+	if r.IsStart() {
+		return h.key, nil
+	}
+	return statKey(h.Path(r))
+}
+
 // Exists reports whether r names an existing namespace.
 func (h *Host) Exists(r Ref) bool {
 	_, err := h.Key(r)
@@ -166,7 +177,18 @@ func (h *Host) Exists(r Ref) bool {
 // back afterwards; if that fails, it is never unlocked, so the Go runtime
 // destroys it with its goroutine instead of reusing it. fn must not start
 // goroutines that expect to run in r: they would run elsewhere.
+//
+// For the start namespace no switch is needed: fn runs on the calling
+// goroutine, locked to its thread for the duration so that
+// /proc/thread-self stays that thread's. Every switched thread belongs to
+// a goroutine inside Do, so the caller's thread is in the start namespace
+// unless Do is called from within fn (do not).
 func (h *Host) Do(r Ref, fn func() error) error {
+	if r.IsStart() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		return fn()
+	}
 	target, err := h.Open(r)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package repl
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -188,13 +187,6 @@ func (q *query) ifnames(keep func(netlink.Link) bool) {
 // content depends on the reading thread's namespace (/proc/thread-self/net,
 // /proc/sys/net).
 func (c *Completer) inNS(r ns.Ref, fn func() error) error {
-	if r.IsStart() {
-		// An unlocked goroutine's thread is in the start namespace; lock
-		// it so that /proc/thread-self stays this thread's.
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		return fn()
-	}
 	return c.host.Do(r, fn)
 }
 

@@ -155,14 +155,7 @@ func Dial(env *builtins.Env, r ns.Ref) (*Conn, error) {
 		}
 		return err
 	}
-	var err error
-	if r.IsStart() {
-		// An unlocked goroutine's thread is always in the start namespace.
-		err = open()
-	} else {
-		err = env.Host.Do(r, open)
-	}
-	if err != nil {
+	if err := env.Host.Do(r, open); err != nil {
 		return nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
 	}
 	return &Conn{s: s}, nil

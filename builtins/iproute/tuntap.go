@@ -180,10 +180,6 @@ func tuntapModify(env *builtins.Env, g *Global, verb string, args []string) erro
 		}
 		return ioctl("TUNSETPERSIST", unix.TUNSETPERSIST, 1)
 	}
-	if g.NS.IsStart() {
-		// An unlocked goroutine's thread is always in the start namespace.
-		return run()
-	}
 	return env.Host.Do(g.NS, run)
 }
 
