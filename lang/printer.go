@@ -242,7 +242,7 @@ func commandNameNeedsQuotes(c *Command) bool {
 			return true
 		}
 		if len(c.Args) > 1 && isName(l.Value) {
-			if eq, ok := c.Args[1].Lit(); ok && eq == "=" {
+			if isBareWord(c.Args[1], "=") {
 				return true
 			}
 		}
