@@ -219,6 +219,29 @@ func (e *RuntimeError) Error() string {
 // Unwrap returns the cause.
 func (e *RuntimeError) Unwrap() error { return e.Err }
 
+// NamespaceError is the error of a command that acted in another
+// namespace than its statement's, as "ip -n NS" does: the runtime error
+// names NS rather than the statement's namespace.
+type NamespaceError struct {
+	NS  ns.Ref
+	Err error
+}
+
+func (e *NamespaceError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause.
+func (e *NamespaceError) Unwrap() error { return e.Err }
+
+// errNamespace returns the namespace a command's error names: the one of
+// a NamespaceError in err, else cur.
+func errNamespace(err error, cur ns.Ref) ns.Ref {
+	var ne *NamespaceError
+	if errors.As(err, &ne) {
+		return ne.NS
+	}
+	return cur
+}
+
 // quoteArgs prints args as they would be written in a script.
 func quoteArgs(args []string) string {
 	q := make([]string, len(args))

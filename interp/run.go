@@ -423,7 +423,7 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 	var re *RuntimeError
 	if !errors.As(err, &re) {
 		// Not yet positioned (as an error inside a procedure or source is).
-		err = &RuntimeError{Pos: c.Pos(), Stmt: text, NS: r.cur, Err: err}
+		err = &RuntimeError{Pos: c.Pos(), Stmt: text, NS: errNamespace(err, r.cur), Err: err}
 	}
 	var es ExitStatus
 	if r.report && !errors.As(err, &es) && !errors.Is(err, syscall.EPIPE) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -155,10 +156,16 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 			return fmt.Errorf("Option %q is unknown, try \"ip -help\"", opt)
 		}
 	}
+	var err error
 	if g.Batch != "" {
-		return runBatch(ctx, env, g)
+		err = runBatch(ctx, env, g)
+	} else {
+		err = dispatch(ctx, env, g, a.Rest())
 	}
-	return dispatch(ctx, env, g, a.Rest())
+	if err != nil && g.NS != env.NS {
+		err = &interp.NamespaceError{NS: g.NS, Err: err}
+	}
+	return err
 }
 
 // dispatch runs one "ip OBJECT ..." command line with global options g.
