@@ -2,7 +2,6 @@ package iproute
 
 import (
 	"fmt"
-	"net"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -131,38 +130,5 @@ func printRouteFlags(p *printer, flags int) {
 			p.any("", "%s ", fl.name)
 		}
 	}
-	p.close("")
-}
-
-// printRouteGet prints an answer of "ip route get".
-func printRouteGet(p *printer, rt *netlink.Route, dev string, uid int) {
-	p.openObject("")
-	if rt.Type != unix.RTN_UNICAST {
-		p.any("type", "%s ", routeTypes.name(rt.Type))
-	}
-	d := rt.Dst
-	if d == nil {
-		d = &net.IPNet{}
-	}
-	p.any("dst", "%s ", d.IP.String())
-	if rt.Gw != nil {
-		p.any("gateway", "via %s ", rt.Gw.String())
-	}
-	if rt.LinkIndex != 0 {
-		p.any("dev", "dev %s ", dev)
-	}
-	if rt.Table != unix.RT_TABLE_MAIN && rt.Table != 0 {
-		p.any("table", "table %s ", tables.name(rt.Table))
-	}
-	if rt.Src != nil {
-		p.any("prefsrc", "src %s ", rt.Src.String())
-	}
-	p.openArray("flags", "")
-	p.close("")
-	p.any("uid", "uid %d ", uid)
-	p.fp("\n    cache ")
-	p.openArray("cache", "")
-	p.close("")
-	p.fp("\n")
 	p.close("")
 }

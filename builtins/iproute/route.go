@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -597,50 +596,6 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	}
 	if flush {
 		return nil
-	}
-	return p.flush(env.Stdout)
-}
-
-// routeGet is "ip route get ADDRESS".
-func routeGet(env *builtins.Env, g *Global, args []string) error {
-	var dst net.IP
-	a := builtins.NewArgs(args)
-	for a.More() {
-		w, _ := a.Next()
-		if w == "to" {
-			var err error
-			if w, err = a.Need(w); err != nil {
-				return err
-			}
-		}
-		if dst != nil {
-			return fmt.Errorf("ip route get: only a destination is supported by nsh yet, not %q", w)
-		}
-		p, err := parsePrefix(w, 0)
-		if err != nil {
-			return err
-		}
-		dst = p.IP
-	}
-	if dst == nil {
-		return fmt.Errorf("not enough information: a destination is required")
-	}
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return err
-	}
-	routes, err := h.RouteGet(dst)
-	if err != nil {
-		return fmt.Errorf("%w: ip route get %s", err, dst)
-	}
-	p := newPrinter(g)
-	for i := range routes {
-		rt := &routes[i]
-		dev := ""
-		if l, err := h.LinkByIndex(rt.LinkIndex); err == nil {
-			dev = l.Attrs().Name
-		}
-		printRouteGet(p, rt, dev, os.Getuid())
 	}
 	return p.flush(env.Stdout)
 }

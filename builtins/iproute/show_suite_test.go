@@ -121,6 +121,12 @@ var suiteViews = []string{
 	"ru show not", "ru show to 10.2.0.0/16", "ru list pref 100", "-j ru show fwmark 0x10/0xff",
 	"-6 a show dev veth2", "-6 a show dev br0", "-6 -d a show dev br0", "-j -6 a show dev veth2", "-6 -br a show dev veth2",
 	"-d r show table all", "-d -j r show table all", "-6 -j -p r", "-6 -o r", "r show table 200", "-d r show table 100",
+	// route lookups
+	"r get 10.0.0.5", "route get to 10.93.1.1", "r g 127.0.0.1", "-j r get 10.0.0.5", "-j -p r get 10.0.0.1",
+	"-6 r get 2001:db8:1::1", "r get 2001:db8::2", "r get 10.0.0.5 from 10.0.0.1", "r get fibmatch 10.93.1.1",
+	"r get 10.0.0.5 mark 0x20", "-d r get 10.0.0.5", "r get 10.0.0.5 connected", "r get 10.0.0.5 oif br0",
+	"-o r get 10.0.0.5", "r get 10.88.1.1", "r get 10.0.0.5 from 10.0.0.7 iif br0", "r get 10.0.0.255",
+	"r get 224.0.0.1", "-c r get 10.0.0.5", "r get 10.0.0.5/24", "r get fibmatch 2001:db8:1::1", "-j r get ::1",
 }
 
 // suiteDifferences lists the known, justified differences between nsh
