@@ -54,7 +54,7 @@ func (f *File) Pos() Pos {
 // End implements Node.
 func (f *File) End() Pos { return f.EndPos }
 
-// Stmt is a statement: *Command, *AndOr, *Pipeline, *Assign, *For, *If,
+// Stmt is a statement: *Command, *AndOr, *Pipeline, *Background, *Assign, *For, *If,
 // *Def, *In, *Try.
 type Stmt interface {
 	Node
@@ -163,6 +163,19 @@ func (a *AndOr) Pos() Pos { return a.X.Pos() }
 
 // End implements Node.
 func (a *AndOr) End() Pos { return a.Y.End() }
+
+// Background is "STMT &": the statement runs while the script goes on;
+// "wait" waits for it and "$!" is the process it started.
+type Background struct {
+	X   Stmt // *Command, *Pipeline or *AndOr
+	Amp Pos  // the "&"
+}
+
+// Pos implements Node.
+func (b *Background) Pos() Pos { return b.X.Pos() }
+
+// End implements Node.
+func (b *Background) End() Pos { return advance(b.Amp, 1) }
 
 // Assign sets a variable: "x = value", "x=value" or "x = [a b c]".
 // Exactly one of Value and List is set.
@@ -349,15 +362,16 @@ func (t *Try) Pos() Pos { return t.TryPos }
 // End implements Node.
 func (t *Try) End() Pos { return t.Body.End() }
 
-func (*Command) stmtNode()  {}
-func (*Pipeline) stmtNode() {}
-func (*AndOr) stmtNode()    {}
-func (*Assign) stmtNode()   {}
-func (*For) stmtNode()      {}
-func (*If) stmtNode()       {}
-func (*Def) stmtNode()      {}
-func (*In) stmtNode()       {}
-func (*Try) stmtNode()      {}
+func (*Command) stmtNode()    {}
+func (*Pipeline) stmtNode()   {}
+func (*AndOr) stmtNode()      {}
+func (*Background) stmtNode() {}
+func (*Assign) stmtNode()     {}
+func (*For) stmtNode()        {}
+func (*If) stmtNode()         {}
+func (*Def) stmtNode()        {}
+func (*In) stmtNode()         {}
+func (*Try) stmtNode()        {}
 
 func (*Compare) condNode() {}
 func (*Exists) condNode()  {}

@@ -82,6 +82,14 @@ func (d *dumper) stmt(s Stmt, indent int) {
 			d.command(c)
 			d.p(")")
 		}
+	case *Background:
+		d.p("Background")
+		d.at(s)
+		if d.pos {
+			d.p(" &@%d:%d", s.Amp.Line, s.Amp.Col)
+		}
+		d.p(" ")
+		d.stmt(s.X, -1)
 	case *AndOr:
 		d.p("AndOr")
 		d.at(s)

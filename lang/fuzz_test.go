@@ -145,6 +145,8 @@ func checkPositions(t *testing.T, src string, f *File) {
 			at(n.OpPos, n.Op, n)
 		case *AndOr:
 			at(n.OpPos, n.Op, n)
+		case *Background:
+			at(n.Amp, "&", n)
 		case *Pipeline:
 			for _, b := range n.Bars {
 				at(b, "|", n)
@@ -229,6 +231,8 @@ func children(n Node) []Node {
 		}
 	case *AndOr:
 		add(n.X, n.Y)
+	case *Background:
+		add(n.X)
 	case *Assign:
 		if n.List != nil {
 			add(n.List)

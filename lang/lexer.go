@@ -316,7 +316,7 @@ func (s *scanner) dollar() lexer.Token {
 				j++
 			}
 			return s.emit(tParam, j-i)
-		case '0' <= c && c <= '9' || c == '#' || c == '@' || c == '?':
+		case '0' <= c && c <= '9' || c == '#' || c == '@' || c == '?' || c == '!':
 			return s.emit(tParam, 2)
 		case c == '(':
 			if i+2 < len(src) && src[i+2] == '(' {

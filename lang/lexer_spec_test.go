@@ -37,7 +37,7 @@ var specRules = lexer.Rules{
 		lexer.Return(),
 	},
 	"Dollar": {
-		{Name: "Param", Pattern: `\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9#@?])`},
+		{Name: "Param", Pattern: `\$(?:[A-Za-z_][A-Za-z0-9_]*|[0-9#@?!])`},
 		{Name: "ArithOpen", Pattern: `\$\(\(`, Action: lexer.Push("Arith")},
 		{Name: "CmdSubst", Pattern: `\$\(`},
 		{Name: "Braced", Pattern: `\$\{[^{}\s"'\\$<>;|&]*\}?`},

@@ -237,6 +237,10 @@ func (p *parser) segment() (seg []lexer.Token, term lexer.Token) {
 			return p.toks[start:p.i], *p.at(p.i)
 		case tSemi, tEOF:
 			return p.toks[start:p.i], *p.at(p.i)
+		case tAmp:
+			if p.isBackground(start, p.i) {
+				return p.toks[start:p.i], *p.at(p.i)
+			}
 		case tLt, tGt:
 			if header || !p.isRedir(start, p.i) {
 				return p.toks[start:p.i], *p.at(p.i)
@@ -244,6 +248,16 @@ func (p *parser) segment() (seg []lexer.Token, term lexer.Token) {
 		}
 		p.i++
 	}
+}
+
+// isBackground reports whether the "&" token at j, in a statement that
+// starts at start, ends the statement to run it in the background: it is
+// not "&&", nor part of the redirections "&>" and ">&".
+func (p *parser) isBackground(start, j int) bool {
+	if p.at(j).Value != "&" || p.at(j+1).Type == tGt {
+		return false
+	}
+	return j == start || p.at(j-1).Type != tGt
 }
 
 // continues reports whether the last token before j, blanks and
@@ -380,9 +394,25 @@ func isName(s string) bool {
 
 // stmt parses the statement at p.i, with its block if it has one. It
 // returns nil after reporting an error.
-func (p *parser) stmt() Stmt {
+func (p *parser) stmt() (st Stmt) {
 	seg, term := p.segment()
 	norm, kind := p.prepare(seg)
+	if term.Type == tAmp {
+		p.i++ // the "&" is the statement's, not the next one's
+		switch {
+		case len(norm) == 0:
+			p.errorf(term.Pos, false, `unexpected "&": no command before it to run in the background`)
+			return nil
+		case kind != kCommand:
+			p.errorf(term.Pos, false, `unexpected "&": only a command, a pipeline or a list runs in the background`)
+			return nil
+		}
+		defer func() {
+			if st != nil {
+				st = &Background{X: st, Amp: pos(term.Pos)}
+			}
+		}()
+	}
 	if len(norm) == 0 { // a "<" with nothing before it
 		p.errorf(term.Pos, false, `unexpected "<": a block goes at the end of a for, if, else, def, in or try line`)
 		p.block()
@@ -678,11 +708,7 @@ func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 			return false
 		case tPipe, tAmp:
 			if t.Type == tAmp && t.Value == "&" {
-				if k+1 < len(norm) && norm[k+1].Type == tGt || k > 0 && norm[k-1].Type == tGt {
-					continue // &> or >&
-				}
-				p.errorf(t.Pos, false, `unexpected "&": background jobs are not supported; run them with exec sh -c '...'`)
-				return false
+				continue // &> or >&: a "&" of its own ended the statement
 			}
 			if !cmd {
 				p.errorf(t.Pos, false, `unexpected %q: a %q line cannot be part of a list or pipeline`, t.Value, norm[0].Value)
@@ -736,7 +762,7 @@ func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 // isParamName reports whether s names a parameter: a variable, a
 // positional parameter 1 to 9, #, @ or ?.
 func isParamName(s string) bool {
-	if len(s) == 1 && strings.Contains("123456789#@?", s) {
+	if len(s) == 1 && strings.Contains("123456789#@?!", s) {
 		return true
 	}
 	return isName(s)

@@ -82,7 +82,7 @@ func bareSafe(s string, start bool) bool {
 
 // startsExpansion reports whether c after a "$" makes an expansion.
 func startsExpansion(c byte) bool {
-	return isIdent(c) || strings.IndexByte("#@?({", c) >= 0
+	return isIdent(c) || strings.IndexByte("#@?!({", c) >= 0
 }
 
 type printer struct {
@@ -129,7 +129,7 @@ func (pr *printer) stmt(s Stmt) {
 	case *Pipeline:
 		for i, c := range s.Cmds {
 			if i > 0 {
-				pr.str(" | ")
+				pr.str(pr.opAfter(s.Cmds[i-1], "|"))
 			}
 			pr.command(c)
 		}
@@ -137,9 +137,16 @@ func (pr *printer) stmt(s Stmt) {
 		ind := pr.indent
 		pr.stmt(s.X)
 		pr.indent = 0
-		pr.str(" " + s.Op + " ")
+		pr.str(pr.opAfter(s.X, s.Op))
 		pr.stmt(s.Y)
 		pr.indent = ind
+	case *Background:
+		pr.stmt(s.X)
+		if endsInBareElse(s.X) {
+			pr.str("&")
+		} else {
+			pr.str(" &")
+		}
 	case *Assign:
 		// "for = x" would be a for, and "x = #y" would end with a
 		// comment: those are written "for=x" and "x=#y".
@@ -215,10 +222,40 @@ func (pr *printer) command(c *Command) {
 		if r.Op != ">&" {
 			pr.str(" ")
 		}
-		// A bare "else" after ">" (and the others but "&>") would close
-		// a block; after "&>" it reads back as the file name it was.
-		pr.word(r.Word, r.Op != "&>" && isBareWord(r.Word, "else"))
+		// A bare "else" is a file name only right before an operator
+		// (see endsInBareElse).
+		pr.word(r.Word, false)
 	}
+}
+
+// opAfter returns operator op, with its blanks, to print after statement
+// x.
+func (pr *printer) opAfter(x Stmt, op string) string {
+	if endsInBareElse(x) {
+		return op + " "
+	}
+	return " " + op + " "
+}
+
+// endsInBareElse reports whether s ends with a redirection to a bare
+// "else". Followed by a blank, a newline or ";", "> else" closes a block:
+// the parser takes it as a file name only when "|" or "&" follows at
+// once ("a >else| b"), and so the printer writes the operator there.
+func endsInBareElse(s Stmt) bool {
+	switch s := s.(type) {
+	case *Command:
+		if n := len(s.Redirs); n > 0 {
+			r := s.Redirs[n-1]
+			return r.Op != "&>" && isBareWord(r.Word, "else")
+		}
+	case *Pipeline:
+		return endsInBareElse(s.Cmds[len(s.Cmds)-1])
+	case *AndOr:
+		return endsInBareElse(s.Y)
+	case *Background:
+		return endsInBareElse(s.X)
+	}
+	return false
 }
 
 // isBareWord reports whether w is exactly the unquoted text s.
