@@ -49,6 +49,9 @@ type Runner struct {
 	// report makes a failing command print its error to its standard
 	// error: it is in a list or pipeline where it does not stop the script.
 	report bool
+
+	// jobs are the run's background statements.
+	jobs *jobs
 }
 
 // Option configures a Runner.
@@ -139,6 +142,7 @@ func New(opts ...Option) (*Runner, error) {
 		stderr:  io.Discard,
 		env:     os.Environ(),
 		globals: map[string]value{},
+		jobs:    &jobs{},
 		procs:   map[string]*lang.Def{},
 	}
 	r.exec = r.defaultExec

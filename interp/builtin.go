@@ -45,6 +45,8 @@ func (r *Runner) builtin(name string) (builtinFunc, bool) {
 		return r.set, true
 	case "exists":
 		return r.exists, true
+	case "wait":
+		return r.wait, true
 	}
 	return nil, false
 }
@@ -256,11 +258,26 @@ func (r *Runner) external(ctx context.Context, ref ns.Ref, args []string, stdin 
 	if err := r.host.Start(ref, cmd); err != nil {
 		return err
 	}
+	j := jobOf(ctx)
+	if j != nil {
+		j.setPid(cmd.Process.Pid)
+	}
 	done := make(chan struct{})
 	go func() {
 		select {
 		case <-ctx.Done():
 			cmd.Process.Signal(syscall.SIGINT)
+		case <-done:
+			return
+		}
+		if j == nil {
+			return
+		}
+		// A background program stopped at the end of a sandboxed run
+		// may not ignore SIGINT for long.
+		select {
+		case <-time.After(3 * time.Second):
+			cmd.Process.Kill()
 		case <-done:
 		}
 	}()

@@ -65,6 +65,8 @@ func (r *Runner) param(p *lang.ParamExp) (value, error) {
 		return value{list: r.params, isList: true}, nil
 	case "?":
 		return value{str: strconv.Itoa(r.status)}, nil
+	case "!":
+		return value{str: r.jobs.lastPid()}, nil
 	}
 	if n, err := strconv.Atoi(p.Name); err == nil {
 		if n >= 1 && n <= len(r.params) {

@@ -122,6 +122,8 @@ func (r *Runner) stmt(ctx context.Context, st lang.Stmt) error {
 		return r.andOr(ctx, st)
 	case *lang.Pipeline:
 		return r.pipeline(ctx, st)
+	case *lang.Background:
+		return r.background(ctx, st)
 	case *lang.Assign:
 		return r.assign(st)
 	case *lang.For:

@@ -42,6 +42,7 @@ in NS                 switch this session to NS (the prompt shows it); "in ." re
 	"sudo":   "sudo CMD...    as root, run CMD as if sudo were not there",
 	"exists": "exists netns NAME | exists link NAME    status 0 if it exists, 1 if not",
 	"cd":     "cd DIR    change the directory of external programs and source",
+	"wait":   "CMD &    run CMD in the background ($! is the program it started)\nwait [PID...]    wait for background commands (all, or those of PID)",
 	"set":    "set -e | -x | +x    -e is always on; -x traces statements",
 	"help":   "help [TOPIC...]    this help; topics: " + "in for if def try ip brctl bridge ping sysctl ...",
 	"ip": `ip [ -n NS | -4 | -6 | -brief | -details | -json | ... ] OBJECT COMMAND

@@ -146,6 +146,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer r.Close()
+	if os.Getenv(sandboxEnv) != "" {
+		// Nothing the script left running in the background outlives
+		// the sandbox.
+		defer r.StopJobs()
+	}
 	for _, f := range files {
 		if err := r.Run(ctx, f); err != nil {
 			var exit *interp.ExitError

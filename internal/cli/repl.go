@@ -54,6 +54,9 @@ func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer r.Close()
+	if os.Getenv(sandboxEnv) != "" {
+		defer r.StopJobs()
+	}
 	return repl.Run(repl.Config{
 		Runner: r, Host: host, State: st,
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
