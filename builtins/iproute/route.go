@@ -402,6 +402,9 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 			return fmt.Errorf("%w: no such route to %s", unix.ESRCH, r.dst)
 		case errors.Is(err, unix.ENETUNREACH):
 			return fmt.Errorf("%w: the gateway is not reachable on a connected network", unix.ENETUNREACH)
+		case errors.Is(err, unix.EINVAL) && rt.Gw != nil && rt.Gw.IsLinkLocalUnicast() && rt.LinkIndex == 0 && verb != "delete":
+			// The kernel's extended ack: "Egress device not specified".
+			return fmt.Errorf("%w: the gateway %s is link-local: name its device with \"dev DEV\"", unix.EINVAL, rt.Gw)
 		}
 		return fmt.Errorf("%w: ip route %s %s", err, verb, r.dst)
 	}

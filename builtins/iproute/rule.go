@@ -214,7 +214,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	}
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) && verb == "delete" {
-			return fmt.Errorf("%w: RTNETLINK answers: No such file or directory", err)
+			return fmt.Errorf("%w: no such rule", err)
 		}
 		return fmt.Errorf("%w: ip rule %s", err, verb)
 	}
