@@ -65,6 +65,8 @@ type linkReq struct {
 	nomaster  bool
 	alias     *string
 	group     int // -1: not given
+	// addrGenMode is IN6_ADDR_GEN_MODE_* (-1: not given).
+	addrGenMode int
 	numTx     int
 	numRx     int
 	typ       string
@@ -139,7 +141,7 @@ func needUint(a *builtins.Args, keyword string, bits int) (uint64, error) {
 // parseLinkReq reads the arguments of "ip link add/set" up to and
 // excluding "type"'s arguments, as iplink_parse does.
 func parseLinkReq(words []string) (*linkReq, error) {
-	r := &linkReq{mtu: -1, txqlen: -1, group: -1}
+	r := &linkReq{mtu: -1, txqlen: -1, group: -1, addrGenMode: -1}
 	a := builtins.NewArgs(words)
 	for a.More() {
 		w, _ := a.Next()
@@ -217,7 +219,17 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			var n uint64
 			n, err = needUint(a, "numrxqueues", 31)
 			r.numRx = int(n)
-		case "mode", "state", "addrgenmode", "link-netns", "link-netnsid":
+		case "addrgenmode":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				modes := map[string]int{"eui64": 0, "none": 1, "stable_secret": 2, "random": 3}
+				m, ok := modes[s]
+				if !ok {
+					err = invarg("Invalid address generation mode", s)
+				}
+				r.addrGenMode = m
+			}
+		case "mode", "state", "link-netns", "link-netnsid":
 			err = fmt.Errorf("ip link ... %s: not supported by nsh yet", w)
 		default:
 			if w == "dev" {
@@ -409,6 +421,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		masterIndex = m.Attrs().Index
 	}
 	fail := func(err error) error { return kernelError("set", r.dev, err) }
+	where := g.NS
 	if r.netns != "" {
 		t, err := resolveNetns(env, r.netns)
 		if err != nil {
@@ -438,6 +451,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		if h, err = env.Handle(t.ref); err != nil {
 			return err
 		}
+		where = t.ref
 		if l, err = linkByName(h, r.dev); err != nil {
 			return err
 		}
@@ -465,6 +479,11 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	}
 	if r.alias != nil {
 		if err := h.LinkSetAlias(l, *r.alias); err != nil {
+			return fail(err)
+		}
+	}
+	if r.addrGenMode >= 0 {
+		if err := setAddrGenMode(env, where, l.Attrs().Index, r.addrGenMode); err != nil {
 			return fail(err)
 		}
 	}
@@ -501,7 +520,23 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 func (r *linkReq) otherChanges() bool {
 	return r.name != "" || r.addr != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
 		r.promisc != nil || r.arp != nil || r.multicast != nil || r.allmulti != nil ||
-		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0
+		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0
+}
+
+// setAddrGenMode sets the IPv6 address generation mode of link ifindex
+// as iproute2 does: an RTM_NEWLINK with IFLA_AF_SPEC { AF_INET6 {
+// IFLA_INET6_ADDR_GEN_MODE } }.
+func setAddrGenMode(env *builtins.Env, where ns.Ref, ifindex, mode int) error {
+	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
+	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
+	msg.Index = int32(ifindex)
+	req.AddData(msg)
+	spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
+	inet6 := spec.AddRtAttr(unix.AF_INET6, nil)
+	inet6.AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
+	req.AddData(spec)
+	_, err := rawExecute(env, where, req, 0)
+	return err
 }
 
 // setFlags applies the interface flags of r (up/down, promisc, arp,
@@ -544,6 +579,9 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
 		return err
+	}
+	if r.addrGenMode >= 0 {
+		return fmt.Errorf("ip link add ... addrgenmode: not supported by nsh yet; set it after the link exists (ip link set NAME addrgenmode MODE)")
 	}
 	name := r.name
 	if name == "" {

@@ -41,6 +41,8 @@ var objectLines = []string{
 	"tuntap add tun0 mode tun user 1000 multi_queue",
 	"tuntap add tun1 mode tun",
 	"tuntap del tun1 mode tun",
+	"link set p1 addrgenmode none",
+	"link set p0 addrgenmode random alias uplink group 7",
 }
 
 // objectViews are shown by the real ip in both namespaces.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -62,11 +63,13 @@ type showFilter struct {
 	scope  int // -1: any
 	label  string
 	to     *net.IPNet
+	group  int   // -1: any
+	perm   *bool // "permanent" (true) or "dynamic" (false) addresses only
 }
 
 // parseShowFilter reads the arguments of ipaddr_list_flush_or_save.
 func parseShowFilter(args []string) (*showFilter, error) {
-	f := &showFilter{scope: -1}
+	f := &showFilter{scope: -1, group: -1}
 	a := builtins.NewArgs(args)
 	for a.More() {
 		w, _ := a.Next()
@@ -92,7 +95,21 @@ func parseShowFilter(args []string) (*showFilter, error) {
 			}
 		case w == "type":
 			f.typ, err = a.Need(w)
-		case builtins.Is(w, "dynamic") || builtins.Is(w, "permanent") || w == "group" || w == "vrf" || w == "nomaster":
+		case w == "group":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				if s == "default" {
+					f.group = 0
+				} else if n, perr := strconv.ParseUint(s, 0, 32); perr == nil {
+					f.group = int(n)
+				} else {
+					err = invarg(`Invalid "group" value`, s)
+				}
+			}
+		case builtins.Is(w, "dynamic") || builtins.Is(w, "permanent"):
+			perm := builtins.Is(w, "permanent")
+			f.perm = &perm
+		case w == "vrf" || w == "nomaster":
 			err = fmt.Errorf("ip address show %s: not supported by nsh yet", w)
 		default:
 			if w == "dev" {
@@ -230,6 +247,9 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 			if f.to != nil && !prefixCovers(f.to, a.IPNet) {
 				continue
 			}
+			if f.perm != nil && (a.Flags&unix.IFA_F_PERMANENT != 0) != *f.perm {
+				continue
+			}
 			addrs[a.LinkIndex] = append(addrs[a.LinkIndex], a)
 		}
 	}
@@ -276,6 +296,9 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 			}
 		}
 		if masterIndex != 0 && a.MasterIndex != masterIndex {
+			continue
+		}
+		if f.group >= 0 && int(a.Group) != f.group {
 			continue
 		}
 		v := linkView{link: l, addrs: addrs[a.Index], raw: raws[a.Index], names: names, nameOf: func(i int) (string, bool) {

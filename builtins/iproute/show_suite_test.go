@@ -33,6 +33,7 @@ var suiteLab = []string{
 	"link set br0 up",
 	"link set veth2 up",
 	"link set veth1 mtu 1400 alias peer<one>&\"x\"\\y",
+	"link set br1 group 9",
 	"link add mv0 link veth1 type macvlan mode bridge",
 	"link add mvt0 link veth1 type macvtap mode vepa",
 	"link add vx0 type vxlan id 42 dstport 4789 remote 10.0.0.2 local 10.0.0.1 dev br0",
@@ -121,6 +122,8 @@ var suiteViews = []string{
 	"ru show not", "ru show to 10.2.0.0/16", "ru list pref 100", "-j ru show fwmark 0x10/0xff",
 	"-6 a show dev veth2", "-6 a show dev br0", "-6 -d a show dev br0", "-j -6 a show dev veth2", "-6 -br a show dev veth2",
 	"-d r show table all", "-d -j r show table all", "-6 -j -p r", "-6 -o r", "r show table 200", "-d r show table 100",
+	"link show group 0", "-br link show group default", "a show group 0", "link show group 9", "a show permanent",
+	"a show dynamic", "-4 a show permanent", "-br a show dynamic",
 	// route lookups
 	"r get 10.0.0.5", "route get to 10.93.1.1", "r g 127.0.0.1", "-j r get 10.0.0.5", "-j -p r get 10.0.0.1",
 	"-6 r get 2001:db8:1::1", "r get 2001:db8::2", "r get 10.0.0.5 from 10.0.0.1", "r get fibmatch 10.93.1.1",
