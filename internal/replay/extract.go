@@ -57,7 +57,7 @@ var commandWords = map[string]bool{"ip": true, "brctl": true, "bridge": true, "p
 
 // tokenize splits the tutorial into words, joining lines continued with
 // a trailing backslash and dropping Markdown fences and inline-code
-// backticks. Fenced blocks are marked so that output inside them may
+// backticks (inline code inside a sentence is dropped). Fenced blocks are marked so that output inside them may
 // contain blank lines.
 func tokenize(src string) (lines [][]token, fenced []bool) {
 	inFence := false
@@ -79,12 +79,23 @@ func tokenize(src string) (lines [][]token, fenced []bool) {
 		}
 		l = promptRE.ReplaceAllString(l, " # ")
 		var toks []token
-		for _, w := range strings.Fields(l) {
-			w = strings.Trim(w, "`")
-			if w == "" {
-				continue
+		if spans := strings.Split(l, "`"); !inFence && len(spans) >= 3 && len(spans)%2 == 1 {
+			// Prose with inline code: a span that is the whole line is
+			// a command; spans inside sentences are references to
+			// commands ("then `ip link` shows it"), not steps.
+			if t := strings.TrimSpace(l); len(spans) == 3 && strings.HasPrefix(t, "`") && strings.HasSuffix(t, "`") {
+				for _, w := range strings.Fields(spans[1]) {
+					toks = append(toks, token{text: w, line: n})
+				}
 			}
-			toks = append(toks, token{text: w, line: n})
+		} else {
+			for _, w := range strings.Fields(l) {
+				w = strings.Trim(w, "`")
+				if w == "" {
+					continue
+				}
+				toks = append(toks, token{text: w, line: n})
+			}
 		}
 		// Lines continued with "\" report the first line's number.
 		lines = append(lines, toks)

@@ -117,6 +117,8 @@ func TestExtractShapes(t *testing.T) {
 	}{
 		{"markdown", "Create it:\n\n```sh\n$ sudo ip netns add red\n$ ip netns list\nred\n```\n\nThen `ip link` shows it.\n",
 			[]string{"ip netns add red", "ip netns list"}},
+		{"inline code", "Finally `ip -n red route add default via 10.0.0.2` and clean up with:\n\n`ip netns del red`\n\n    ip netns del blue\n",
+			[]string{"ip netns del red", "ip netns del blue"}},
 		{"root prompt", "[root@box ~]# ip -n red link set lo up\n[root@box ~]# ip -n red a\n1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536\n", []string{"ip -n red link set lo up", "ip -n red a"}},
 		{"user prompt", "me@host:~$ sudo ip link add br0 type bridge\n", []string{"ip link add br0 type bridge"}},
 		{"continuation", "ip link add veth0 \\\n  type veth peer name veth1\n", []string{"ip link add veth0 type veth peer name veth1"}},
@@ -179,6 +181,9 @@ func TestCompare(t *testing.T) {
 		{"bridge name bridge id STP enabled interfaces ... mydocker0 8000.000000000000 no ...", "bridge name\tbridge id\t\tSTP enabled\tinterfaces\nmydocker0\t\t8000.aabbccddeeff\tno\t\t\n", true},
 		{"1 packets transmitted, 0 received, 100% packet loss", "1 packets transmitted, 1 received, 0% packet loss", false},
 		{"ns2 ns1", "ns1\n", false},
+		// DAD had ended when the tutorial's author looked.
+		{"inet6 fe80::98cf:2dff:fe5e:1106/64 scope link\n valid_lft forever", "    inet6 fe80::e4e1:e8ff:fe6e:667/64 scope link tentative \n       valid_lft forever\n", true},
+		{"inet6 fe80::98cf:2dff:fe5e:1106/64 scope link\n valid_lft forever", "    inet6 fe80::e4e1:e8ff:fe6e:667/64 scope host\n       valid_lft forever\n", false},
 		// HTML ate the flag list: "eth0@if6150:mtu 1500".
 		{"6150: eth0@if6150:mtu 1500 qdisc noop state DOWN", "5: eth0@if6: <BROADCAST,MULTICAST> mtu 1500 qdisc noop state DOWN\n", true},
 		{"6150: eth0@if6150:mtu 1500 qdisc noop state DOWN", "5: eth0@if6: <BROADCAST,MULTICAST,UP> mtu 1500 qdisc noqueue state UP\n", false},

@@ -163,7 +163,8 @@ walk:
 
 // volatile are the parts of show output that differ between two runs of
 // the same lab: interface indexes, MAC addresses (and what derives from
-// them: bridge ids, IPv6 link-local addresses), namespace ids, timings.
+// them: bridge ids, IPv6 link-local addresses), namespace ids, timings
+// (and the DAD state of fresh IPv6 addresses).
 var volatile = []struct {
 	re   *regexp.Regexp
 	repl string
@@ -173,6 +174,10 @@ var volatile = []struct {
 	{regexp.MustCompile(`(?i)\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
 	{regexp.MustCompile(`\b[0-9a-f]{4}\.[0-9a-f]{12}\b`), "BRIDGEID"},
 	{regexp.MustCompile(`fe80::[0-9a-f:]+`), "fe80::X"},
+	// An IPv6 address stays "tentative" for the second of duplicate
+	// address detection after its link comes up: a replay that runs at
+	// once sees it, a person typing rarely does.
+	{regexp.MustCompile(`\s(tentative|optimistic)\b`), ""},
 	// The peer's namespace: by id, or by name when ip can resolve it.
 	{regexp.MustCompile(`link-netns(id)? \S+`), "link-netns PEER"},
 	{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
