@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/ns"
 )
 
 // neighStates are the NUD_* names in iproute2's order (nud_state_a2n and
@@ -69,9 +70,77 @@ func cmdNeigh(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		fmt.Fprintln(env.Stdout, "Usage: ip neigh { add | del | change | replace }\n                { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR } [ dev DEV ] [ router ]\n       ip neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\nSTATE := { delay | failed | incomplete | noarp | none | permanent | probe | reachable | stale }")
 		return nil
 	case "get":
-		return fmt.Errorf("ip neigh get: not supported by nsh yet")
+		return neighGet(env, g, args[1:])
 	}
 	return neighShow(env, g, args[1:], false)
+}
+
+// neighGet is "ip neigh get [proxy] ADDR dev DEV": one RTM_GETNEIGH, as
+// ipneigh_get sends it, and the answer printed as "ip neigh show" prints
+// an entry (with its device).
+func neighGet(env *builtins.Env, g *Global, args []string) error {
+	var dev string
+	var dst *net.IPNet
+	proxy := false
+	a := builtins.NewArgs(args)
+	for a.More() {
+		w, _ := a.Next()
+		var err error
+		switch {
+		case w == "dev":
+			dev, err = a.Need(w)
+		case builtins.Is(w, "proxy"):
+			proxy = true
+		default:
+			if w == "to" {
+				if w, err = a.Need(w); err != nil {
+					break
+				}
+			}
+			if dst != nil {
+				err = fmt.Errorf("either \"to\" is duplicate, or %q is a garbage", w)
+				break
+			}
+			dst, err = parsePrefix(w, g.Family)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if dev == "" || dst == nil {
+		return fmt.Errorf("Device and destination are required")
+	}
+	h, l, err := handleLink(env, g.NS, dev)
+	if err != nil {
+		return err
+	}
+	family := afInet
+	if dst.IP.To4() == nil {
+		family = afInet6
+	}
+	req := nl.NewNetlinkRequest(unix.RTM_GETNEIGH, 0)
+	msg := &netlink.Ndmsg{Family: uint8(family), Index: uint32(l.Attrs().Index)}
+	if proxy {
+		msg.Flags = unix.NTF_PROXY
+	}
+	req.AddData(msg)
+	req.AddData(nl.NewRtAttr(unix.NDA_DST, dst.IP))
+	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWNEIGH)
+	if err != nil {
+		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+	}
+	// ipneigh_get of iproute2 6.1 prints text even under -json.
+	gt := *g
+	gt.JSON, gt.Pretty = false, false
+	p := newPrinter(&gt)
+	for _, m := range msgs {
+		n, err := netlink.NeighDeserialize(m)
+		if err != nil {
+			return fmt.Errorf("reading the kernel's answer: %w", err)
+		}
+		printNeigh(p, n, true, devNamer(h), nil)
+	}
+	return p.flush(env.Stdout)
 }
 
 // neighModify is ipneigh_modify.
