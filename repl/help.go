@@ -46,7 +46,7 @@ in NS                 switch this session to NS (the prompt shows it); "in ." re
 	"set":    "set -e | -x | +x    -e is always on; -x traces statements",
 	"help":   "help [TOPIC...]    this help; topics: " + "in for if def try ip brctl bridge ping sysctl ...",
 	"ip": `ip [ -n NS | -4 | -6 | -brief | -details | -json | ... ] OBJECT COMMAND
-OBJECT: link address route rule neighbour tuntap netns (help ip link, help ip rule, ...)`,
+OBJECT: link address route rule neighbour tuntap netns maddress (help ip link, help ip rule, ...)`,
 	"ip link": `ip link add [name] NAME [mtu N] [address MAC] type TYPE [ARGS]
     TYPE: veth (peer name NAME) | bridge (OPTS) | macvlan (mode M) | vxlan (id N) | ...
     bridge OPTS: stp_state 0|1 forward_delay T hello_time T max_age T ageing_time T

@@ -46,7 +46,7 @@ type object struct {
 var objects = []object{
 	{"address", cmdAddress},
 	{"addrlabel", nil},
-	{"maddress", nil},
+	{"maddress", cmdMaddr},
 	{"route", cmdRoute},
 	{"rule", cmdRule},
 	{"neighbor", cmdNeigh},

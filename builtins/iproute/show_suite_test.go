@@ -125,6 +125,8 @@ var suiteViews = []string{
 	"link show group 0", "-br link show group default", "a show group 0", "link show group 9", "a show permanent",
 	"a show dynamic", "-4 a show permanent", "-br a show dynamic",
 	"n get 10.0.0.50 dev br0", "-j n get 10.0.0.50 dev br0", "n get proxy 10.0.0.60 dev br0", "-6 n get 2001:db8::9 dev br0",
+	"maddr", "maddress show", "maddr show dev br0", "maddr show veth2", "-4 maddr", "-6 maddr", "-0 maddr",
+	"-j maddr", "-j -p maddr show dev lo", "-o maddr", "-c maddr", "-n ns1 maddr",
 	// route lookups
 	"r get 10.0.0.5", "route get to 10.93.1.1", "r g 127.0.0.1", "-j r get 10.0.0.5", "-j -p r get 10.0.0.1",
 	"-6 r get 2001:db8:1::1", "r get 2001:db8::2", "r get 10.0.0.5 from 10.0.0.1", "r get fibmatch 10.93.1.1",
