@@ -67,10 +67,10 @@ type linkReq struct {
 	group     int // -1: not given
 	// addrGenMode is IN6_ADDR_GEN_MODE_* (-1: not given).
 	addrGenMode int
-	numTx     int
-	numRx     int
-	typ       string
-	typeArgs  []string
+	numTx       int
+	numRx       int
+	typ         string
+	typeArgs    []string
 }
 
 // linkKeywords is the keyword table of iplink_parse in iproute2's order;

@@ -310,41 +310,60 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 		}
 		return h.NeighList(index, family)
 	}
-	neighs, err := builtins.Retry(list)
+	// matching dumps the entries the selector picks.
+	matching := func() ([]netlink.Neigh, error) {
+		neighs, err := builtins.Retry(list)
+		if err != nil {
+			return nil, fmt.Errorf("dumping neighbours: %w", err)
+		}
+		var out []netlink.Neigh
+		for _, n := range neighs {
+			if n.Family != afInet && n.Family != afInet6 {
+				continue
+			}
+			isProxy := n.Flags&netlink.NTF_PROXY != 0
+			if proxy != isProxy {
+				continue
+			}
+			if !isProxy {
+				if n.State == unix.NUD_NONE && state&0x100 == 0 || n.State != unix.NUD_NONE && n.State&state == 0 {
+					continue
+				}
+			}
+			if to != nil && !to.Contains(n.IP) {
+				continue
+			}
+			out = append(out, n)
+		}
+		return out, nil
+	}
+	devName := devNamer(h)
+	p := newPrinter(g)
+	if flush {
+		var stats map[string]neighStats
+		return neighFlush(env, g, h, p, &state, matching, func(n *netlink.Neigh) {
+			if stats == nil {
+				stats, _ = neighCacheInfo(env, g, family, proxy)
+			}
+			var st *neighStats
+			if v, ok := stats[neighKey(n.LinkIndex, n.IP)]; ok {
+				st = &v
+			}
+			printNeigh(p, n, index == 0, devName, st)
+		})
+	}
+	neighs, err := matching()
 	if err != nil {
-		return fmt.Errorf("dumping neighbours: %w", err)
+		return err
 	}
 	var stats map[string]neighStats
-	if g.Stats > 0 && !flush {
+	if g.Stats > 0 {
 		if stats, err = neighCacheInfo(env, g, family, proxy); err != nil {
 			return err
 		}
 	}
-	devName := devNamer(h)
-	p := newPrinter(g)
 	for i := range neighs {
 		n := &neighs[i]
-		if n.Family != afInet && n.Family != afInet6 {
-			continue
-		}
-		isProxy := n.Flags&netlink.NTF_PROXY != 0
-		if proxy != isProxy {
-			continue
-		}
-		if !isProxy {
-			if n.State == unix.NUD_NONE && state&0x100 == 0 || n.State != unix.NUD_NONE && n.State&state == 0 {
-				continue
-			}
-		}
-		if to != nil && !to.Contains(n.IP) {
-			continue
-		}
-		if flush {
-			if err := h.NeighDel(n); err != nil && !errors.Is(err, unix.ENOENT) {
-				return fmt.Errorf("%w: flushing neighbour %s", err, n.IP)
-			}
-			continue
-		}
 		var st *neighStats
 		if stats != nil {
 			if v, ok := stats[neighKey(n.LinkIndex, n.IP)]; ok {
@@ -353,8 +372,42 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 		}
 		printNeigh(p, n, index == 0, devName, st)
 	}
-	if flush {
-		return nil
+	return p.flush(env.Stdout)
+}
+
+// neighFlush deletes what matching returns in rounds, as ipneigh.c does:
+// up to 10 rounds, until a dump finds nothing (a FAILED entry is left
+// alone after the first round). Under -s it reports the rounds; under
+// -s -s it also prints each entry it deletes.
+func neighFlush(env *builtins.Env, g *Global, h *netlink.Handle, p *printer, state *int, matching func() ([]netlink.Neigh, error), show func(*netlink.Neigh)) error {
+	for round := 0; round < 10; round++ {
+		neighs, err := matching()
+		if err != nil {
+			return err
+		}
+		if len(neighs) == 0 {
+			if g.Stats > 0 {
+				if round == 0 {
+					p.fp("Nothing to flush.\n")
+				} else {
+					p.fp("*** Flush is complete after %d round%s ***\n", round, map[bool]string{true: "s"}[round > 1])
+				}
+			}
+			return p.flush(env.Stdout)
+		}
+		for i := range neighs {
+			if g.Stats > 1 {
+				show(&neighs[i])
+			}
+			if err := h.NeighDel(&neighs[i]); err != nil && !errors.Is(err, unix.ENOENT) {
+				p.flush(env.Stdout)
+				return fmt.Errorf("%w: flushing neighbour %s", err, neighs[i].IP)
+			}
+		}
+		if g.Stats > 0 {
+			p.fp("\n*** Round %d, deleting %d entries ***\n", round+1, len(neighs))
+		}
+		*state &^= unix.NUD_FAILED
 	}
 	return p.flush(env.Stdout)
 }

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/ns"
 )
 
 // routeVerbs is the verb table of "ip route" in iproute2's order
@@ -427,6 +430,7 @@ type routeFilter struct {
 	src     net.IP
 	root    *net.IPNet // routes inside
 	match   *net.IPNet // routes covering
+	cloned  bool       // "cache": the cached (cloned) routes
 }
 
 // parseRouteFilter reads the selector of iproute_list_flush_or_save.
@@ -442,6 +446,8 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 			if s, err = a.Need(w); err == nil {
 				if s == "all" {
 					f.table = 0
+				} else if s == "cache" {
+					f.cloned = true
 				} else {
 					f.table, err = tables.parse("table", s, 1<<32-1)
 				}
@@ -486,7 +492,9 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 			if s, err = a.Need(w); err == nil {
 				f.src, _, err = addrOf(s, family)
 			}
-		case w == "cache" || w == "iif" || w == "from" || w == "tos" || w == "realm" || w == "realms" || w == "vrf" || w == "mark":
+		case builtins.Is(w, "cached") || builtins.Is(w, "cloned"):
+			f.cloned = true
+		case w == "iif" || w == "from" || w == "tos" || w == "realm" || w == "realms" || w == "vrf" || w == "mark":
 			err = fmt.Errorf("ip route show %s: not supported by nsh yet", w)
 		default:
 			if w == "to" {
@@ -576,6 +584,9 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	if family == 0 && f.table != 0 {
 		family = unix.AF_INET
 	}
+	if f.cloned {
+		return routeCache(env, g, h, family, flush)
+	}
 	routes, err := builtins.Retry(func() ([]netlink.Route, error) {
 		return h.RouteListFiltered(family, &netlink.Route{Table: unix.RT_TABLE_UNSPEC}, netlink.RT_FILTER_TABLE)
 	})
@@ -596,6 +607,53 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 			continue
 		}
 		printRoute(p, g, rt, devName, f)
+	}
+	if flush {
+		return nil
+	}
+	return p.flush(env.Stdout)
+}
+
+// routeCache is "ip route show|flush cache": the cached routes (IPv4
+// next-hop exceptions, IPv6 cloned routes) of family, dumped with
+// RTM_F_CLONED as iproute2 asks for them. Flushing the IPv4 cache writes
+// /proc/sys/net/ipv4/route/flush in the namespace; the IPv6 entries are
+// deleted one by one.
+func routeCache(env *builtins.Env, g *Global, h *netlink.Handle, family int, flush bool) error {
+	if flush && family != afInet6 {
+		const path = "/proc/sys/net/ipv4/route/flush"
+		err := env.Host.Do(g.NS, func() error { return os.WriteFile(path, []byte("-1"), 0) })
+		if err != nil {
+			return fmt.Errorf("Cannot open %q: %w", path, ns.Strerror(err))
+		}
+		if g.Stats > 0 {
+			fmt.Fprintln(env.Stdout, "*** IPv4 routing cache is flushed.")
+		}
+		if family == afInet {
+			return nil
+		}
+	}
+	req := nl.NewNetlinkRequest(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
+	req.AddData(&nl.RtMsg{RtMsg: unix.RtMsg{Family: uint8(family), Flags: rtmCloned}})
+	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWROUTE)
+	if err != nil {
+		return fmt.Errorf("dumping the route cache: %w", err)
+	}
+	p := newPrinter(g)
+	names := devNamer(h)
+	for _, m := range msgs {
+		if len(m) < unix.SizeofRtMsg || decodeRtMsg(m).Flags&rtmCloned == 0 {
+			continue
+		}
+		if flush {
+			del := nl.NewNetlinkRequest(unix.RTM_DELROUTE, unix.NLM_F_ACK)
+			del.AddRawData(m)
+			if _, err := rawExecute(env, g.NS, del, 0); err != nil && !errors.Is(err, unix.ESRCH) {
+				return fmt.Errorf("flushing the route cache: %w", err)
+			}
+			continue
+		}
+		printRouteMsg(p, g, m, names)
 	}
 	if flush {
 		return nil
