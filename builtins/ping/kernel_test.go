@@ -124,6 +124,22 @@ func TestPingMatchesIputils(t *testing.T) {
 		for _, args := range cases {
 			compare(t, ns1, args...)
 		}
+		// Host names come from the hosts file "ip netns exec" gives the
+		// namespace (/etc/netns/ns1/hosts, on a private tmpfs here):
+		// the official name in the header, "NAME (ADDRESS)" in replies.
+		// Every reply address is in the file, so no tool asks DNS.
+		sandbox.PrivateDir(t, "/etc/netns")
+		if err := os.MkdirAll("/etc/netns/ns1", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		hosts := "127.0.0.1 localhost\n10.0.12.2 peer two # a comment\nfd00:12::2 peer6\n"
+		if err := os.WriteFile("/etc/netns/ns1/hosts", []byte(hosts), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"-c", "1", "peer"}, {"-c", "1", "two"}, {"-n", "-c", "1", "peer"}, {"-c", "1", "peer6"},
+			{"-c", "1", "localhost"}, {"-q", "-c", "1", "peer"}, {"-6", "-c", "1", "peer6"}} {
+			compare(t, ns1, args...)
+		}
 		// With ping sockets allowed (ping_group_range), both tools use an
 		// unprivileged SOCK_DGRAM socket instead of a raw one.
 		if _, err := ns1.Run(sysctl.Main, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"); err != nil {

@@ -35,7 +35,10 @@ type options struct {
 	size     int           // -s
 	ttl      int           // -t (-1: kernel default)
 	family   int           // 4, 6 or 0 (-4, -6)
+	numeric  bool          // -n, or a numeric target: no names in reply lines
 	target   string
+	// hosts is the hosts file names are resolved from (see readHosts).
+	hosts []hostsEntry
 }
 
 // exitErr is a usage or setup error: message to stderr, then exit status.
@@ -193,8 +196,10 @@ func (o *options) set(c byte, arg string) error {
 		o.quiet = true
 	case 'D':
 		o.stamp = true
-	case 'n', 'v':
-		// Output is always numeric; verbose adds nothing here.
+	case 'n':
+		o.numeric = true
+	case 'v':
+		// Verbose adds nothing here.
 	default:
 		return fail(2, "ping: option -%c is not supported by nsh's builtin ping; use \"exec ping\"", c)
 	}
@@ -209,6 +214,7 @@ func (o *options) set(c byte, arg string) error {
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
 	o, err := parseArgs(args[1:])
 	if err == nil {
+		o.hosts = readHosts(env.NS)
 		var p *pinger
 		p, err = newPinger(env, o)
 		if err == nil {
@@ -224,16 +230,22 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 	return err
 }
 
-// resolve parses the target as iputils would for a numeric host.
+// resolve parses the target as iputils would: a numeric address (which
+// makes the output numeric), or a name of the hosts file (see readHosts),
+// whose official name then replaces o.target in the output.
 func resolve(o *options) (netip.Addr, error) {
 	a, err := netip.ParseAddr(o.target)
 	if err != nil {
 		if v4, ok := parseInetAton(o.target); ok {
 			a = v4
+		} else if h, canon, ok := lookupHost(o.hosts, o.target, o.family); ok {
+			a, o.target = h, canon
+			return a, nil
 		} else {
 			return netip.Addr{}, fail(2, "ping: %s: Name or service not known", o.target)
 		}
 	}
+	o.numeric = true
 	if a.Is4In6() {
 		a = a.Unmap()
 	}

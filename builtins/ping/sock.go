@@ -210,7 +210,8 @@ func (p *pinger) open() error {
 func (p *pinger) header() string {
 	var b strings.Builder
 	if p.v6 {
-		fmt.Fprintf(&b, "PING %s(%s) ", p.hostname, p.dst)
+		// ping6_run prints the destination through pr_addr.
+		fmt.Fprintf(&b, "PING %s(%s) ", p.hostname, p.prAddr(p.dst.String()))
 	} else {
 		fmt.Fprintf(&b, "PING %s (%s) ", p.hostname, p.dst)
 	}
@@ -465,6 +466,7 @@ func (p *pinger) receive() {
 		case *unix.SockaddrInet6:
 			src = netip.AddrFrom16(sa.Addr).String()
 		}
+		src = p.prAddr(src)
 		pkt := buf[:n]
 		if p.raw && !p.v6 {
 			if n < 20 {
@@ -504,6 +506,22 @@ func (p *pinger) receive() {
 			}
 		}
 	}
+}
+
+// prAddr is iputils' pr_addr: the address, or for a target given by name
+// "NAME (ADDRESS)", NAME being the address's name in the hosts file or
+// the address itself.
+func (p *pinger) prAddr(addr string) string {
+	if p.o.numeric {
+		return addr
+	}
+	name := addr
+	if a, err := netip.ParseAddr(addr); err == nil {
+		if n, ok := lookupAddr(p.o.hosts, a); ok {
+			name = n
+		}
+	}
+	return name + " (" + addr + ")"
 }
 
 // gather counts a reply and prints its line (gather_statistics).
