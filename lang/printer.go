@@ -213,8 +213,12 @@ func (pr *printer) command(c *Command) {
 		}
 		pr.word(w, i == 0 && commandNameNeedsQuotes(c))
 	}
+	tight := false // after a redirection to a bare "else" (see endsInBareElse)
 	for _, r := range c.Redirs {
-		pr.str(" ")
+		if !tight {
+			pr.str(" ")
+		}
+		tight = r.Op != "&>" && isBareWord(r.Word, "else")
 		if r.N != DefaultFD(r.Op) && r.Op != "&>" && r.Op != "&>>" {
 			pr.str(strconv.Itoa(r.N))
 		}
@@ -240,7 +244,8 @@ func (pr *printer) opAfter(x Stmt, op string) string {
 // endsInBareElse reports whether s ends with a redirection to a bare
 // "else". Followed by a blank, a newline or ";", "> else" closes a block:
 // the parser takes it as a file name only when "|" or "&" follows at
-// once ("a >else| b"), and so the printer writes the operator there.
+// once ("a >else| b", "a >else&>f"), and so the printer writes the
+// operator, or the "&>" redirection, right after it.
 func endsInBareElse(s Stmt) bool {
 	switch s := s.(type) {
 	case *Command:
