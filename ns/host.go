@@ -109,10 +109,11 @@ func (h *Host) Named(name string) (Ref, error) {
 	return Ref{Name: name, Path: filepath.Join(h.runDir, name)}, nil
 }
 
-// Resolve is like the package function Resolve but under this Host's
-// RunDir.
+// Resolve turns what a script wrote after "in" or "-n" into a Ref: "." is
+// the start namespace, a word with a "/" is a path to a namespace file, and
+// anything else is a name under the Host's run directory.
 func (h *Host) Resolve(word string) (Ref, error) {
-	r, err := Resolve(word)
+	r, err := resolveWord(word)
 	if err != nil || r.Name == "" {
 		return r, err
 	}

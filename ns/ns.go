@@ -77,15 +77,6 @@ func (r Ref) Describe() string {
 	return "netns " + r.String()
 }
 
-// Named returns the Ref of the namespace called name under RunDir, after
-// checking the name as iproute2 does.
-func Named(name string) (Ref, error) {
-	if err := ValidName(name); err != nil {
-		return Ref{}, err
-	}
-	return Ref{Name: name, Path: filepath.Join(RunDir, name)}, nil
-}
-
 // Pid returns the Ref of the network namespace of process pid.
 func Pid(pid int) (Ref, error) {
 	if pid <= 0 {
@@ -94,17 +85,21 @@ func Pid(pid int) (Ref, error) {
 	return Ref{Path: "/proc/" + strconv.Itoa(pid) + "/ns/net"}, nil
 }
 
-// Resolve turns what a script wrote after "in" or "-n" into a Ref: "." is
-// the start namespace, a word with a "/" is a path to a namespace file, and
-// anything else is a name under RunDir.
-func Resolve(word string) (Ref, error) {
+// resolveWord turns what a script wrote after "in" or "-n" into a Ref:
+// "." is the start namespace, a word with a "/" is a path to a namespace
+// file, and anything else a name, returned in Ref.Name only (Host.Resolve
+// places it under the Host's run directory).
+func resolveWord(word string) (Ref, error) {
 	if word == StartName {
 		return Start(), nil
 	}
 	if strings.Contains(word, "/") {
 		return Ref{Path: filepath.Clean(word)}, nil
 	}
-	return Named(word)
+	if err := ValidName(word); err != nil {
+		return Ref{}, err
+	}
+	return Ref{Name: word}, nil
 }
 
 // ValidName checks a namespace name by iproute2's rules (ipnetns.c

@@ -449,7 +449,7 @@ func TestBadNamesRefusedBeforeAnySyscall(t *testing.T) {
 		if err := ValidName(name); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("ValidName(%q) = %v", name, err)
 		}
-		if _, err := Named(name); !errors.Is(err, ErrInvalidName) {
+		if _, err := h.Named(name); !errors.Is(err, ErrInvalidName) {
 			t.Errorf("Named(%q) = %v", name, err)
 		}
 		if _, err := h.Add(name); !errors.Is(err, ErrInvalidName) {
