@@ -186,7 +186,10 @@ func texts(toks []token) []string {
 
 // outputLineRE matches lines that look like the output of the commands
 // replay extracts (ip, brctl, bridge, ping, sysctl), as opposed to prose.
-var outputLineRE = regexp.MustCompile(`^(\d+: |\s*(link/|inet6? |valid_lft|altname|alias )|PING |\d+ bytes from |From \S+ icmp_seq|--- \S+ ping statistics|\d+ packets transmitted|rtt |pipe |default |(local |broadcast |unreachable |blackhole |prohibit )?[0-9a-f]+[.:][0-9a-f.:]*(/\d+)? |bridge name\s|\S+\s+[0-9a-f]{4}\.[0-9a-f]{12}\s|[a-z0-9_]+(\.[\w-]+)+ = |[\w.-]+( \(id: \d+\))?$)`)
+var outputLineRE = regexp.MustCompile(`^(\d+: |\s*(link/|inet6? |valid_lft|altname|alias )|PING |\d+ bytes from |From \S+ icmp_seq|--- \S+ ping statistics|\d+ packets transmitted|rtt |pipe |default |(local |broadcast |unreachable |blackhole |prohibit )?[0-9a-f]+[.:][0-9a-f.:]*(/\d+)? |bridge name\s|\S+\s+[0-9a-f]{4}\.[0-9a-f]{12}\s|[a-z0-9_]+(\.[\w-]+)+ = |[\w.-]+( \(id: \d+\))?$|[\w.@-]+ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|TESTING)( |$))`)
+
+// pingStatsRE matches the first line of ping's statistics.
+var pingStatsRE = regexp.MustCompile(`^--- \S+ ping statistics ---$`)
 
 // followingOutput collects the output lines after a command that ended
 // its line: in a fenced block, every line up to the next prompt or the
@@ -200,6 +203,10 @@ func followingOutput(lines [][]token, fenced []bool, from int) (string, int) {
 		toks := lines[k]
 		if len(toks) == 0 {
 			if fenced[k] && k > 0 && fenced[k-1] {
+				continue
+			}
+			// ping's statistics come after a blank line.
+			if len(out) > 0 && k+1 < len(lines) && pingStatsRE.MatchString(strings.Join(texts(lines[k+1]), " ")) {
 				continue
 			}
 			break
@@ -475,6 +482,9 @@ func parseIP(words []string, i int) (parsed, bool) {
 	if obj == "netns" {
 		return parseNetns(words, i, out, verb)
 	}
+	if verb == "get" {
+		return getArgs(words, i, out)
+	}
 	if showVerbs[verb] {
 		return showArgs(words, i, out, obj == "link" || obj == "address" || obj == "tuntap")
 	}
@@ -517,6 +527,48 @@ func showArgs(words []string, i int, out []string, bareDev bool) (parsed, bool) 
 	return parsed{words: out, end: i, show: true}, true
 }
 
+// getKeys are the keywords with a value of "ip route get" and "ip neigh
+// get"; getFlags their flags.
+var (
+	getKeys  = map[string]bool{"from": true, "iif": true, "oif": true, "dev": true, "mark": true, "tos": true, "dsfield": true, "vrf": true, "uid": true, "ipproto": true, "sport": true, "dport": true, "as": true}
+	getFlags = map[string]bool{"fibmatch": true, "connected": true, "notify": true, "proxy": true}
+)
+
+// getArgs reads "ip route get" and "ip neigh get": flags, keywords with
+// their values and one address (after an optional "to"); the output
+// starts after them.
+func getArgs(words []string, i int, out []string) (parsed, bool) {
+	sawAddr := false
+	for !terminator(words, i) {
+		w := words[i]
+		switch {
+		case getFlags[w]:
+			out = append(out, w)
+			i++
+			continue
+		case getKeys[w] && i+1 < len(words) && plain(words[i+1]) && !terminator(words, i+1):
+			out = append(out, w, words[i+1])
+			i += 2
+			continue
+		case w == "to" && !sawAddr && i+1 < len(words) && addrRE.MatchString(strings.Split(words[i+1], "/")[0]):
+			out = append(out, w, words[i+1])
+			sawAddr = true
+			i += 2
+			continue
+		case !sawAddr && addrRE.MatchString(strings.Split(w, "/")[0]):
+			out = append(out, w)
+			sawAddr = true
+			i++
+			continue
+		}
+		break
+	}
+	if !sawAddr {
+		return parsed{}, false
+	}
+	return parsed{words: out, end: i, show: true}, true
+}
+
 // ifName reports whether w can be an interface name (lib/utils.c
 // check_ifname) that a tutorial would use: no ":" (output such as "lo:").
 func ifName(w string) bool {
@@ -539,6 +591,23 @@ func modifyArgs(words []string, i int, out []string, max int) (parsed, bool) {
 }
 
 func parseNetns(words []string, i int, out []string, verb string) (parsed, bool) {
+	all := false // "ip -all netns delete|exec": every namespace, no NAME
+	for _, o := range out[1:] {
+		if o == "-a" || o == "-all" || o == "--all" || o == "-al" {
+			all = true
+		}
+	}
+	switch {
+	case all && verb == "delete" && terminator(words, i):
+		return parsed{words: out, end: i}, true
+	case all && verb == "exec":
+		inner, ok := parseAt(words, i)
+		if !ok || inner.skip || inner.enter != "" {
+			return parsed{}, false
+		}
+		inner.words = append(out, inner.words...)
+		return inner, true
+	}
 	switch verb {
 	case "list", "lst", "show", "list-id":
 		// No arguments: what follows is the list of namespaces.

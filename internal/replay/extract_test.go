@@ -129,6 +129,9 @@ func TestExtractShapes(t *testing.T) {
 		{"bridge type is an argument", "ip link add br0 type bridge\nbridge link show\n", []string{"ip link add br0 type bridge", "bridge link show"}},
 		{"shell", "# ip netns exec red bash # ip a 1: lo: # exit exit # ip a\n", []string{"ip netns exec red ip a", "ip a"}},
 		{"other programs", "# ip netns exec red tcpdump -i veth0 -n # ip netns exec red ping -c 1 10.0.0.2 -W 1\n", []string{"ip netns exec red ping -c 1 10.0.0.2 -W 1"}},
+		{"route get", "$ ip netns exec h1 ip route get 10.0.2.10\n10.0.2.10 via 10.0.1.1 dev veth-h1 src 10.0.1.10 uid 0\n    cache\n$ ip r get to 10.0.2.1 from 10.0.1.10 iif veth-h1\n$ ip neigh get 10.0.1.1 dev veth-h1\n",
+			[]string{"ip netns exec h1 ip route get 10.0.2.10", "ip r get to 10.0.2.1 from 10.0.1.10 iif veth-h1", "ip neigh get 10.0.1.1 dev veth-h1"}},
+		{"all namespaces", "$ sudo ip -all netns exec ip -br link\n$ sudo ip -all netns delete\n", []string{"ip -all netns exec ip -br link", "ip -all netns delete"}},
 		{"sysctl", "> sysctl -w net.ipv4.ip_forward=1\n> sysctl net.ipv4.ip_forward\nnet.ipv4.ip_forward = 1\n", []string{"sysctl -w net.ipv4.ip_forward=1", "sysctl net.ipv4.ip_forward"}},
 		{"echo into /proc/sys", "$ echo 1 > /proc/sys/net/ipv4/ip_forward\n$ sudo echo 0 >/proc/sys/net/ipv4/conf/eth0.10/rp_filter\necho hello world\n",
 			[]string{"sysctl -w net.ipv4.ip_forward=1", "sysctl -w net/ipv4/conf/eth0.10/rp_filter=0"}},
@@ -195,5 +198,34 @@ func TestCompare(t *testing.T) {
 		if !ok && why == "" {
 			t.Errorf("Compare(%q, %q): no reason given", c.want, c.got)
 		}
+	}
+}
+
+// TestExtractPlainOutputs checks output outside fences: -brief lines, and
+// ping's statistics after the blank line ping prints.
+func TestExtractPlainOutputs(t *testing.T) {
+	src := "$ sudo ip -n router -br addr\n" +
+		"lo               UNKNOWN        127.0.0.1/8 ::1/128\n" +
+		"veth-r1@if3      UP             10.0.1.1/24\n" +
+		"\n" +
+		"Then:\n\n" +
+		"$ ping -c 1 10.0.2.10\n" +
+		"PING 10.0.2.10 (10.0.2.10) 56(84) bytes of data.\n" +
+		"64 bytes from 10.0.2.10: icmp_seq=1 ttl=63 time=0.071 ms\n" +
+		"\n" +
+		"--- 10.0.2.10 ping statistics ---\n" +
+		"1 packets transmitted, 1 received, 0% packet loss, time 0ms\n" +
+		"rtt min/avg/max/mdev = 0.071/0.071/0.071/0.000 ms\n" +
+		"\n" +
+		"Note the TTL.\n"
+	steps := Extract(src)
+	if len(steps) != 2 {
+		t.Fatalf("got %d steps: %+v", len(steps), steps)
+	}
+	if want := "lo UNKNOWN 127.0.0.1/8 ::1/128\nveth-r1@if3 UP 10.0.1.1/24"; steps[0].Output != want {
+		t.Errorf("brief output: %q, want %q", steps[0].Output, want)
+	}
+	if o := steps[1].Output; !strings.HasSuffix(o, "rtt min/avg/max/mdev = 0.071/0.071/0.071/0.000 ms") || strings.Contains(o, "Note") {
+		t.Errorf("ping output: %q", o)
 	}
 }
