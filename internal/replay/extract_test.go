@@ -184,6 +184,10 @@ func TestCompare(t *testing.T) {
 		{"bridge name bridge id STP enabled interfaces ... mydocker0 8000.000000000000 no ...", "bridge name\tbridge id\t\tSTP enabled\tinterfaces\nmydocker0\t\t8000.aabbccddeeff\tno\t\t\n", true},
 		{"1 packets transmitted, 0 received, 100% packet loss", "1 packets transmitted, 1 received, 0% packet loss", false},
 		{"ns2 ns1", "ns1\n", false},
+		// Printed by an older ip, without "allmulti" and the tso/gro sizes.
+		{"4: vx: <UP> mtu 1450 link/ether 3e:1f:5c:aa:bb:cc brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 68 maxmtu 65535 vxlan id 100 addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535",
+			"3: vx: <UP> mtu 1450\n    link/ether 7e:63:82:d4:bc:81 brd ff:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535 \n    vxlan id 100 addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536 \n", true},
+		{"4: vx: <UP> mtu 1450 promiscuity 0 minmtu 68 vxlan id 100", "3: vx: <UP> mtu 1450 promiscuity 0 minmtu 68 vxlan id 101\n", false},
 		// DAD had ended when the tutorial's author looked.
 		{"inet6 fe80::98cf:2dff:fe5e:1106/64 scope link\n valid_lft forever", "    inet6 fe80::e4e1:e8ff:fe6e:667/64 scope link tentative \n       valid_lft forever\n", true},
 		{"inet6 fe80::98cf:2dff:fe5e:1106/64 scope link\n valid_lft forever", "    inet6 fe80::e4e1:e8ff:fe6e:667/64 scope host\n       valid_lft forever\n", false},
