@@ -47,6 +47,8 @@ func (r *Runner) builtin(name string) (builtinFunc, bool) {
 		return r.exists, true
 	case "wait":
 		return r.wait, true
+	case "export":
+		return r.export, true
 	}
 	return nil, false
 }
@@ -182,26 +184,88 @@ func (r *Runner) cd(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) erro
 	return nil
 }
 
-// set accepts the shell options scripts commonly start with: -e and -u
-// are how nsh always behaves, -x turns tracing on, +x off. +e is refused:
-// nsh always stops at a failing statement.
+// set accepts the shell options scripts commonly start with, as letters
+// or -o names: -e (errexit) and -u (nounset) are how nsh always behaves,
+// -o pipefail is accepted (a pipeline's status is still its last
+// command's), -x (xtrace) turns tracing on, +x off. +e is refused: nsh
+// always stops at a failing statement.
 func (r *Runner) set(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) error {
-	for _, a := range args[1:] {
-		switch a {
-		case "+e":
-			return errors.New("set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\"")
-		case "-e", "-u", "-eu", "-ue", "-o", "pipefail", "-euo":
-		case "-x", "-ex", "-xe", "-eux", "-exu", "-xeu":
-			if r.trace == nil {
-				r.trace = r.stderr
-			}
-		case "+x":
-			r.trace = nil
-		default:
+	args = args[1:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' && a[0] != '+' {
 			return fmt.Errorf("set %s: not supported", a)
+		}
+		on := a[0] == '-'
+		for _, c := range a[1:] {
+			opt := string(c)
+			if c == 'o' {
+				if i+1 >= len(args) {
+					return errors.New("set -o: an option name must follow (errexit, nounset, xtrace, pipefail)")
+				}
+				i++
+				opt = args[i]
+			}
+			switch {
+			case (opt == "e" || opt == "errexit") && !on:
+				return errors.New("set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\"")
+			case opt == "e" || opt == "errexit" || opt == "u" || opt == "nounset" || opt == "pipefail":
+				// How nsh always behaves (an unset variable is an
+				// error), or accepted as bash scripts write it.
+			case opt == "x" || opt == "xtrace":
+				if !on {
+					r.trace = nil
+				} else if r.trace == nil {
+					r.trace = r.stderr
+				}
+			case c == 'o':
+				return fmt.Errorf("set %co %s: not supported", a[0], opt)
+			default:
+				return fmt.Errorf("set %c%s: not supported", a[0], opt)
+			}
 		}
 	}
 	return nil
+}
+
+// export is "export NAME=VALUE..." and "export NAME...": it puts
+// variables in the environment of the external programs the script runs
+// (and of $NAME, as for any environment variable).
+func (r *Runner) export(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) error {
+	for _, a := range args[1:] {
+		name, val, hasVal := strings.Cut(a, "=")
+		if !isVarName(name) {
+			return fmt.Errorf("export: %q is not a valid name", a)
+		}
+		if !hasVal {
+			v, ok := r.lookup(name)
+			if !ok {
+				continue // as in the shell: marked, but nothing to export yet
+			}
+			if v.isList {
+				return fmt.Errorf("export: $%s is a list; only strings go in the environment", name)
+			}
+			val = v.str
+		}
+		env := make([]string, 0, len(r.env)+1)
+		for _, kv := range r.env {
+			if !strings.HasPrefix(kv, name+"=") {
+				env = append(env, kv)
+			}
+		}
+		r.env = append(env, name+"="+val)
+	}
+	return nil
+}
+
+// isVarName reports whether s is a variable name: [A-Za-z_][A-Za-z0-9_]*.
+func isVarName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // exists answers "exists netns NAME" here and passes "exists link NAME"

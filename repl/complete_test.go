@@ -142,7 +142,7 @@ def pair a b < echo $a $b >
 			{nil, "echo $b", []string{"$br", "$bridges"}},
 			{nil, "echo x${b", []string{"x${br}", "x${bridges}"}},
 			{nil, "pa", []string{"pair "}},
-			{nil, "e", []string{"echo ", "exec ", "exists ", "exit "}},
+			{nil, "e", []string{"echo ", "exec ", "exists ", "exit ", "export "}},
 			{nil, "i", []string{"if ", "in ", "ip "}},
 			{nil, "exists netns b", []string{"blue "}},
 			{nil, "if exists link my", []string{"mydocker0 "}},

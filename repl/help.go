@@ -43,7 +43,8 @@ in NS                 switch this session to NS (the prompt shows it); "in ." re
 	"exists": "exists netns NAME | exists link NAME    status 0 if it exists, 1 if not",
 	"cd":     "cd DIR    change the directory of external programs and source",
 	"wait":   "CMD &    run CMD in the background ($! is the program it started)\nwait [PID...]    wait for background commands (all, or those of PID)",
-	"set":    "set -e | -x | +x    -e is always on; -x traces statements",
+	"set":    "set -e | -u | -x | +x | -o errexit|nounset|pipefail|xtrace    -e and -u are always on; -x traces statements",
+	"export": "export NAME=VALUE | export NAME    put a variable in the environment of external programs",
 	"help":   "help [TOPIC...]    this help; topics: " + "in for if def try ip brctl bridge ping sysctl ...",
 	"ip": `ip [ -n NS | -4 | -6 | -brief | -details | -json | ... ] OBJECT COMMAND
 OBJECT: link address route rule neighbour tuntap netns maddress (help ip link, help ip rule, ...)`,

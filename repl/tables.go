@@ -10,7 +10,7 @@ package repl
 // langCommands are the language's own commands and the keywords that
 // start a statement.
 var langCommands = []string{
-	"echo", "sleep", "exit", "source", "exec", "sudo", "exists", "cd", "set", "true", "false", "wait",
+	"echo", "sleep", "exit", "source", "exec", "sudo", "exists", "cd", "set", "true", "false", "wait", "export",
 	"for", "if", "def", "in", "try", "help",
 }
 
