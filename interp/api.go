@@ -52,6 +52,8 @@ type Runner struct {
 
 	// jobs are the run's background statements.
 	jobs *jobs
+	// pipefail is "set -o pipefail".
+	pipefail bool
 }
 
 // Option configures a Runner.

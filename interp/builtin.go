@@ -186,8 +186,8 @@ func (r *Runner) cd(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) erro
 
 // set accepts the shell options scripts commonly start with, as letters
 // or -o names: -e (errexit) and -u (nounset) are how nsh always behaves,
-// -o pipefail is accepted (a pipeline's status is still its last
-// command's), -x (xtrace) turns tracing on, +x off. +e is refused: nsh
+// -o pipefail makes a pipeline fail when any of its commands does, -x
+// (xtrace) turns tracing on, +x off. +e is refused: nsh
 // always stops at a failing statement.
 func (r *Runner) set(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) error {
 	args = args[1:]
@@ -209,9 +209,11 @@ func (r *Runner) set(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) err
 			switch {
 			case (opt == "e" || opt == "errexit") && !on:
 				return errors.New("set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\"")
-			case opt == "e" || opt == "errexit" || opt == "u" || opt == "nounset" || opt == "pipefail":
+			case opt == "e" || opt == "errexit" || opt == "u" || opt == "nounset":
 				// How nsh always behaves (an unset variable is an
-				// error), or accepted as bash scripts write it.
+				// error).
+			case opt == "pipefail":
+				r.pipefail = on
 			case opt == "x" || opt == "xtrace":
 				if !on {
 					r.trace = nil

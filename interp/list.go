@@ -20,7 +20,7 @@ import (
 // A failing command stops the script (like sh -e), with the same
 // exceptions as set -e: in "a && b || c", only a failure of the command
 // after the last operator stops the script; in a pipeline, only a failure
-// of the last command counts (no pipefail). $? is the status of the last
+// of the last command counts (unless "set -o pipefail"). $? is the status of the last
 // command run.
 
 // andOr runs "X && Y" or "X || Y". It returns the error of Y when Y ran
@@ -59,7 +59,8 @@ func (r *Runner) listPart(ctx context.Context, st lang.Stmt) error {
 // namespace, each one's standard output connected to the next one's
 // standard input by a pipe. Each command runs on a copy of the runner, as
 // in a subshell: assignments inside do not last. The status is that of
-// the last command.
+// the last command, or under "set -o pipefail" of the last one that
+// failed.
 func (r *Runner) pipeline(ctx context.Context, p *lang.Pipeline) error {
 	n := len(p.Cmds)
 	readers := make([]*os.File, n-1)
@@ -124,6 +125,17 @@ func (r *Runner) pipeline(ctx context.Context, p *lang.Pipeline) error {
 	}
 	if err != nil && r.status == 0 {
 		r.status = StatusOf(err)
+	}
+	if err == nil && r.pipefail {
+		// set -o pipefail: the status of the last command that failed.
+		// Its error was printed as it happened (report).
+		for i := n - 2; i >= 0; i-- {
+			if errs[i] == nil || isExit(errs[i]) && StatusOf(errs[i]) == 0 {
+				continue
+			}
+			r.status = max(StatusOf(errs[i]), 1)
+			return &RuntimeError{Pos: p.Cmds[i].Pos(), Stmt: lang.Format(p.Cmds[i]), NS: r.cur, Err: ExitStatus(r.status)}
+		}
 	}
 	return err
 }
