@@ -700,6 +700,13 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		return err
 	}
 	v := netlink.NewVeth(attrs)
+	if peer != nil && peer.parent != "" {
+		// "peer link DEV": iproute2 looks DEV up (and sends IFLA_LINK,
+		// which a veth ignores).
+		if _, err := linkByName(h, peer.parent); err != nil {
+			return err
+		}
+	}
 	if peer != nil {
 		v.PeerName = peer.name
 		if v.PeerName == "" {
@@ -721,9 +728,6 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 	if v.PeerTxQLen < 0 && attrs.TxQLen >= 0 {
 		v.PeerTxQLen = 1000
 	}
-	if v.Name == "" {
-		return fmt.Errorf("not enough information: a link name is required")
-	}
 	peerWhere := linkName{g.NS, v.PeerName}
 	if peer != nil && peer.netns != "" {
 		t, err := resolveNetns(env, peer.netns)
@@ -739,7 +743,16 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		}
 		defer done()
 		v.PeerNamespace = attr
-	} else if v.PeerName != "" && attrs.Namespace == nil {
+	}
+	if v.Name == "" || v.PeerName == "" {
+		// The kernel names an end without a name "vethN"; netlink's
+		// request always names both, so this one is built here.
+		if err := rawLinkAdd(env, g, attrs, r, vethPeerData(v, peer)); err != nil {
+			return kernelError("add", v.Name, err)
+		}
+		return nil
+	}
+	if (peer == nil || peer.netns == "") && attrs.Namespace == nil {
 		if fused, err := tryFusedVeth(env, g, h, v); err != nil {
 			return err
 		} else if fused {
@@ -750,6 +763,36 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		return kernelError("add", v.Name, err)
 	}
 	return r.applyAfterAdd(h, v)
+}
+
+// vethPeerData is the IFLA_INFO_DATA of a veth whose peer part v and
+// peer describe: VETH_INFO_PEER, an ifinfomsg and the peer's attributes
+// (none without a "peer" part).
+func vethPeerData(v *netlink.Veth, peer *linkReq) []*nl.RtAttr {
+	if peer == nil {
+		return nil
+	}
+	pa := nl.NewRtAttr(1 /* VETH_INFO_PEER */, nil)
+	nl.NewIfInfomsgChild(pa, unix.AF_UNSPEC)
+	if v.PeerName != "" {
+		pa.AddRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(v.PeerName))
+	}
+	if peer.mtu >= 0 {
+		pa.AddChild(u32Attr(unix.IFLA_MTU, uint64(peer.mtu)))
+	}
+	if peer.addr != nil {
+		pa.AddRtAttr(unix.IFLA_ADDRESS, peer.addr)
+	}
+	if peer.txqlen >= 0 {
+		pa.AddChild(u32Attr(unix.IFLA_TXQLEN, uint64(peer.txqlen)))
+	}
+	switch ns := v.PeerNamespace.(type) {
+	case netlink.NsFd:
+		pa.AddChild(u32Attr(unix.IFLA_NET_NS_FD, uint64(ns)))
+	case netlink.NsPid:
+		pa.AddChild(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
+	}
+	return []*nl.RtAttr{pa}
 }
 
 // parseVethPeer reads "[peer [name] P [address MAC] [mtu N] [netns NS]
@@ -768,8 +811,8 @@ func parseVethPeer(args []string) (*linkReq, error) {
 	if p.typ != "" {
 		return nil, fmt.Errorf("veth peer: \"type\" is not allowed")
 	}
-	if p.master != "" || p.up || p.alias != nil || p.promisc != nil || p.arp != nil || p.multicast != nil || p.allmulti != nil || p.parent != "" {
-		return nil, fmt.Errorf("veth peer: only name, address, mtu, txqueuelen and netns are supported by nsh yet")
+	if p.master != "" || p.up || p.alias != nil || p.promisc != nil || p.arp != nil || p.multicast != nil || p.allmulti != nil {
+		return nil, fmt.Errorf("veth peer: only name, address, mtu, txqueuelen, link and netns are supported by nsh yet")
 	}
 	return p, nil
 }

@@ -518,7 +518,9 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 		msg.Change |= unix.IFF_UP
 	}
 	req.AddData(msg)
-	req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(attrs.Name)))
+	if attrs.Name != "" {
+		req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(attrs.Name)))
+	}
 	if r.mtu >= 0 {
 		req.AddData(u32Attr(unix.IFLA_MTU, uint64(r.mtu)))
 	}

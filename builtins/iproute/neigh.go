@@ -108,7 +108,7 @@ func neighGet(env *builtins.Env, g *Global, args []string) error {
 		}
 	}
 	if dev == "" || dst == nil {
-		return fmt.Errorf("Device and destination are required")
+		return fmt.Errorf("Device and address are required arguments")
 	}
 	h, l, err := handleLink(env, g.NS, dev)
 	if err != nil {

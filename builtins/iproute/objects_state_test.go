@@ -42,6 +42,10 @@ var objectLines = []string{
 	"tuntap add tun0 mode tun user 1000 multi_queue",
 	"tuntap add tun1 mode tun",
 	"tuntap del tun1 mode tun",
+	"link add vy type veth",
+	"link add vz type veth peer mtu 1400 txqueuelen 50",
+	"link add type veth",
+	"link add vx type veth peer link br0",
 	"link set p1 addrgenmode none",
 	"link set p0 addrgenmode random alias uplink group 7",
 }

@@ -279,6 +279,13 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 		hostLen = 128
 	}
 	addr := func(t uint16) string { return net.IP(at[t]).String() }
+	// prefix is ADDR, or ADDR/LEN when LEN is not the host length.
+	prefix := func(t uint16, l uint8) string {
+		if int(l) == hostLen {
+			return addr(t)
+		}
+		return fmt.Sprintf("%s/%d", addr(t), l)
+	}
 	details := g.Details > 0
 	p.openObject("")
 	if r.Type != unix.RTN_UNICAST || details {
@@ -286,11 +293,7 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 	}
 	switch {
 	case at.has(unix.RTA_DST):
-		d := addr(unix.RTA_DST)
-		if int(r.Dst_len) != hostLen {
-			d = fmt.Sprintf("%s/%d", d, r.Dst_len)
-		}
-		p.colorAny(familyColor(fam), "dst", "%s ", d)
+		p.colorAny(familyColor(fam), "dst", "%s ", prefix(unix.RTA_DST, r.Dst_len))
 	case r.Dst_len != 0:
 		p.any("dst", "%s ", fmt.Sprintf("0/%d ", r.Dst_len))
 	default:
@@ -298,11 +301,7 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 	}
 	switch {
 	case at.has(unix.RTA_SRC):
-		s := addr(unix.RTA_SRC)
-		if int(r.Src_len) != hostLen {
-			s = fmt.Sprintf("%s/%d", s, r.Src_len)
-		}
-		p.colorAny(familyColor(fam), "from", "from %s ", s)
+		p.colorAny(familyColor(fam), "from", "from %s ", prefix(unix.RTA_SRC, r.Src_len))
 	case r.Src_len != 0:
 		p.any("src", "from %s ", fmt.Sprintf("0/%d", r.Src_len))
 	}

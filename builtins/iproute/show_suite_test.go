@@ -246,6 +246,10 @@ var suiteErrors = []string{
 	"-6 rule add from 10.0.0.0/8",
 	"link add x type nosuchkind",
 	"link set lo type bridge foo 1",
+	"link add v8 type veth peer link nosuch",
+	"route get 10.0.0.1 iif nosuch",
+	"neigh get 10.0.0.1",
+	"addr show group bogus",
 }
 
 // TestErrorsReadLikeIproute2 compares the messages of failing commands
