@@ -113,6 +113,9 @@ func Extract(src string) []Step {
 		toks := lines[li]
 		words := texts(toks)
 		next := li + 1 // the line after this one's commands and output
+		if len(words) > 0 && strings.HasPrefix(words[0], "//") {
+			continue // a "// comment" line of a code block
+		}
 		for i := 0; i < len(toks); {
 			if words[i] == "exit" && (i == 0 || isPrompt(words[i-1])) && inNS != "" {
 				inNS = ""
@@ -120,6 +123,18 @@ func Extract(src string) []Step {
 				continue
 			}
 			p, ok := parseAt(words, i)
+			if !ok && typedLine(words, i) {
+				// "sudo ip netns red ip address add ...": a line typed
+				// as a command that is not a valid one. It runs as
+				// written, and fails as it did for the tutorial's
+				// reader, rather than as the command inside it.
+				st := Step{Line: toks[i].line, Text: strings.Join(words[i+1:], " "), Note: "sudo dropped; not a valid command line"}
+				if inNS != "" {
+					st.Text = "ip netns exec " + inNS + " " + st.Text
+				}
+				steps = append(steps, st)
+				break
+			}
 			if !ok {
 				i++
 				continue
@@ -174,6 +189,26 @@ func Extract(src string) []Step {
 		li = next - 1
 	}
 	return steps
+}
+
+// typedLine reports whether words[i:] is a whole line typed as a
+// command: "sudo ip|brctl|bridge ..." at the start of the line (after a
+// prompt), every word plain. Prose does not start with sudo.
+func typedLine(words []string, i int) bool {
+	if words[i] != "sudo" || i+1 >= len(words) || !commandWords[words[i+1]] || words[i+1] == "ping" || words[i+1] == "sysctl" {
+		return false
+	}
+	for k := 0; k < i; k++ {
+		if !isPrompt(words[k]) {
+			return false
+		}
+	}
+	for _, w := range words[i+1:] {
+		if !plain(w) || isPrompt(w) {
+			return false
+		}
+	}
+	return true
 }
 
 func texts(toks []token) []string {
