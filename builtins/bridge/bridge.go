@@ -299,7 +299,13 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 				link := ll.name(int(iflink))
 				jw.Field("link", link)
 				name += "@" + link
-				mdown = ll[int(iflink)].Flags&unix.IFF_UP == 0
+				// ll_index_to_flags answers -1 (all flags, so "up")
+				// for an index it does not know: a veth whose peer
+				// left for another namespace (the AF_BRIDGE dump has
+				// no IFLA_LINK_NETNSID) is not M-DOWN.
+				if m, ok := ll[int(iflink)]; ok {
+					mdown = m.Flags&unix.IFF_UP == 0
+				}
 			}
 		}
 		jw.Field("ifname", l.Name)

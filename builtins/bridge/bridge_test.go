@@ -31,6 +31,11 @@ func build(t *testing.T, l *testenv.ToolLab, set func(string)) {
 	l.Sh(t,
 		"ip link add vo type veth peer name vo-p netns "+l.Name+"-o",
 		"ip link set vo master brA", "ip link set vo up",
+		// Moved out after creation: its index is free here, and the
+		// AF_BRIDGE dump has no IFLA_LINK_NETNSID (no M-DOWN).
+		"ip link add vq type veth peer name vq-p",
+		"ip link set vq-p netns "+l.Name+"-o",
+		"ip link set vq master brA", "ip link set vq up",
 	)
 	for _, line := range []string{
 		"link set dev va learning off",
