@@ -54,6 +54,11 @@ type Runner struct {
 	jobs *jobs
 	// pipefail is "set -o pipefail".
 	pipefail bool
+	// shell is set for a shell script run by nsh (ShellScript): a
+	// failing statement is reported and the script goes on, as in sh,
+	// until "set -e"; noErrexit is that state.
+	shell     bool
+	noErrexit bool
 }
 
 // Option configures a Runner.
@@ -133,6 +138,19 @@ func Reserved(names ...string) Option {
 		for _, n := range names {
 			r.reserved[n] = true
 		}
+		return nil
+	}
+}
+
+// ShellScript makes the runner run a shell script as sh does: a failing
+// statement's error is printed where its standard error goes (so "2>
+// /dev/null" silences it), $? is set, and the script goes on; "set -e"
+// restores nsh's stop-at-the-first-failure, "set +e" lifts it again.
+// nsh runs files named *.sh or *.bash, and files with a sh/bash shebang,
+// this way.
+func ShellScript() Option {
+	return func(r *Runner) error {
+		r.shell, r.noErrexit = true, true
 		return nil
 	}
 }

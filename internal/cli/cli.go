@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"github.com/nshlab/nsh/builtins"
@@ -140,6 +141,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
 	}
+	shell := o.text == nil && isShellScript(o.file, units[0].src)
+	if shell {
+		opts = append(opts, interp.ShellScript())
+	}
 	r, err := interp.New(opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh: %v\n", err)
@@ -161,7 +166,36 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if shell {
+		// As sh: the status of the last command.
+		return r.Status()
+	}
 	return 0
+}
+
+// isShellScript reports whether the file is a shell script rather than
+// an nsh one: named *.sh or *.bash, or starting with a "#!" line that
+// runs sh, bash, dash, ksh or zsh (directly or through env).
+func isShellScript(name string, src []byte) bool {
+	if strings.HasSuffix(name, ".sh") || strings.HasSuffix(name, ".bash") {
+		return true
+	}
+	line, _, _ := strings.Cut(string(src), "\n")
+	if !strings.HasPrefix(line, "#!") {
+		return false
+	}
+	f := strings.Fields(line[2:])
+	if len(f) > 1 && filepath.Base(f[0]) == "env" {
+		f = f[1:]
+	}
+	if len(f) == 0 {
+		return false
+	}
+	switch filepath.Base(f[0]) {
+	case "sh", "bash", "dash", "ksh", "zsh":
+		return true
+	}
+	return false
 }
 
 type unit struct {

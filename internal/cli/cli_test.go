@@ -189,3 +189,25 @@ func TestRelativePathIgnored(t *testing.T) {
 		}
 	})
 }
+
+func TestIsShellScript(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      bool
+	}{
+		{"lab.sh", "ip netns add a\n", true},
+		{"lab.bash", "", true},
+		{"lab.nsh", "#!/bin/bash\n", true},
+		{"lab", "#!/usr/bin/env bash\nip a\n", true},
+		{"lab", "#! /bin/sh -e\n", true},
+		{"lab", "#!/usr/bin/env nsh\n", false},
+		{"lab", "#!/usr/local/bin/nsh\n", false},
+		{"lab.nsh", "ip netns add a\n", false},
+		{"lab", "", false},
+		{"-", "#!/usr/bin/python3\n", false},
+	} {
+		if got := isShellScript(c.name, []byte(c.src)); got != c.want {
+			t.Errorf("isShellScript(%q, %q) = %v, want %v", c.name, c.src, got, c.want)
+		}
+	}
+}
