@@ -80,12 +80,17 @@ func (r *Runner) param(p *lang.ParamExp) (value, error) {
 	if s, ok := r.getEnv(p.Name); ok {
 		return value{str: s}, nil
 	}
+	if r.unsetOK {
+		return value{}, nil // sh without "set -u"
+	}
 	return value{}, fmt.Errorf("$%s is not set", p.Name)
 }
 
 // expandWord expands one word into arguments. A word that is exactly one
 // unquoted list variable (or $@) gives one argument per element; any other
-// word gives exactly one argument. Values are never re-parsed.
+// word gives exactly one argument, except in a shell script, where a word
+// that is exactly one unquoted variable is split into fields as sh does.
+// Values are never re-parsed.
 func (r *Runner) expandWord(w *lang.Word) ([]string, error) {
 	if len(w.Parts) == 1 {
 		if p, ok := w.Parts[0].(*lang.ParamExp); ok {
@@ -95,6 +100,11 @@ func (r *Runner) expandWord(w *lang.Word) ([]string, error) {
 			}
 			if v.isList {
 				return append([]string(nil), v.list...), nil
+			}
+			if r.shell {
+				// sh splits an unquoted expansion into fields (and an
+				// empty one into none); the fields are still data.
+				return strings.Fields(v.str), nil
 			}
 			return []string{v.str}, nil
 		}
