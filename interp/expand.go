@@ -54,36 +54,91 @@ func (r *Runner) getEnv(name string) (string, bool) {
 	return "", false
 }
 
-// param expands $name: positional parameters, $#, $@, $?, then nsh
-// variables, then the environment. An unknown name is an error (a typo in
-// a lab script should not silently become an empty argument).
+// param expands $name (see paramValue) and ${name OP word} (paramOp). An
+// unknown name is an error (a typo in a lab script should not silently
+// become an empty argument), except in a shell script without "set -u".
 func (r *Runner) param(p *lang.ParamExp) (value, error) {
-	switch p.Name {
-	case "#":
-		return value{str: strconv.Itoa(len(r.params))}, nil
-	case "@":
-		return value{list: r.params, isList: true}, nil
-	case "?":
-		return value{str: strconv.Itoa(r.status)}, nil
-	case "!":
-		return value{str: r.jobs.lastPid()}, nil
+	v, set := r.paramValue(p.Name)
+	if p.Op != "" {
+		return r.paramOp(p, v, set)
 	}
-	if n, err := strconv.Atoi(p.Name); err == nil {
-		if n >= 1 && n <= len(r.params) {
-			return value{str: r.params[n-1]}, nil
-		}
-		return value{}, nil
-	}
-	if v, ok := r.lookup(p.Name); ok {
+	if set {
 		return v, nil
 	}
-	if s, ok := r.getEnv(p.Name); ok {
-		return value{str: s}, nil
-	}
-	if r.unsetOK {
-		return value{}, nil // sh without "set -u"
+	if _, err := strconv.Atoi(p.Name); err == nil || r.unsetOK {
+		// A missing script argument is empty; so is any unset
+		// variable in a shell script without "set -u".
+		return value{}, nil
 	}
 	return value{}, fmt.Errorf("$%s is not set", p.Name)
+}
+
+// paramValue looks a parameter up: positional parameters, $#, $@, $?, $!,
+// then nsh variables, then the environment. set is false when it has no
+// value at all.
+func (r *Runner) paramValue(name string) (v value, set bool) {
+	switch name {
+	case "#":
+		return value{str: strconv.Itoa(len(r.params))}, true
+	case "@":
+		return value{list: r.params, isList: true}, true
+	case "?":
+		return value{str: strconv.Itoa(r.status)}, true
+	case "!":
+		return value{str: r.jobs.lastPid()}, true
+	}
+	if n, err := strconv.Atoi(name); err == nil {
+		if n >= 1 && n <= len(r.params) {
+			return value{str: r.params[n-1]}, true
+		}
+		return value{}, false
+	}
+	if v, ok := r.lookup(name); ok {
+		return v, true
+	}
+	if s, ok := r.getEnv(name); ok {
+		return value{str: s}, true
+	}
+	return value{}, false
+}
+
+// paramOp is ${NAME OP WORD} as sh expands it: with ":" an empty value
+// counts as unset; "-" gives WORD for an unset NAME, "=" also assigns it,
+// "+" gives WORD for a set one, "?" fails for an unset one.
+func (r *Runner) paramOp(p *lang.ParamExp, v value, set bool) (value, error) {
+	colon := strings.HasPrefix(p.Op, ":")
+	if set && colon && (v.isList && len(v.list) == 0 || !v.isList && v.str == "") {
+		set = false
+	}
+	word := value{str: p.Word}
+	switch strings.TrimPrefix(p.Op, ":") {
+	case "-":
+		if !set {
+			return word, nil
+		}
+	case "=":
+		if !set {
+			if !isVarName(p.Name) {
+				return value{}, fmt.Errorf("${%s%s%s}: cannot assign to $%s", p.Name, p.Op, p.Word, p.Name)
+			}
+			r.setVar(p.Name, word)
+			return word, nil
+		}
+	case "+":
+		if set {
+			return word, nil
+		}
+		return value{}, nil
+	case "?":
+		if !set {
+			msg := p.Word
+			if msg == "" {
+				msg = "parameter null or not set"
+			}
+			return value{}, fmt.Errorf("%s: %s", p.Name, msg)
+		}
+	}
+	return v, nil
 }
 
 // expandWord expands one word into arguments. A word that is exactly one

@@ -5,7 +5,10 @@
 // finds as an ErrorList, each entry printing as "file:line:col: message".
 package lang
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Pos is a position in a source file. Line and Col count from 1; Offset is
 // the byte offset from the start of the file. The zero Pos is "no position".
@@ -439,12 +442,47 @@ func (d *DblQuoted) Pos() Pos { return d.Left }
 // End implements Node.
 func (d *DblQuoted) End() Pos { return advance(d.Right, 1) }
 
-// ParamExp is "$name", "${name}", "$1".."$9", "$#", "$@" or "$?".
+// ParamExp is "$name", "${name}", "$1".."$9", "$#", "$@", "$?" or "$!",
+// or with a default as in sh: "${name:-word}", "${name-word}",
+// "${name:=word}", "${name=word}", "${name:+word}", "${name+word}",
+// "${name:?word}", "${name?word}" (word is literal text).
 type ParamExp struct {
 	Dollar Pos
 	Rbrace Pos // zero unless Braced
 	Name   string
 	Braced bool
+	Op     string // "" or one of ParamOps (then Braced)
+	Word   string // the word after Op
+}
+
+// ParamOps are the operators of ${name OP word}, longest first.
+var ParamOps = []string{":-", ":=", ":+", ":?", "-", "=", "+", "?"}
+
+// splitParamOp splits the inside of "${...}" into a parameter name, an
+// operator of ParamOps and its word; ok is false when it is none of
+// those forms.
+func splitParamOp(s string) (name, op, word string, ok bool) {
+	if isParamName(s) {
+		return s, "", "", true
+	}
+	n := 0
+	switch {
+	case s != "" && strings.IndexByte("123456789#@?!", s[0]) >= 0:
+		n = 1
+	default:
+		for n < len(s) && (isIdent(s[n]) && (n > 0 || isIdentStart(s[n]))) {
+			n++
+		}
+	}
+	if n == 0 {
+		return "", "", "", false
+	}
+	for _, o := range ParamOps {
+		if strings.HasPrefix(s[n:], o) {
+			return s[:n], o, s[n+len(o):], true
+		}
+	}
+	return "", "", "", false
 }
 
 // Pos implements Node.

@@ -239,7 +239,8 @@ func tokenPart(t lexer.Token, inDQ bool) WordPart {
 	case tParam:
 		return &ParamExp{Dollar: pos(t.Pos), Name: v[1:]}
 	case tBraced:
-		return &ParamExp{Dollar: pos(t.Pos), Rbrace: pos(shift(t.Pos, len(v)-1)), Name: v[2 : len(v)-1], Braced: true}
+		name, op, word, _ := splitParamOp(v[2 : len(v)-1])
+		return &ParamExp{Dollar: pos(t.Pos), Rbrace: pos(shift(t.Pos, len(v)-1)), Name: name, Braced: true, Op: op, Word: word}
 	case tSQ:
 		return lit(v[1:len(v)-1], true)
 	case tEsc, tDQEsc:

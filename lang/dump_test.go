@@ -216,7 +216,7 @@ func (d *dumper) node(n Node) {
 		d.at(n)
 	case *ParamExp:
 		if n.Braced {
-			d.p("${%s}", n.Name)
+			d.p("${%s%s%s}", n.Name, n.Op, n.Word)
 		} else {
 			d.p("$%s", n.Name)
 		}

@@ -157,7 +157,7 @@ func checkPositions(t *testing.T, src string, f *File) {
 			}
 		case *ParamExp:
 			if n.Braced {
-				span(n, "${"+n.Name+"}")
+				span(n, "${"+n.Name+n.Op+n.Word+"}")
 			} else {
 				span(n, "$"+n.Name)
 			}

@@ -723,8 +723,8 @@ func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 				p.errorf(t.Pos, false, `unclosed "${": want ${NAME}`)
 				return false
 			}
-			if !isParamName(v[2 : len(v)-1]) {
-				p.errorf(t.Pos, false, "bad substitution %q: want ${NAME}", v)
+			if _, _, _, ok := splitParamOp(v[2 : len(v)-1]); !ok {
+				p.errorf(t.Pos, false, "bad substitution %q: want ${NAME} or ${NAME:-WORD} (also :=, :+, :?)", v)
 				return false
 			}
 		case tArithOpen:

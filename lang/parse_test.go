@@ -91,6 +91,7 @@ else if b < y >
 	{"arith", "echo $((1)) $((i + 1)) $((i / 250)) $((i % 250)) $(( $i*2+3 )) $((1-2-3)) $((2*(3+4))) $((-x)) $((+1)) $((!0)) $((- -1)) $(((1+2))) $((a*b/c%d)) $((a-(b-c))) $((007)) $(($1 + $#))\n"},
 	{"keywords_as_words", "echo for if else def in try exists pid\niffy x\nfor\"x\" y\n'for' i in x\nx y = z\n"},
 	{"lists", "ip link add br0 type bridge && ip link set br0 up\nping -c1 10.0.0.2 >/dev/null 2>&1 || echo unreachable\na && b || c && d\nip netns exec ns1 ip a | grep inet\na | b | c && d | e || f\n'for' x | 'x'=1 y && \"if\"\na|b&&c||d\na \\\n&& b\na &&\n  b ||  # comment\n\n\tc |\n d\nin ns1 < a |\n b >\n"},
+	{"defaults", "echo ${x:-a} ${x-b} ${1:=c} ${x:+d} ${x+} ${x:?unset} ${@:-} \"${NS:-ns1}x\" ${x:-a:b/c.d}\nns = ${1:-red}\n"},
 	{"background", "sleep 10 &\nip netns exec ns1 nc -l 1234 >/dev/null 2>&1 &\na & b &c&\na | b && c & d\ncmd &>log & cmd >&2 &\nin ns1 < iperf3 -s & >\nwait\necho $!\n"},
 	{"redirections", "echo 1 > /proc/sys/net/ipv4/ip_forward\nin ns1 < echo 1 > /proc/sys/net/ipv4/ip_forward >\necho a >> log; echo b 2> err; echo c 2>> err\ncmd &> all; cmd &>> all\ncmd 2>&1 >&2 1>&2\nsort < in > out\necho a>b c<d 3>x 2>\"$f\" > 'else' >>$((1+2))\necho 2 > f 2>f 1 a2>x\ncmd>x>y\nif a < echo x > else < echo y > f >\nfor i in 1..2 < echo $i >> out$i >\ntry < a >x; b >\n"},
 	{"unicode", "echo héllo 'wörld' \"ñ $x\" \\é\n"},

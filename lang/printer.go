@@ -406,7 +406,7 @@ func (pr *printer) expansion(part, next WordPart, inDQ bool) {
 	switch part := part.(type) {
 	case *ParamExp:
 		if part.Braced || isName(part.Name) && continuesName(next, inDQ) {
-			pr.str("${" + part.Name + "}")
+			pr.str("${" + part.Name + part.Op + part.Word + "}")
 		} else {
 			pr.str("$" + part.Name)
 		}
