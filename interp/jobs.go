@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 	"sync"
 
@@ -78,6 +79,9 @@ func (r *Runner) background(ctx context.Context, b *lang.Background) error {
 	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	j := &job{started: make(chan struct{}), done: make(chan struct{}), cancel: cancel}
 	jctx = context.WithValue(jctx, jobKey{}, j)
+	// The job writes while the script does: writers that are not files
+	// are serialised, the script's own included.
+	r.stdout, r.stderr = shareWriter(r.stdout), shareWriter(r.stderr)
 	s := r.fork()
 	s.report = true
 	r.jobs.mu.Lock()
@@ -171,4 +175,14 @@ func (r *Runner) StopJobs() {
 	for _, j := range all {
 		<-j.done
 	}
+}
+
+// shareWriter returns w behind a mutex (a lockedWriter, kept if it is one
+// already), or w itself when it is a file, whose writes the kernel
+// serialises.
+func shareWriter(w io.Writer) io.Writer {
+	if _, ok := w.(*lockedWriter); ok {
+		return w
+	}
+	return lockWriter(w, new(sync.Mutex))
 }

@@ -254,3 +254,17 @@ func TestBrokenPipe(t *testing.T) {
 		t.Errorf("stdout %q, stderr %q, %v", out, stderr, err)
 	}
 }
+
+// TestBackground runs background statements next to the script, with
+// their output in the same (non-file) writer: go test -race checks it.
+func TestBackground(t *testing.T) {
+	out, _, err := run(t, "echo x &\necho a & echo b &\nfail &\nwait || echo waited $?\necho \"[$!]\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"x\n", "a\n", "b\n", "waited 1\n", "[]\n"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output %q lacks %q", out, w)
+		}
+	}
+}
