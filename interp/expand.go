@@ -70,8 +70,15 @@ func (r *Runner) param(p *lang.ParamExp) (value, error) {
 		// variable in a shell script without "set -u".
 		return value{}, nil
 	}
-	return value{}, fmt.Errorf("$%s is not set", p.Name)
+	return value{}, &unsetError{p.Name}
 }
+
+// unsetError is the expansion of a variable that has no value. It ends a
+// shell script even without "set -e" (as an unbound variable under "set
+// -u" ends sh).
+type unsetError struct{ name string }
+
+func (e *unsetError) Error() string { return "$" + e.name + " is not set" }
 
 // paramValue looks a parameter up: positional parameters, $#, $@, $?, $!,
 // then nsh variables, then the environment. set is false when it has no

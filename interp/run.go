@@ -73,7 +73,8 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
 		}
 		r.report = saved
 		if err != nil {
-			if !r.noErrexit || isExit(err) || ctx.Err() != nil {
+			var unset *unsetError
+			if !r.noErrexit || isExit(err) || ctx.Err() != nil || errors.As(err, &unset) {
 				return err
 			}
 			r.goOn(st, err)
