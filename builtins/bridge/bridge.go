@@ -506,15 +506,15 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if dev == "" {
 		return errors.New("Device is a required argument.")
 	}
-	c, ll, err := dialMap(env, g)
+	idx := ifIndex(env, g, dev)
+	if idx == 0 {
+		return fmt.Errorf("Cannot find bridge device %q", dev)
+	}
+	c, err := Dial(env, g.NS)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	idx := ll.index(dev)
-	if idx == 0 {
-		return fmt.Errorf("Cannot find bridge device %q", dev)
-	}
 	var spec *nl.RtAttr
 	if mode >= 0 || afFlags > 0 {
 		spec = nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)

@@ -127,6 +127,21 @@ func parseVNI(v string) (int64, error) {
 
 // fdbModify is "bridge fdb add|append|replace|del ADDR dev DEV ..."
 // (bridge/fdb.c fdb_modify).
+// ifIndex is ll_name_to_index for a modify command: one RTM_GETLINK by
+// name on the namespace's cached handle rather than a dump of every link;
+// 0 when there is no such link.
+func ifIndex(env *builtins.Env, g *Global, name string) int {
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return 0
+	}
+	l, err := h.LinkByName(name)
+	if err != nil {
+		return 0
+	}
+	return l.Attrs().Index
+}
+
 func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []string) error {
 	e := &fdbEntry{state: nudNoARP, vlan: -1, vni: -1, srcVNI: -1}
 	var addr, dev, via string
@@ -242,19 +257,19 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 		return fmt.Errorf("Invalid mac address %s", addr)
 	}
 	e.mac = mac
-	c, ll, err := dialMap(env, g)
+	if via != "" {
+		if e.via = ifIndex(env, g, via); e.via == 0 {
+			return fmt.Errorf("Cannot find device %q", via)
+		}
+	}
+	if e.ifindex = ifIndex(env, g, dev); e.ifindex == 0 {
+		return fmt.Errorf("Cannot find device %q", dev)
+	}
+	c, err := Dial(env, g.NS)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if via != "" {
-		if e.via = ll.index(via); e.via == 0 {
-			return fmt.Errorf("Cannot find device %q", via)
-		}
-	}
-	if e.ifindex = ll.index(dev); e.ifindex == 0 {
-		return fmt.Errorf("Cannot find device %q", dev)
-	}
 	if _, err := c.Execute(fdbRequest(cmd, flags, e), 0); err != nil {
 		return AnswerError(err)
 	}
@@ -394,14 +409,14 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 	if dev == "" || v.vid == -1 {
 		return errors.New("Device and VLAN ID are required arguments.")
 	}
-	c, ll, err := dialMap(env, g)
+	if v.ifindex = ifIndex(env, g, dev); v.ifindex == 0 {
+		return fmt.Errorf("Cannot find bridge device %q", dev)
+	}
+	c, err := Dial(env, g.NS)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	if v.ifindex = ll.index(dev); v.ifindex == 0 {
-		return fmt.Errorf("Cannot find bridge device %q", dev)
-	}
 	if uint16(v.vid) >= 4096 {
 		return fmt.Errorf("Invalid VLAN ID \"%d\"", uint16(v.vid))
 	}
