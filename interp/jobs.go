@@ -74,7 +74,7 @@ func (js *jobs) lastPid() string {
 // subshell would), in its own goroutine, with the script going on at
 // once. The job's errors are printed as they happen, as in a list; "wait"
 // collects its status. Interrupting the script (Ctrl-C at the prompt)
-// does not stop it; ending the run with Close does.
+// does not stop it; StopJobs does.
 func (r *Runner) background(ctx context.Context, b *lang.Background) error {
 	jctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	j := &job{started: make(chan struct{}), done: make(chan struct{}), cancel: cancel}
