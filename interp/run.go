@@ -77,7 +77,7 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
 			if !r.noErrexit || isExit(err) || ctx.Err() != nil || errors.As(err, &unset) {
 				return err
 			}
-			r.goOn(st, err)
+			r.goOn(err)
 		}
 	}
 	return nil
@@ -87,7 +87,7 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
 // its error is printed, unless the command printed it already (report)
 // or is a program that exited non-zero (it spoke for itself), and $?
 // keeps the failure.
-func (r *Runner) goOn(st lang.Stmt, err error) {
+func (r *Runner) goOn(err error) {
 	var rep *reportedError
 	var es ExitStatus
 	if !errors.As(err, &rep) && !errors.As(err, &es) && !errors.Is(err, syscall.EPIPE) {
