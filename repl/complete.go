@@ -491,14 +491,20 @@ func (q *query) ipLink(rest []string) {
 		}
 		q.offer("type")
 	case "show", "list", "lst":
-		if q.value(prev) {
-			return
-		}
-		if _, ok := device(args, linkShowKeywords); !ok {
-			q.ifnames(nil)
-		}
-		q.offer(linkShowKeywords...)
+		q.showArgs(args, prev, linkShowKeywords)
 	}
+}
+
+// showArgs completes the arguments of a show command: the value of the
+// keyword before, else the device (until one is given) and keywords.
+func (q *query) showArgs(args []string, prev string, keywords []string) {
+	if q.value(prev) {
+		return
+	}
+	if _, ok := device(args, keywords); !ok {
+		q.ifnames(nil)
+	}
+	q.offer(keywords...)
 }
 
 // linkAdd completes "ip link add [NAME] KEYWORDS... [type TYPE ARGS...]".
@@ -535,13 +541,7 @@ func (q *query) ipAddr(rest []string) {
 		}
 		q.offer(addrAddKeywords...)
 	case "show", "list", "lst", "flush":
-		if q.value(prev) {
-			return
-		}
-		if _, ok := device(args, addrShowKeywords); !ok {
-			q.ifnames(nil)
-		}
-		q.offer(addrShowKeywords...)
+		q.showArgs(args, prev, addrShowKeywords)
 	}
 }
 
