@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -44,84 +45,241 @@ type Env struct {
 	// Following and Skip: see interp.HandlerContext.
 	Following func(i int) (interp.Following, bool)
 	Skip      func(i int, undo func(ctx context.Context) error)
+
+	mu       sync.Mutex
+	releases []func() // leases of Handle, ended by Release
 }
 
-// Handle returns the netlink handle of namespace r (cached per run).
-func (e *Env) Handle(r ns.Ref) (*netlink.Handle, error) { return e.State.Handle(r) }
+// Handle returns the netlink handle of namespace r, leased to this Env:
+// the handle stays open, and keeps reaching r's namespace, until Release,
+// even if the namespace is deleted meanwhile. Never keep it past Release.
+func (e *Env) Handle(r ns.Ref) (*netlink.Handle, error) {
+	h, release, err := e.State.Acquire(r)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	e.releases = append(e.releases, release)
+	e.mu.Unlock()
+	return h, nil
+}
+
+// Clone returns a copy of e with no leases of its own, for running a
+// command with other stdio or in another namespace; Release it after.
+func (e *Env) Clone() *Env {
+	return &Env{
+		Stdin: e.Stdin, Stdout: e.Stdout, Stderr: e.Stderr,
+		NS: e.NS, Host: e.Host, State: e.State, Pos: e.Pos, Dir: e.Dir,
+		Run: e.Run, Following: e.Following, Skip: e.Skip,
+	}
+}
+
+// Release gives back every handle the Env leased (Handle). The
+// middleware calls it when the command returns.
+func (e *Env) Release() {
+	e.mu.Lock()
+	rs := e.releases
+	e.releases = nil
+	e.mu.Unlock()
+	for _, r := range rs {
+		r()
+	}
+}
 
 // State is the per-run state of the builtins: one NETLINK_ROUTE handle
 // per namespace, opened on first use with the socket created inside that
 // namespace, so later calls need no thread switch at all.
+//
+// A handle is never closed while a command uses it: commands lease
+// handles (Acquire), and a handle dropped from the cache — because the
+// script deleted its namespace (Forget), or because its name no longer
+// leads to it (someone else deleted it; a sweep notices within
+// sweepEvery) — is closed when its last lease ends. A closed
+// netlink.Handle would silently open a fresh socket in whatever
+// namespace the calling thread is in; no command can ever hold one.
 type State struct {
 	host *ns.Host
 
 	mu      sync.Mutex
-	handles map[ns.Key]*netlink.Handle
+	handles map[ns.Key]*entry
+	closed  bool
+	stop    chan struct{} // closes the sweeper; nil until it runs
 }
+
+// entry is a cached handle and its leases.
+type entry struct {
+	h    *netlink.Handle
+	key  ns.Key
+	ref  ns.Ref // how it was first reached, for the sweep
+	refs int    // leases not yet released
+	gone bool   // out of the cache: close at the last release
+}
+
+// sweepEvery is how often the cache checks that the namespaces of its
+// handles can still be reached by the names they were opened through.
+const sweepEvery = 250 * time.Millisecond
 
 // NewState returns the builtins' state for one run over host.
 func NewState(host *ns.Host) *State {
-	return &State{host: host, handles: map[ns.Key]*netlink.Handle{}}
+	return &State{host: host, handles: map[ns.Key]*entry{}}
 }
 
 // Host returns the namespace host of the run.
 func (s *State) Host() *ns.Host { return s.host }
 
-// Handle returns the netlink handle for r's namespace, opening it inside
-// that namespace on first use.
-func (s *State) Handle(r ns.Ref) (*netlink.Handle, error) {
+// errClosed is returned by Acquire after Close.
+var errClosed = errors.New("the run's netlink handles are closed")
+
+// Acquire returns the netlink handle for r's namespace, opening it inside
+// that namespace on first use, and the function that ends the lease. The
+// handle is open and reaches r's namespace until then; call release
+// exactly once.
+func (s *State) Acquire(r ns.Ref) (h *netlink.Handle, release func(), err error) {
 	// A hit needs one stat: only checked namespaces are ever cached.
 	if k, err := s.host.StatKey(r); err == nil {
 		s.mu.Lock()
-		h, ok := s.handles[k]
-		s.mu.Unlock()
-		if ok {
-			return h, nil
+		if s.closed {
+			s.mu.Unlock()
+			return nil, nil, errClosed
 		}
+		if e, ok := s.handles[k]; ok {
+			e.refs++
+			s.mu.Unlock()
+			return e.h, s.releaser(e), nil
+		}
+		s.mu.Unlock()
 	}
 	key, err := s.host.Key(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var h *netlink.Handle
 	err = s.host.Do(r, func() error {
 		var err error
 		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
+		return nil, nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
 	}
-	s.mu.Lock()
-	if old, ok := s.handles[key]; ok {
-		h.Close()
-		h = old
-	} else {
-		s.handles[key] = h
-	}
-	s.mu.Unlock()
-	return h, nil
-}
-
-// Forget closes the cached handle of the namespace with key k, so that no
-// socket of nsh keeps a deleted namespace alive.
-func (s *State) Forget(k ns.Key) {
-	s.mu.Lock()
-	h, ok := s.handles[k]
-	delete(s.handles, k)
-	s.mu.Unlock()
-	if ok {
-		h.Close()
-	}
-}
-
-// Close closes every cached handle.
-func (s *State) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for k, h := range s.handles {
+	if s.closed {
 		h.Close()
-		delete(s.handles, k)
+		return nil, nil, errClosed
+	}
+	e, ok := s.handles[key]
+	if ok {
+		h.Close()
+	} else {
+		e = &entry{h: h, key: key, ref: r}
+		s.handles[key] = e
+		if !r.IsStart() && s.stop == nil {
+			s.stop = make(chan struct{})
+			go s.sweeper(s.stop)
+		}
+	}
+	e.refs++
+	return e.h, s.releaser(e), nil
+}
+
+// releaser returns the function that ends one lease of e.
+func (s *State) releaser(e *entry) func() {
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			e.refs--
+			last := e.gone && e.refs == 0
+			s.mu.Unlock()
+			if last {
+				e.h.Close()
+			}
+		})
+	}
+}
+
+// drop takes e out of the cache and closes its handle unless a lease is
+// still held (then the last release closes it). s.mu is held.
+func (s *State) drop(e *entry) (closeNow bool) {
+	if s.handles[e.key] == e {
+		delete(s.handles, e.key)
+	}
+	e.gone = true
+	return e.refs == 0
+}
+
+// Forget drops the cached handle of the namespace with key k, so that no
+// socket of nsh keeps a deleted namespace alive; commands holding it keep
+// using it until they end.
+func (s *State) Forget(k ns.Key) {
+	s.mu.Lock()
+	e, ok := s.handles[k]
+	closeNow := ok && s.drop(e)
+	s.mu.Unlock()
+	if closeNow {
+		e.h.Close()
+	}
+}
+
+// Sweep drops the cached handles whose namespace can no longer be reached
+// the way it was reached when the handle was opened: its name was deleted
+// or now names another namespace (another program ran "ip netns del"),
+// or the process whose namespace it was has ended. Holding the socket
+// would keep that namespace, and everything in it, alive.
+func (s *State) Sweep() {
+	s.mu.Lock()
+	var check []*entry
+	for _, e := range s.handles {
+		if !e.ref.IsStart() {
+			check = append(check, e)
+		}
+	}
+	s.mu.Unlock()
+	for _, e := range check {
+		if k, err := s.host.StatKey(e.ref); err == nil && k == e.key {
+			continue
+		}
+		s.mu.Lock()
+		closeNow := s.drop(e)
+		s.mu.Unlock()
+		if closeNow {
+			e.h.Close()
+		}
+	}
+}
+
+// sweeper runs Sweep every sweepEvery until stop is closed.
+func (s *State) sweeper(stop chan struct{}) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			s.Sweep()
+		}
+	}
+}
+
+// Close closes every cached handle that no command holds (the others
+// close when their lease ends) and refuses new leases.
+func (s *State) Close() {
+	s.mu.Lock()
+	s.closed = true
+	if s.stop != nil {
+		close(s.stop)
+		s.stop = nil
+	}
+	var now []*entry
+	for _, e := range s.handles {
+		if s.drop(e) {
+			now = append(now, e)
+		}
+	}
+	s.mu.Unlock()
+	for _, e := range now {
+		e.h.Close()
 	}
 }
 
@@ -140,6 +298,7 @@ func Middleware(s *State, cmds map[string]Func) func(next interp.ExecHandlerFunc
 				NS: hc.NS, Host: hc.Host, State: s, Pos: hc.Pos, Dir: hc.Dir,
 				Run: hc.Run, Following: hc.Following, Skip: hc.Skip,
 			}
+			defer env.Release()
 			return f(ctx, env, args)
 		}
 	}

@@ -35,10 +35,11 @@ func TestCompletionSpeed(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		h, err := s.cfg.State.Handle(ns.Start())
+		h, release, err := s.cfg.State.Acquire(ns.Start())
 		if err != nil {
 			t.Fatal(err)
 		}
+		defer release()
 		for i := 0; i < 1000; i++ {
 			v := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: fmt.Sprintf("veth%d", i)}, PeerName: fmt.Sprintf("peer%d", i)}
 			if err := h.LinkAdd(v); err != nil {

@@ -155,10 +155,11 @@ func (q *query) loadLinks() []netlink.Link {
 		return q.links
 	}
 	q.loaded = true
-	h, err := q.c.state.Handle(q.target)
+	h, release, err := q.c.state.Acquire(q.target)
 	if err != nil {
 		return nil
 	}
+	defer release()
 	q.links, _ = builtins.Retry(func() ([]netlink.Link, error) { return h.LinkList() })
 	return q.links
 }

@@ -236,9 +236,10 @@ func TestShowsMatchRealTools(t *testing.T) {
 						want func() string
 					}{"-n", func() (string, error) {
 						var o bytes.Buffer
-						env := *start
+						env := start.Clone()
 						env.Stdout, env.Stderr = &o, &o
-						err := bridge.Main(t.Context(), &env, append([]string{"bridge", "-n", s.name}, w[1:]...))
+						defer env.Release()
+						err := bridge.Main(t.Context(), env, append([]string{"bridge", "-n", s.name}, w[1:]...))
 						return o.String(), err
 					}, func() string {
 						o, _ := exec.Command("bridge", append([]string{"-n", s.name}, w[1:]...)...).Output()

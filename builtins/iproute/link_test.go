@@ -40,6 +40,7 @@ func newLab(t *testing.T) *lab {
 func (l *lab) ip(args ...string) (string, error) {
 	l.out.Reset()
 	l.err.Reset()
+	defer l.env.Release() // as the interpreter does after each command
 	err := iproute.Main(context.Background(), l.env, append([]string{"ip"}, args...))
 	return l.out.String(), err
 }

@@ -31,9 +31,10 @@ func newNetnsEnv(t *testing.T) *netnsEnv {
 	host := e.env.Host
 	e.env.Run = func(ctx context.Context, r ns.Ref, args []string) error {
 		if args[0] == "ip" {
-			sub := *e.env
+			sub := e.env.Clone()
 			sub.NS = r
-			return iproute.Main(ctx, &sub, args)
+			defer sub.Release()
+			return iproute.Main(ctx, sub, args)
 		}
 		cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 		cmd.Stdout, cmd.Stderr = e.env.Stdout, e.env.Stderr
@@ -86,6 +87,7 @@ func addVeth(t *testing.T, e *netnsEnv, name, peer string, r ns.Ref) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer e.env.Release()
 	v := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: name}, PeerName: peer, PeerNamespace: netlink.NsFd(int(f.Fd()))}
 	if err := h.LinkAdd(v); err != nil {
 		t.Fatalf("veth %s/%s: %v", name, peer, err)
@@ -279,6 +281,7 @@ func TestNetnsDelReleasesNamespace(t *testing.T) {
 		if _, err := ha.LinkByName("vb"); err != nil {
 			t.Fatalf("vb not in a: %v", err)
 		}
+		e.env.Release() // the command that used it has ended
 		key, err := e.env.Host.Key(a)
 		if err != nil {
 			t.Fatal(err)
@@ -315,6 +318,7 @@ func TestNetnsDelThenRecreate(t *testing.T) {
 			e.must(t, "netns", "add", "r")
 			r, _ := e.env.Host.Named("r")
 			e.env.Handle(r) // as a script would have, by using it
+			e.env.Release()
 			e.must(t, "link", "add", "vr", "type", "veth", "peer", "name", "vpeer", "netns", "r")
 			e.must(t, "netns", "del", "r")
 		}

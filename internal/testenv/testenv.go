@@ -85,6 +85,7 @@ func (l *Lab) Real(args ...string) (stdout, stderr string, err error) {
 func (l *Lab) Run(f builtins.Func, word string, args ...string) (string, error) {
 	l.Out.Reset()
 	l.Err.Reset()
+	defer l.Env.Release()
 	err := f(context.Background(), l.Env, append([]string{word}, args...))
 	return l.Out.String(), err
 }
