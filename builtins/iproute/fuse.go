@@ -2,7 +2,9 @@ package iproute
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -122,20 +124,27 @@ var modifyVerbs = map[string]bool{
 // safeBetween reports whether statement args may run after the fused
 // creation instead of before the move without any observable difference:
 // an ip/brctl/bridge command that only modifies, does not name the peer,
-// neither deletes nor renames the first end, does not touch namespaces (which could change the order
+// neither deletes nor renames the first end nor brings it up, does not touch namespaces (which could change the order
 // in which namespace ids are allocated) and cannot create a link with a
 // kernel-chosen name.
 func safeBetween(args []string, first, peer string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	namesFirst, renames := false, false
+	namesFirst, renames, up := false, false, false
 	for _, w := range args {
 		if w == peer || w == "netns" || strings.HasPrefix(w, "link-netns") || w == "group" {
 			return false
 		}
 		namesFirst = namesFirst || w == first
 		renames = renames || w == "name"
+		up = up || w == "up"
+	}
+	// Bringing the first end up while its peer is here (no carrier, peer
+	// found by index) makes its operstate LOWERLAYERDOWN; with the peer
+	// elsewhere it is DOWN, and it stays so after the move.
+	if namesFirst && up {
+		return false
 	}
 	switch args[0] {
 	case "brctl":
@@ -233,7 +242,9 @@ func matchFusion(next func(i int) (interp.Following, bool), first, peer string, 
 // statement would move it to, and skips that statement. It reports false
 // (and no error) whenever the literal sequence must run instead.
 func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Veth) (bool, error) {
-	if env.Following == nil || env.Skip == nil || v.MasterIndex != 0 {
+	// A first end created up, or enslaved, would see its peer by index
+	// only in the literal sequence (operstate LOWERLAYERDOWN, not DOWN).
+	if env.Following == nil || env.Skip == nil || v.MasterIndex != 0 || v.Flags&net.FlagUp != 0 {
 		return false, nil
 	}
 	here, err := env.Host.Key(g.NS)
@@ -253,6 +264,16 @@ func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Ve
 	}
 	m, ok := matchFusion(env.Following, v.Name, v.PeerName, sameNS)
 	if !ok {
+		return false, nil
+	}
+	// The literal creation makes the peer here first: it fails when its
+	// name is taken here (by a link or an altname), or is the first end's
+	// own. The fused one would not see that, so those cases run literally
+	// and fail as they should.
+	if v.PeerName == v.Name {
+		return false, nil
+	}
+	if _, err := h.LinkByName(v.PeerName); !errors.As(err, new(netlink.LinkNotFoundError)) {
 		return false, nil
 	}
 	r, err := env.Host.Resolve(m.netns)
@@ -279,10 +300,13 @@ func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Ve
 // namespace of its creation, here: the state of the literal sequence
 // when the move never ran.
 func unfuse(env *builtins.Env, there, here ns.Ref, peer string) error {
-	h, err := env.Handle(there)
+	// The command that registered the undo has ended, and its leases
+	// with it: this lease is the undo's own.
+	h, release, err := env.State.Acquire(there)
 	if err != nil {
 		return err
 	}
+	defer release()
 	l, err := h.LinkByName(peer)
 	if err != nil {
 		return fmt.Errorf("moving %s back from %s: %w", peer, there.Describe(), err)

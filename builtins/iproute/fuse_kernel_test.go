@@ -57,7 +57,7 @@ func TestVethFusionSameAsLiteral(t *testing.T) {
 			l := newLab(t)
 			lines := []string{
 				"ip link add a-" + nsName + " type veth peer name b-" + nsName + " mtu 1400",
-				"ip link set a-" + nsName + " up",
+				"ip link set a-" + nsName + " alias first",
 				"ip addr add 10.0.0.1/24 dev a-" + nsName,
 				"ip link set b-" + nsName + " netns " + nsName,
 			}

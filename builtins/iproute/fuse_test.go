@@ -63,8 +63,9 @@ func TestMatchFusion(t *testing.T) {
 		{"names B between", []stmt{{"ip link set B up", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
 		{"deletes A between", []stmt{{"ip link del A", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
 		{"renames A between", []stmt{{"ip link set A name Z", ns.Ref{}}, {"ip link del Z", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
+		{"brings A up between", []stmt{{"ip link set A up", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
 		{"configures A between", []stmt{
-			{"ip link set A up", ns.Ref{}},
+			{"ip link set A mtu 1400", ns.Ref{}},
 			{"ip addr add 10.0.0.1/24 dev A", ns.Ref{}},
 			{"brctl addif br0 A", ns.Ref{}},
 			{"ip link set B netns ns1", ns.Ref{}},
@@ -124,7 +125,7 @@ func TestMatchFusionWindow(t *testing.T) {
 			if i == between {
 				return interp.Following{Args: strings.Fields("ip link set B netns ns1")}, true
 			}
-			return interp.Following{Args: strings.Fields("ip link set A up")}, true
+			return interp.Following{Args: strings.Fields("ip link set A mtu 1400")}, true
 		}
 		m, ok := matchFusion(next, "A", "B", func(ns.Ref, string) bool { return true })
 		if want := between < fuseWindow; ok != want || ok && m.index != between {

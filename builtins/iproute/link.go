@@ -760,9 +760,25 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		}
 	}
 	if err := retryDying(env, func() error { return h.LinkAdd(v) }, where, peerWhere); err != nil {
-		return kernelError("add", v.Name, err)
+		return kernelError("add", takenName(env, err, where, peerWhere), err)
 	}
 	return r.applyAfterAdd(h, v)
+}
+
+// takenName is the name to blame for a failed creation of links names:
+// with EEXIST, the first that is taken in its namespace (the kernel does
+// not say which), else the first.
+func takenName(env *builtins.Env, err error, names ...linkName) string {
+	if errors.Is(err, unix.EEXIST) {
+		for _, n := range names {
+			if h, herr := env.Handle(n.ref); herr == nil {
+				if _, lerr := h.LinkByName(n.name); lerr == nil {
+					return n.name
+				}
+			}
+		}
+	}
+	return names[0].name
 }
 
 // vethPeerData is the IFLA_INFO_DATA of a veth whose peer part v and
