@@ -53,6 +53,8 @@ type options struct {
 	file    string   // FILE or "-"
 	args    []string // script arguments
 	after   []string // --sandbox FILE -c TEXT...
+
+	inSandbox bool // this is the nsh that --sandbox started (sandboxChild)
 }
 
 // Main runs nsh with args (args[0] is the program name) and returns the
@@ -68,10 +70,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.check {
 		return checkFiles(append([]string{o.file}, o.args...), stderr)
 	}
-	if o.sandbox && os.Getenv(sandboxEnv) == "" {
+	o.inSandbox = sandboxChild()
+	if o.sandbox && !o.inSandbox {
 		return runSandboxed(args, stdin, stdout, stderr)
 	}
-	if os.Getenv(sandboxEnv) != "" {
+	if o.inSandbox {
 		if err := enterSandbox(); err != nil {
 			fmt.Fprintf(stderr, "nsh: --sandbox: %v\n", err)
 			return 1
@@ -151,7 +154,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer r.Close()
-	if os.Getenv(sandboxEnv) != "" {
+	if o.inSandbox {
 		// Nothing the script left running in the background outlives
 		// the sandbox.
 		defer r.StopJobs()

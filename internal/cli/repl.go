@@ -54,7 +54,7 @@ func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer r.Close()
-	if os.Getenv(sandboxEnv) != "" {
+	if o.inSandbox {
 		defer r.StopJobs()
 	}
 	return repl.Run(repl.Config{

@@ -77,10 +77,11 @@ func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if sandboxed && os.Getenv(sandboxEnv) == "" {
+	inSandbox := sandboxChild()
+	if sandboxed && !inSandbox {
 		return runSandboxed(args, stdin, stdout, stderr)
 	}
-	if os.Getenv(sandboxEnv) != "" {
+	if inSandbox {
 		if err := enterSandbox(); err != nil {
 			fmt.Fprintf(stderr, "nsh: --sandbox: %v\n", err)
 			return 1

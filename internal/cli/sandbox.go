@@ -7,28 +7,58 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
-// sandboxEnv marks the re-executed nsh that runs inside the sandbox.
+// sandboxEnv marks the re-executed nsh that runs inside the sandbox. It
+// counts only in a process that is the first of a new PID namespace
+// (pid 1), which only runSandboxed makes, and the child removes it from
+// its environment at once: a program the sandboxed script starts (another
+// nsh, say) neither inherits it nor can an ordinary run be told by its
+// environment that it is a sandbox.
 const sandboxEnv = "NSH_IN_SANDBOX"
 
-// runSandboxed re-executes nsh inside a new network and mount namespace
-// (unshare(CLONE_NEWNET|CLONE_NEWNS)). Everything the script creates
-// lives in those namespaces and disappears with the child.
+// sandboxChild reports whether this process is the nsh that runSandboxed
+// started, and removes the marker from the environment either way.
+func sandboxChild() bool {
+	v, ok := os.LookupEnv(sandboxEnv)
+	if ok {
+		os.Unsetenv(sandboxEnv)
+	}
+	return ok && v == "1" && os.Getpid() == 1
+}
+
+// runSandboxed re-executes nsh inside new network, mount and PID
+// namespaces. Everything the script creates lives in those namespaces
+// and disappears with the child: the kernel kills every process of a PID
+// namespace when its first process ends, and the child gets SIGKILL when
+// this process ends, whatever ends it (kill -9 included).
 func runSandboxed(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if os.Geteuid() != 0 {
 		fmt.Fprintln(stderr, "nsh: --sandbox needs root (it creates network and mount namespaces)")
 		return 1
 	}
+	// Pdeathsig is tied to the thread that forks the child: lock it for
+	// the child's whole life (Main runs on the main thread, which never
+	// ends before the process does).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	cmd := exec.Command("/proc/self/exe", args[1:]...)
 	cmd.Args[0] = args[0]
-	cmd.Env = append(os.Environ(), sandboxEnv+"=1")
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, sandboxEnv+"=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, sandboxEnv+"=1")
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{
-		Cloneflags: syscall.CLONE_NEWNET | syscall.CLONE_NEWNS,
+		Cloneflags: syscall.CLONE_NEWNET | syscall.CLONE_NEWNS | syscall.CLONE_NEWPID,
 		Pdeathsig:  syscall.SIGKILL,
 	}
 	// Ctrl-C is the child's to handle (the REPL stops the running
@@ -39,6 +69,9 @@ func runSandboxed(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal())
+		}
 		return ee.ExitCode()
 	}
 	if err != nil {
@@ -49,7 +82,11 @@ func runSandboxed(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 }
 
 // enterSandbox runs in the re-executed child: it keeps every mount change
-// private to the sandbox and gives it an empty /run/netns of its own.
+// private to the sandbox, gives it an empty /run/netns of its own and a
+// /proc of its PID namespace (so that the pids of "$!", "ip netns pids"
+// and "netns PID" are the sandbox's). As the first process of its PID
+// namespace it would ignore SIGTERM and SIGHUP, which have no handler:
+// they end it, and with it the sandbox, as they end an ordinary nsh.
 func enterSandbox() error {
 	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
 		return fmt.Errorf("making mounts private: %w", err)
@@ -60,5 +97,14 @@ func enterSandbox() error {
 	if err := unix.Mount("tmpfs", "/run/netns", "tmpfs", 0, "mode=0755"); err != nil {
 		return fmt.Errorf("tmpfs on /run/netns: %w", err)
 	}
+	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
+		return fmt.Errorf("proc on /proc: %w", err)
+	}
+	sigc := make(chan os.Signal, 1)
+	signal.Notify(sigc, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		sig := <-sigc
+		os.Exit(128 + int(sig.(syscall.Signal)))
+	}()
 	return nil
 }
