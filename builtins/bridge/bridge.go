@@ -207,7 +207,7 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	case builtins.Is(v, "help"):
 		return errors.New(linkUsage)
 	}
-	return fmt.Errorf("Command %q is unknown, try \"bridge link help\".", args[0])
+	return builtins.Fail(255, "Command %q is unknown, try \"bridge link help\".", args[0])
 }
 
 const linkUsage = `Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO ] [ state STATE ]
@@ -565,7 +565,7 @@ func cmdFdb(ctx context.Context, env *builtins.Env, g *Global, args []string) er
 	case builtins.Is(v, "help"):
 		return errors.New(fdbUsage)
 	}
-	return fmt.Errorf("Command %q is unknown, try \"bridge fdb help\".", args[0])
+	return builtins.Fail(255, "Command %q is unknown, try \"bridge fdb help\".", args[0])
 }
 
 // Neighbour states and flags (linux/neighbour.h).
@@ -811,7 +811,7 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	case builtins.Is(v, "set") || builtins.Is(v, "tunnelshow") || builtins.Is(v, "global"):
 		return fmt.Errorf("bridge vlan %s: not supported by nsh", v)
 	}
-	return fmt.Errorf("Command %q is unknown, try \"bridge vlan help\".", args[0])
+	return builtins.Fail(255, "Command %q is unknown, try \"bridge vlan help\".", args[0])
 }
 
 // vlanShow is "bridge vlan show [dev DEV]" (bridge/vlan.c vlan_show): the

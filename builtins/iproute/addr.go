@@ -28,7 +28,7 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 		verb, ok = "change", true
 	}
 	if !ok {
-		return fmt.Errorf("Command %q is unknown, try \"ip address help\"", args[0])
+		return builtins.Fail(255, "Command %q is unknown, try \"ip address help\".", args[0])
 	}
 	switch verb {
 	case "add", "change", "replace", "delete":
@@ -56,20 +56,20 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 	addr, plen, hasLen := strings.Cut(s, "/")
 	ip := net.ParseIP(addr)
 	if ip == nil {
-		return nil, fmt.Errorf("any valid prefix is expected rather than %q", s)
+		return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
 	}
 	bits := 128
 	if v4 := ip.To4(); v4 != nil {
 		ip, bits = v4, 32
 	}
 	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
-		return nil, fmt.Errorf("%s prefix is expected rather than %q", familyName(family), s)
+		return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyName(family), s)
 	}
 	l := bits
 	if hasLen {
 		var n int
 		if _, err := fmt.Sscanf(plen, "%d", &n); err != nil || n < 0 || n > bits || fmt.Sprint(n) != plen {
-			return nil, fmt.Errorf("any valid prefix is expected rather than %q", s)
+			return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
 		}
 		l = n
 	}
@@ -174,7 +174,7 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 					}
 					break
 				}
-				return nil, fmt.Errorf("either \"local\" is duplicate, or %q is a garbage", w)
+				return nil, builtins.Fail(255, "Error: either \"local\" is duplicate, or %q is a garbage.", w)
 			}
 			r.local, err = parsePrefix(w, family)
 			r.hasLen = strings.Contains(w, "/")
@@ -291,11 +291,11 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	if err != nil {
 		switch {
 		case errors.Is(err, unix.EEXIST):
-			return fmt.Errorf("%w: address %s is already assigned to %s", unix.EEXIST, r.local, r.dev)
+			return builtins.Rtnl(fmt.Errorf("%w: address %s is already assigned to %s", unix.EEXIST, r.local, r.dev))
 		case errors.Is(err, unix.EADDRNOTAVAIL) && verb == "delete":
-			return fmt.Errorf("%w: address %s is not assigned to %s", unix.EADDRNOTAVAIL, r.local, r.dev)
+			return builtins.Rtnl(fmt.Errorf("%w: address %s is not assigned to %s", unix.EADDRNOTAVAIL, r.local, r.dev))
 		}
-		return fmt.Errorf("%w: ip address %s %s dev %s", err, verb, r.local, r.dev)
+		return builtins.Rtnl(fmt.Errorf("%w: ip address %s %s dev %s", err, verb, r.local, r.dev))
 	}
 	return nil
 }
@@ -326,7 +326,7 @@ func addrFlush(env *builtins.Env, g *Global, args []string) error {
 	var l netlink.Link
 	if f.dev != "" {
 		if l, err = h.LinkByName(f.dev); err != nil {
-			return fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)
+			return &builtins.Failure{Text: fmt.Sprintf("Device %q does not exist.", f.dev), Status: 1, Err: fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)}
 		}
 	}
 	family := g.Family

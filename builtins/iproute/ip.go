@@ -185,7 +185,8 @@ func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	for i, o := range objects {
 		names[i] = o.name
 	}
-	return fmt.Errorf("Object %q is unknown, try \"ip help\": %w", args[0], builtins.Unknown("object", args[0], names))
+	return &builtins.Failure{Text: fmt.Sprintf("Object %q is unknown, try \"ip help\".", args[0]), Status: 1,
+		Err: fmt.Errorf("Object %q is unknown, try \"ip help\": %w", args[0], builtins.Unknown("object", args[0], names))}
 }
 
 // runBatch runs each line of g.Batch ("-" is stdin) as an ip command.

@@ -27,7 +27,7 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	}
 	verb, ok := builtins.Match(args[0], linkVerbs...)
 	if !ok {
-		return fmt.Errorf("Command %q is unknown, try \"ip link help\"", args[0])
+		return builtins.Fail(255, "Command %q is unknown, try \"ip link help\".", args[0])
 	}
 	rest := args[1:]
 	switch verb {
@@ -240,7 +240,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				return nil, fmt.Errorf("usage: ip link help")
 			}
 			if r.dev != "" {
-				return nil, fmt.Errorf("either \"dev\" is duplicate, or %q is a garbage", w)
+				return nil, builtins.Fail(255, "Error: either \"dev\" is duplicate, or %q is a garbage.", w)
 			}
 			if err := builtins.ValidIfName(w); err != nil {
 				return nil, fmt.Errorf("\"dev\" not a valid ifname: %w", err)
@@ -256,7 +256,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 
 // errNoDevice is iproute2's `Cannot find device "X"`.
 func errNoDevice(name string) error {
-	return fmt.Errorf("%w: Cannot find device %q", unix.ENODEV, name)
+	return &builtins.Failure{Text: fmt.Sprintf("Cannot find device %q", name), Status: 1, Err: fmt.Errorf("%w: Cannot find device %q", unix.ENODEV, name)}
 }
 
 // linkByName finds the link called name through h with one RTM_GETLINK.
@@ -330,15 +330,15 @@ func kernelError(op, name string, err error) error {
 	var ke *bridge.KernelError
 	switch {
 	case errors.Is(err, unix.EEXIST):
-		return fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name)
+		return builtins.Rtnl(fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name))
 	case errors.As(err, &ke) && ke.Msg != "":
 		return fmt.Errorf("ip link %s %s: %w", op, name, bridge.AnswerError(err))
 	case errors.Is(err, unix.EOPNOTSUPP) && op == "add":
-		return fmt.Errorf("%w: ip link add %s: RTNETLINK answers: Operation not supported", err, name)
+		return &builtins.Failure{Text: "RTNETLINK answers: Operation not supported", Status: 2, Err: fmt.Errorf("%w: ip link add %s: RTNETLINK answers: Operation not supported", err, name)}
 	case errors.Is(err, unix.EOPNOTSUPP):
-		return fmt.Errorf("%w: ip link %s %s: the kernel does not support this", err, op, name)
+		return builtins.Rtnl(fmt.Errorf("%w: ip link %s %s: the kernel does not support this", err, op, name))
 	}
-	return fmt.Errorf("%w: ip link %s %s", err, op, name)
+	return builtins.Rtnl(fmt.Errorf("%w: ip link %s %s", err, op, name))
 }
 
 // addError is kernelError for an "ip link add NAME type KIND" sent
@@ -362,7 +362,7 @@ func addError(env *builtins.Env, g *Global, kind, name string, err error) error 
 	if known {
 		return kernelError("add", name, err)
 	}
-	return fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)
+	return &builtins.Failure{Text: "Error: Unknown device type.", Status: 2, Err: fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)}
 }
 
 // linkDel is "ip link delete [dev] X".

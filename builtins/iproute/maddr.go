@@ -33,7 +33,7 @@ func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) er
 		verb, ok := builtins.Match(args[0], "add", "delete", "list", "show", "lst", "help")
 		switch {
 		case !ok:
-			return fmt.Errorf("Command %q is unknown, try \"ip maddr help\"", args[0])
+			return builtins.Fail(255, "Command %q is unknown, try \"ip maddr help\".", args[0])
 		case verb == "add" || verb == "delete":
 			return fmt.Errorf("ip maddress %s: not supported by nsh yet", verb)
 		case verb == "help":
@@ -55,7 +55,7 @@ func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) er
 			return fmt.Errorf("usage: ip maddr show [ dev STRING ]")
 		}
 		if dev != "" {
-			return fmt.Errorf("Error: either \"dev\" is duplicate, or %q is a garbage", w)
+			return builtins.Fail(255, "Error: either \"dev\" is duplicate, or %q is a garbage.", w)
 		}
 		dev = w
 	}

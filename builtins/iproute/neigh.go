@@ -59,7 +59,7 @@ func cmdNeigh(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	}
 	verb, ok := builtins.Match(args[0], neighVerbs...)
 	if !ok {
-		return fmt.Errorf("Command %q is unknown, try \"ip neigh help\"", args[0])
+		return builtins.Fail(255, "Command %q is unknown, try \"ip neigh help\".", args[0])
 	}
 	switch verb {
 	case "add", "change", "chg", "replace", "delete":
@@ -98,7 +98,7 @@ func neighGet(env *builtins.Env, g *Global, args []string) error {
 				}
 			}
 			if dst != nil {
-				err = fmt.Errorf("either \"to\" is duplicate, or %q is a garbage", w)
+				err = builtins.Fail(255, "Error: either \"to\" is duplicate, or %q is a garbage.", w)
 				break
 			}
 			dst, err = parsePrefix(w, g.Family)
@@ -183,7 +183,7 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 				}
 			}
 			if dst != "" {
-				err = fmt.Errorf("either \"to\" is duplicate, or %q is a garbage", w)
+				err = builtins.Fail(255, "Error: either \"to\" is duplicate, or %q is a garbage.", w)
 				break
 			}
 			dst = w
@@ -225,11 +225,11 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if err != nil {
 		switch {
 		case errors.Is(err, unix.EEXIST):
-			return fmt.Errorf("%w: RTNETLINK answers: File exists", err)
+			return &builtins.Failure{Text: "RTNETLINK answers: File exists", Status: 2, Err: fmt.Errorf("%w: RTNETLINK answers: File exists", err)}
 		case errors.Is(err, unix.ENOENT):
-			return fmt.Errorf("%w: RTNETLINK answers: No such file or directory", err)
+			return &builtins.Failure{Text: "RTNETLINK answers: No such file or directory", Status: 2, Err: fmt.Errorf("%w: RTNETLINK answers: No such file or directory", err)}
 		}
-		return fmt.Errorf("%w: ip neigh %s %s", err, verb, dst)
+		return builtins.Rtnl(fmt.Errorf("%w: ip neigh %s %s", err, verb, dst))
 	}
 	return nil
 }

@@ -97,7 +97,7 @@ func cmdNetns(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		_, err = env.Host.Attach(rest[0], int(pid))
 		return err
 	}
-	return fmt.Errorf("Command %q is unknown, try \"ip netns help\".", verb)
+	return builtins.Fail(255, "Command %q is unknown, try \"ip netns help\".", verb)
 }
 
 // netnsIDOf returns the nsid that the namespace named name has in the

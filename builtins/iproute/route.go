@@ -30,7 +30,7 @@ func cmdRoute(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		verb, ok = "change", true
 	}
 	if !ok {
-		return fmt.Errorf("Command %q is unknown, try \"ip route help\"", args[0])
+		return builtins.Fail(255, "Command %q is unknown, try \"ip route help\".", args[0])
 	}
 	switch verb {
 	case "add", "change", "replace", "prepend", "append", "delete":
@@ -279,7 +279,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 				}
 			}
 			if r.dst != "" {
-				return nil, fmt.Errorf("either \"to\" is duplicate, or %q is a garbage", w)
+				return nil, builtins.Fail(255, "Error: either \"to\" is duplicate, or %q is a garbage.", w)
 			}
 			r.dst = w
 			if w != "default" && w != "all" && w != "any" {
@@ -400,16 +400,16 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if err != nil {
 		switch {
 		case errors.Is(err, unix.EEXIST):
-			return fmt.Errorf("%w: a route to %s already exists", unix.EEXIST, r.dst)
+			return builtins.Rtnl(fmt.Errorf("%w: a route to %s already exists", unix.EEXIST, r.dst))
 		case errors.Is(err, unix.ESRCH):
-			return fmt.Errorf("%w: no such route to %s", unix.ESRCH, r.dst)
+			return builtins.Rtnl(fmt.Errorf("%w: no such route to %s", unix.ESRCH, r.dst))
 		case errors.Is(err, unix.ENETUNREACH):
-			return fmt.Errorf("%w: the gateway is not reachable on a connected network", unix.ENETUNREACH)
+			return builtins.Rtnl(fmt.Errorf("%w: the gateway is not reachable on a connected network", unix.ENETUNREACH))
 		case errors.Is(err, unix.EINVAL) && rt.Gw != nil && rt.Gw.IsLinkLocalUnicast() && rt.LinkIndex == 0 && verb != "delete":
 			// The kernel's extended ack: "Egress device not specified".
-			return fmt.Errorf("%w: the gateway %s is link-local: name its device with \"dev DEV\"", unix.EINVAL, rt.Gw)
+			return builtins.Rtnl(fmt.Errorf("%w: the gateway %s is link-local: name its device with \"dev DEV\"", unix.EINVAL, rt.Gw))
 		}
-		return fmt.Errorf("%w: ip route %s %s", err, verb, r.dst)
+		return builtins.Rtnl(fmt.Errorf("%w: ip route %s %s", err, verb, r.dst))
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func cmdRule(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	}
 	verb, ok := builtins.Match(args[0], ruleVerbs...)
 	if !ok {
-		return fmt.Errorf("Command %q is unknown, try \"ip rule help\"", args[0])
+		return builtins.Fail(255, "Command %q is unknown, try \"ip rule help\".", args[0])
 	}
 	switch verb {
 	case "add", "delete":
@@ -214,9 +214,9 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	}
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) && verb == "delete" {
-			return fmt.Errorf("%w: no such rule", err)
+			return builtins.Rtnl(fmt.Errorf("%w: no such rule", err))
 		}
-		return fmt.Errorf("%w: ip rule %s", err, verb)
+		return builtins.Rtnl(fmt.Errorf("%w: ip rule %s", err, verb))
 	}
 	return nil
 }

@@ -118,7 +118,7 @@ func parseShowFilter(args []string) (*showFilter, error) {
 				}
 			}
 			if f.dev != "" {
-				return nil, fmt.Errorf("either \"dev\" is duplicate, or %q is a garbage", w)
+				return nil, builtins.Fail(255, "Error: either \"dev\" is duplicate, or %q is a garbage.", w)
 			}
 			if err = builtins.ValidIfName(w); err == nil {
 				f.dev = w
@@ -172,7 +172,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	if f.dev != "" {
 		l, err := h.LinkByName(f.dev)
 		if err != nil {
-			return nil, fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)
+			return nil, &builtins.Failure{Text: fmt.Sprintf("Device %q does not exist.", f.dev), Status: 1, Err: fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)}
 		}
 		links = []netlink.Link{l}
 	} else {
@@ -202,7 +202,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	if f.master != "" {
 		m, err := h.LinkByName(f.master)
 		if err != nil {
-			return nil, fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.master)
+			return nil, &builtins.Failure{Text: fmt.Sprintf("Device %q does not exist.", f.master), Status: 1, Err: fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.master)}
 		}
 		masterIndex = m.Attrs().Index
 	}

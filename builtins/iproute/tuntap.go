@@ -24,7 +24,7 @@ func cmdTuntap(ctx context.Context, env *builtins.Env, g *Global, args []string)
 	}
 	verb, ok := builtins.Match(args[0], tuntapVerbs...)
 	if !ok {
-		return fmt.Errorf("Command %q is unknown, try \"ip tuntap help\"", args[0])
+		return builtins.Fail(255, "Command %q is unknown, try \"ip tuntap help\".", args[0])
 	}
 	switch verb {
 	case "add", "delete":
@@ -59,7 +59,7 @@ func parseTuntap(args []string) (*tuntapReq, error) {
 				break
 			}
 			if r.modeGiven {
-				return nil, fmt.Errorf("Error: either \"mode\" is duplicate, or %q is a garbage", m)
+				return nil, builtins.Fail(255, "Error: either \"mode\" is duplicate, or %q is a garbage.", m)
 			}
 			switch m {
 			case "tun":
@@ -113,7 +113,7 @@ func parseTuntap(args []string) (*tuntapReq, error) {
 				}
 			}
 			if r.name != "" {
-				return nil, fmt.Errorf("Error: either \"name\" is duplicate, or %q is a garbage", w)
+				return nil, builtins.Fail(255, "Error: either \"name\" is duplicate, or %q is a garbage.", w)
 			}
 			r.name = w
 			err = builtins.ValidIfName(w)

@@ -35,6 +35,9 @@ in-process over netlink, plus variables, loops, procedures and
 input; on a terminal, starts an interactive shell (type "help").
 
   -c TEXT      run TEXT instead of a file
+  --sh         FILE, TEXT or standard input is a shell script (as *.sh files
+               and files with a sh/bash "#!" line are): run it with a real
+               shell interpreter, nsh's commands in-process
   -n           parse and check FILEs, report every syntax error, run nothing
   -x           trace each statement, expanded, with its namespace, to stderr
   --sandbox    run inside a throwaway network+mount namespace with a private
@@ -54,6 +57,7 @@ type options struct {
 	args    []string // script arguments
 	after   []string // --sandbox FILE -c TEXT...
 
+	sh        bool // --sh: FILE or TEXT is a shell script
 	inSandbox bool // this is the nsh that --sandbox started (sandboxChild)
 }
 
@@ -62,6 +66,10 @@ type options struct {
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 1 && args[1] == "replay" {
 		return replayMain(args, stdin, stdout, stderr)
+	}
+	if len(args) > 1 && IsTool(args[1]) {
+		// "nsh ip ...": nsh as the tool (see Tool).
+		return Tool(args[1:], stdin, stdout, stderr)
 	}
 	o, code, done := parseFlags(args[1:], stdout, stderr)
 	if done {
@@ -106,6 +114,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		units = append(units, unit{name: o.file, src: src})
+	}
+	if o.sh || o.text == nil && isShellScript(o.file, units[0].src) {
+		code := runShellScript(ctx, o, units[0].name, units[0].src, stdin, stdout, stderr)
+		if len(o.after) == 0 {
+			return code
+		}
+		// --sandbox lab.sh -c TEXT: TEXT, nsh, runs afterwards.
+		units = units[:0]
 	}
 	for i, t := range o.after {
 		units = append(units, unit{name: fmt.Sprintf("-c#%d", i+1), src: []byte(t)})
@@ -222,6 +238,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, d
 			o.trace = true
 		case a == "--sandbox":
 			o.sandbox = true
+		case a == "--sh":
+			o.sh = true
 		case a == "-c":
 			if len(args) < 2 {
 				fmt.Fprintf(stderr, "nsh: -c needs an argument\n%s", usage)
@@ -281,6 +299,10 @@ func checkFiles(names []string, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "nsh: %v\n", err)
 			code = 2
+			continue
+		}
+		if isShellScript(name, src) {
+			code = max(code, checkShell(name, src, stderr))
 			continue
 		}
 		if _, err := lang.Parse(name, src); err != nil {

@@ -1,0 +1,57 @@
+package builtins
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/nshlab/nsh/ns"
+)
+
+// Failure is a failed command as the real tool reports it: the line it
+// writes on stderr and its exit status. Err, when set, is nsh's fuller
+// explanation (with hints), which .nsh scripts print; shell scripts and
+// nsh called as the tool print Text (see Report).
+type Failure struct {
+	Text   string
+	Status int
+	Err    error
+}
+
+// Error returns nsh's explanation, or the tool's text without one.
+func (f *Failure) Error() string {
+	if f.Err != nil {
+		return f.Err.Error()
+	}
+	return f.Text
+}
+
+// Unwrap returns nsh's explanation, so errors.Is sees its errno.
+func (f *Failure) Unwrap() error { return f.Err }
+
+// Fail returns a Failure whose text is formatted as fmt.Sprintf does.
+func Fail(status int, format string, args ...any) error {
+	return &Failure{Text: fmt.Sprintf(format, args...), Status: status}
+}
+
+// Rtnl wraps a kernel error of a request in what iproute2 prints for it,
+// "RTNETLINK answers: Strerror" with exit status 2, keeping err (and its
+// hint) for .nsh scripts. An err without an errno is returned as it is.
+func Rtnl(err error) error {
+	var errno syscall.Errno
+	if err == nil || !errors.As(err, &errno) {
+		return err
+	}
+	return &Failure{Text: "RTNETLINK answers: " + ns.Strerror(errno).Error(), Status: 2, Err: err}
+}
+
+// Report gives what the real tool would print for err and its exit
+// status; defaultStatus is the tool's status for an error nsh has not
+// classified.
+func Report(err error, defaultStatus int) (text string, status int) {
+	var f *Failure
+	if errors.As(err, &f) {
+		return f.Text, f.Status
+	}
+	return err.Error(), defaultStatus
+}

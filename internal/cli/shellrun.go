@@ -1,0 +1,157 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/all"
+	"github.com/nshlab/nsh/ns"
+	"github.com/nshlab/nsh/shell"
+)
+
+// runShellScript runs a shell script (a *.sh file, a sh/bash "#!" file,
+// or --sh TEXT) through the shell interpreter of package shell, with
+// nsh's commands in-process. A script that interpreter cannot parse runs
+// under the system's bash with nsh standing in for ip, brctl, bridge,
+// ping and sysctl (fallbackBash). It returns the script's exit status.
+func runShellScript(ctx context.Context, o options, name string, src []byte, stdin io.Reader, stdout, stderr io.Writer) int {
+	dialect := shell.Dialect(src)
+	file, err := shell.Parse(name, src, dialect)
+	if err != nil {
+		return fallbackBash(ctx, o, name, src, err, stdin, stdout, stderr)
+	}
+	host, err := ns.NewHost()
+	if err != nil {
+		fmt.Fprintf(stderr, "nsh: %v\n", err)
+		return 1
+	}
+	defer host.Close()
+	st := builtins.NewState(host)
+	defer st.Close()
+	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands(), Trace: o.trace})
+	status, err := sh.Run(ctx, ns.Start(), file, stdin, stdout, stderr, o.args)
+	if err != nil {
+		if !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "nsh: %v\n", err)
+		}
+		if status == 0 {
+			status = 1
+		}
+	}
+	return status
+}
+
+// checkShell is "nsh -n" for a shell script: the shell parser's syntax
+// errors, with positions, as "bash -n" reports them.
+func checkShell(name string, src []byte, stderr io.Writer) int {
+	if _, err := shell.Parse(name, src, shell.Dialect(src)); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	return 0
+}
+
+// toolNames are the commands nsh stands in for under the bash fallback.
+var toolNames = []string{"ip", "brctl", "bridge", "ping", "sysctl"}
+
+// fallbackBash runs a script the shell parser refused under the system's
+// bash (or the interpreter its "#!" line names), with a directory of
+// links to nsh named ip, brctl, bridge, ping and sysctl first on its PATH:
+// nsh is a multi-call binary that acts as those commands when called by
+// those names (Tool). One line on stderr says so. Without bash, the
+// parse error stands.
+func fallbackBash(ctx context.Context, o options, name string, src []byte, perr error, stdin io.Reader, stdout, stderr io.Writer) int {
+	interp := "bash"
+	if shell.Dialect(src) == syntax.LangPOSIX {
+		interp = "sh"
+	}
+	path, err := exec.LookPath(interp)
+	self, serr := os.Executable()
+	if err != nil || serr != nil {
+		fmt.Fprintf(stderr, "%v\n", perr)
+		return 2
+	}
+	dir, err := os.MkdirTemp("", "nsh-tools-")
+	if err != nil {
+		fmt.Fprintf(stderr, "%v\nnsh: %v\n", perr, err)
+		return 2
+	}
+	defer os.RemoveAll(dir)
+	for _, t := range toolNames {
+		if err := os.Symlink(self, filepath.Join(dir, t)); err != nil {
+			fmt.Fprintf(stderr, "%v\nnsh: %v\n", perr, err)
+			return 2
+		}
+	}
+	fmt.Fprintf(stderr, "nsh: %v: running it under %s, with nsh as %s\n", perr, path, strings.Join(toolNames, ", "))
+	var args []string
+	if name == "-c" {
+		args = append([]string{"-c", string(src), "nsh"}, o.args...)
+	} else {
+		args = append([]string{name}, o.args...)
+		if name == "<stdin>" || name == "-" {
+			args = append([]string{"-s"}, o.args...)
+			stdin = io.MultiReader(strings.NewReader(string(src)), stdin)
+		}
+	}
+	cmd := exec.CommandContext(ctx, path, args...)
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PATH=") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "nsh: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// IsTool reports whether name is one of the commands nsh stands in for
+// when called by that name (a multi-call binary: a link named ip to nsh
+// is ip).
+func IsTool(name string) bool {
+	for _, t := range toolNames {
+		if name == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Tool runs args (args[0] one of toolNames, as IsTool accepts) as the real
+// program would run: in-process in the namespace the process is in,
+// writing what the tool writes and exiting with its status.
+func Tool(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	host, err := ns.NewHost()
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
+		return 1
+	}
+	defer host.Close()
+	st := builtins.NewState(host)
+	defer st.Close()
+	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands()})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	args[0] = filepath.Base(args[0])
+	return sh.Command(ctx, ns.Start(), args, stdin, stdout, stderr)
+}

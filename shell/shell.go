@@ -1,0 +1,392 @@
+// Package shell runs shell scripts (*.sh, sh/bash "#!" files, nsh --sh)
+// with a real shell interpreter, mvdan.cc/sh/v3, so that control flow,
+// functions, expansions and "$(…)" behave as in bash, while nsh's commands
+// (ip, brctl, bridge, ping, sysctl, and the same behind sudo when nsh is
+// root) run in-process as exec handlers.
+//
+// Namespaces never switch a thread of the interpreter: mvdan runs
+// pipelines, subshells and background jobs on goroutines, and each
+// command finds the namespace it acts in in its context. "ip netns exec
+// NS CMD" runs nsh's commands in NS on NS's cached netlink handle,
+// "sh|bash -c TEXT" (or a script file) through a new interpreter whose
+// context names NS, and any other program started in NS with "ip netns
+// exec" semantics (ns.Host.Start).
+package shell
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"mvdan.cc/sh/v3/expand"
+	shinterp "mvdan.cc/sh/v3/interp"
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/interp"
+	"github.com/nshlab/nsh/lang"
+	"github.com/nshlab/nsh/ns"
+)
+
+// Config is what a shell run needs.
+type Config struct {
+	Host   *ns.Host
+	State  *builtins.State
+	Cmds   map[string]builtins.Func
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Params are $1, $2, …; Name is $0.
+	Name   string
+	Params []string
+	// Trace, if set, makes "set -x" the default.
+	Trace bool
+}
+
+// Dialect returns the parser dialect for a script: POSIX sh for a "#!"
+// line naming sh or dash, bash otherwise.
+func Dialect(src []byte) syntax.LangVariant {
+	line, _, _ := bytes.Cut(src, []byte("\n"))
+	if bytes.HasPrefix(line, []byte("#!")) {
+		f := strings.Fields(string(line[2:]))
+		if len(f) > 0 {
+			prog := filepath.Base(f[0])
+			if prog == "env" && len(f) > 1 {
+				prog = filepath.Base(f[1])
+			}
+			if prog == "sh" || prog == "dash" {
+				return syntax.LangPOSIX
+			}
+		}
+	}
+	return syntax.LangBash
+}
+
+// Parse parses a shell script in the given dialect.
+func Parse(name string, src []byte, dialect syntax.LangVariant) (*syntax.File, error) {
+	p := syntax.NewParser(syntax.Variant(dialect), syntax.KeepComments(false))
+	return p.Parse(bytes.NewReader(src), name)
+}
+
+// nsKey carries the namespace a command runs in through the context.
+type nsKey struct{}
+
+// nsOf returns the namespace of ctx (the start namespace if none).
+func nsOf(ctx context.Context) ns.Ref {
+	r, _ := ctx.Value(nsKey{}).(ns.Ref)
+	return r
+}
+
+// Shell runs shell scripts over one Config. It is safe for the
+// concurrent use mvdan makes of it (pipelines, subshells, jobs).
+type Shell struct {
+	cfg Config
+
+	mu sync.Mutex
+	// index maps a file's call positions to their look-ahead (see
+	// following.go); pending holds the statements skipped by a
+	// look-ahead and not yet reached, with their undo.
+	index   map[*syntax.File]*index
+	pending map[pendingKey][]skipped
+}
+
+// New returns a Shell for cfg.
+func New(cfg Config) *Shell {
+	return &Shell{cfg: cfg, index: map[*syntax.File]*index{}, pending: map[pendingKey][]skipped{}}
+}
+
+// Run runs file in namespace r and returns its exit status. Statements a
+// look-ahead skipped but that the script never reached (it exited first)
+// are undone before Run returns.
+func (s *Shell) Run(ctx context.Context, r ns.Ref, file *syntax.File, stdin io.Reader, stdout, stderr io.Writer, params []string) (int, error) {
+	ix := s.indexFile(file)
+	runner, err := s.newRunner(file, ix, stdin, stdout, stderr, params)
+	if err != nil {
+		return 1, err
+	}
+	ctx = context.WithValue(ctx, nsKey{}, r)
+	err = runner.Run(ctx, file)
+	s.undoPending(ctx, ix)
+	if st, ok := shinterp.IsExitStatus(err); ok {
+		return int(st), nil
+	}
+	if err != nil {
+		return 1, err
+	}
+	return 0, nil
+}
+
+// newRunner builds an interpreter for file whose commands go through s.
+func (s *Shell) newRunner(file *syntax.File, ix *index, stdin io.Reader, stdout, stderr io.Writer, params []string) (*shinterp.Runner, error) {
+	opts := []shinterp.RunnerOption{
+		shinterp.StdIO(stdin, stdout, stderr),
+		shinterp.ExecHandlers(s.middleware(ix)),
+	}
+	if params != nil {
+		opts = append(opts, shinterp.Params(append([]string{"--"}, params...)...))
+	}
+	if s.cfg.Trace {
+		opts = append(opts, shinterp.Params("-x"))
+	}
+	return shinterp.New(opts...)
+}
+
+// middleware is the exec handler of every command of the script.
+func (s *Shell) middleware(ix *index) func(next shinterp.ExecHandlerFunc) shinterp.ExecHandlerFunc {
+	return func(next shinterp.ExecHandlerFunc) shinterp.ExecHandlerFunc {
+		return func(ctx context.Context, args []string) error {
+			hc := shinterp.HandlerCtx(ctx)
+			if s.consumeSkip(ix, hc.Pos, args) {
+				return nil
+			}
+			return s.exec(ctx, hc, nsOf(ctx), args, ix)
+		}
+	}
+}
+
+// exec runs one expanded command in namespace r.
+func (s *Shell) exec(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, args []string, ix *index) error {
+	name := args[0]
+	if name == "sudo" && os.Geteuid() == 0 {
+		rest, err := sudoArgs(args)
+		if err != nil {
+			fmt.Fprintf(hc.Stderr, "sudo: %v\n", err)
+			return shinterp.ExitStatus(1)
+		}
+		return s.exec(ctx, hc, r, rest, ix)
+	}
+	if f, ok := s.cfg.Cmds[name]; ok {
+		return s.builtin(ctx, hc, r, f, args, ix)
+	}
+	return s.external(ctx, hc, r, args)
+}
+
+// sudoArgs strips "sudo" and the options that mean nothing to a root
+// caller.
+func sudoArgs(args []string) ([]string, error) {
+	rest := args[1:]
+	for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
+		if rest[0] == "--" {
+			rest = rest[1:]
+			break
+		}
+		if rest[0] != "-E" && rest[0] != "-H" && rest[0] != "-n" && rest[0] != "-S" {
+			return nil, fmt.Errorf("%s: only -E, -H, -n and -S are accepted when nsh is already root", rest[0])
+		}
+		rest = rest[1:]
+	}
+	if len(rest) == 0 {
+		return nil, errors.New("usage: sudo COMMAND [ARGS...]")
+	}
+	return rest, nil
+}
+
+// builtin runs one of nsh's commands in-process. Its failure is printed
+// as the real tool prints it, and its exit status is the tool's.
+func (s *Shell) builtin(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, f builtins.Func, args []string, ix *index) error {
+	env := &builtins.Env{
+		Stdin: hc.Stdin, Stdout: hc.Stdout, Stderr: hc.Stderr,
+		NS: r, Host: s.cfg.Host, State: s.cfg.State,
+		Pos: lang.Pos{Line: int(hc.Pos.Line()), Col: int(hc.Pos.Col())},
+		Dir: hc.Dir,
+		Run: func(ctx context.Context, to ns.Ref, args []string) error {
+			return s.runIn(ctx, hc, to, args)
+		},
+	}
+	env.Following = s.following(ix, hc, r, args)
+	env.Skip = s.skipper(ix, hc.Pos, env.Following)
+	defer env.Release()
+	err := f(ctx, env, args)
+	return ToolError(hc.Stderr, args[0], err)
+}
+
+// ToolError turns a builtin's error into what the real tool does: nil
+// stays nil; an exit status (a program that ran under "ip netns exec",
+// ping's own) is passed on; anything else is printed on stderr and gives
+// the tool's failure status.
+func ToolError(stderr io.Writer, tool string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var es interp.ExitStatus
+	if errors.As(err, &es) {
+		return shinterp.ExitStatus(uint8(es))
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	text, status := builtins.Report(err, FailureStatus(tool))
+	if !errors.Is(err, syscall.EPIPE) {
+		fmt.Fprintln(stderr, text)
+	}
+	return shinterp.ExitStatus(uint8(status))
+}
+
+// FailureStatus is the exit status with which the real tool reports a
+// failed request: iproute2's ip and bridge exit 2 (their usage errors,
+// 255, and "Cannot find device", 1, are not told apart yet), brctl,
+// sysctl and ping 1.
+func FailureStatus(tool string) int {
+	switch tool {
+	case "ip", "bridge":
+		return 2
+	}
+	return 1
+}
+
+// runIn runs args in namespace to, as "ip netns exec to args…" does.
+func (s *Shell) runIn(ctx context.Context, hc shinterp.HandlerContext, to ns.Ref, args []string) error {
+	if len(args) == 0 || args[0] == "" {
+		return errors.New("no command given")
+	}
+	ctx = context.WithValue(ctx, nsKey{}, to)
+	if file, params, ok, err := s.shellCommand(hc, args); ok {
+		if err != nil {
+			fmt.Fprintln(hc.Stderr, err)
+			return interp.ExitStatus(2)
+		}
+		st, err := s.Run(ctx, to, file, hc.Stdin, hc.Stdout, hc.Stderr, params)
+		if err != nil {
+			return err
+		}
+		if st != 0 {
+			return interp.ExitStatus(uint8(st))
+		}
+		return nil
+	}
+	err := s.exec(ctx, hc, to, args, nil)
+	if st, ok := shinterp.IsExitStatus(err); ok {
+		if st == 0 {
+			return nil
+		}
+		return interp.ExitStatus(st)
+	}
+	return err
+}
+
+// shellCommand recognises "sh|bash|dash -c TEXT [NAME ARGS…]" and "sh|bash
+// FILE [ARGS…]", which run in-process; ok is false for anything else (an
+// interactive shell, options it does not know), which runs as a program.
+func (s *Shell) shellCommand(hc shinterp.HandlerContext, args []string) (file *syntax.File, params []string, ok bool, err error) {
+	prog := filepath.Base(args[0])
+	if prog != "sh" && prog != "bash" && prog != "dash" || len(args) < 2 {
+		return nil, nil, false, nil
+	}
+	dialect := syntax.LangBash
+	if prog != "bash" {
+		dialect = syntax.LangPOSIX
+	}
+	switch {
+	case args[1] == "-c" && len(args) >= 3:
+		params = args[3:]
+		if len(params) > 0 {
+			params = params[1:] // $0
+		}
+		file, err = Parse("", []byte(args[2]), dialect)
+		return file, params, true, err
+	case !strings.HasPrefix(args[1], "-"):
+		path := args[1]
+		if !filepath.IsAbs(path) && hc.Dir != "" {
+			path = filepath.Join(hc.Dir, path)
+		}
+		src, rerr := os.ReadFile(path)
+		if rerr != nil {
+			return nil, nil, false, nil
+		}
+		file, err = Parse(args[1], src, dialect)
+		return file, args[2:], true, err
+	}
+	return nil, nil, false, nil
+}
+
+// external runs a program in namespace r, with "ip netns exec" semantics
+// outside the start namespace.
+func (s *Shell) external(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, args []string) error {
+	path, err := shinterp.LookPathDir(hc.Dir, hc.Env, args[0])
+	if err != nil {
+		fmt.Fprintln(hc.Stderr, err)
+		return shinterp.ExitStatus(127)
+	}
+	cmd := exec.Command(path)
+	cmd.Args = args
+	cmd.Env = execEnv(hc.Env)
+	cmd.Dir = hc.Dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = hc.Stdin, hc.Stdout, hc.Stderr
+	if err := s.cfg.Host.Start(r, cmd); err != nil {
+		fmt.Fprintf(hc.Stderr, "%s: %v\n", args[0], err)
+		return shinterp.ExitStatus(126)
+	}
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			cmd.Process.Signal(os.Interrupt)
+		case <-done:
+			return
+		}
+		select {
+		case <-time.After(2 * time.Second):
+			cmd.Process.Kill()
+		case <-done:
+		}
+	}()
+	err = cmd.Wait()
+	close(done)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if st, ok := ee.Sys().(syscall.WaitStatus); ok && st.Signaled() {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return shinterp.ExitStatus(128 + int(st.Signal()))
+		}
+		return shinterp.ExitStatus(ee.ExitCode())
+	}
+	if err != nil {
+		fmt.Fprintf(hc.Stderr, "%s: %v\n", args[0], err)
+		return shinterp.ExitStatus(1)
+	}
+	return nil
+}
+
+// execEnv lists the exported variables of env as "NAME=value".
+func execEnv(env expand.Environ) []string {
+	var list []string
+	for name, vr := range env.Each {
+		if vr.Exported && vr.IsSet() {
+			list = append(list, name+"="+vr.String())
+		}
+	}
+	return list
+}
+
+// Command runs one command line in namespace r as a script's command
+// runs (nsh's commands in-process, "sh -c" through the interpreter,
+// programs with "ip netns exec" semantics), with the process's
+// environment and directory, and returns its exit status. It is what nsh
+// does when called as ip, brctl, bridge, ping or sysctl.
+func (s *Shell) Command(ctx context.Context, r ns.Ref, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	dir, _ := os.Getwd()
+	hc := shinterp.HandlerContext{
+		Env: expand.ListEnviron(os.Environ()...), Dir: dir,
+		Stdin: stdin, Stdout: stdout, Stderr: stderr,
+	}
+	err := s.exec(context.WithValue(ctx, nsKey{}, r), hc, r, args, nil)
+	if st, ok := shinterp.IsExitStatus(err); ok {
+		return int(st)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
