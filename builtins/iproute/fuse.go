@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -34,6 +33,15 @@ import (
 // registered with the skip, which moves B back: the state is then the
 // literal one. The look-ahead covers at most fuseWindow statements, so a
 // long flat script costs O(n), not O(n²).
+//
+// What fusion cannot make equal: the peer's interface index comes from
+// the counter of the namespace it is born in, not of the first end's, and
+// the kernel computes the first end's operstate (while the peer is down)
+// by looking the peer's index up in the first end's own namespace. So a
+// first end brought up before the move shows DOWN where the literal
+// sequence shows LOWERLAYERDOWN, until the peer comes up (then both show
+// UP). Everything else — names, namespaces, errors, addresses, masters,
+// flags — is the literal sequence's.
 
 // fuseWindow is how many following statements fusion looks at.
 const fuseWindow = 32
@@ -124,27 +132,20 @@ var modifyVerbs = map[string]bool{
 // safeBetween reports whether statement args may run after the fused
 // creation instead of before the move without any observable difference:
 // an ip/brctl/bridge command that only modifies, does not name the peer,
-// neither deletes nor renames the first end nor brings it up, does not touch namespaces (which could change the order
+// neither deletes nor renames the first end, does not touch namespaces (which could change the order
 // in which namespace ids are allocated) and cannot create a link with a
 // kernel-chosen name.
 func safeBetween(args []string, first, peer string) bool {
 	if len(args) == 0 {
 		return false
 	}
-	namesFirst, renames, up := false, false, false
+	namesFirst, renames := false, false
 	for _, w := range args {
 		if w == peer || w == "netns" || strings.HasPrefix(w, "link-netns") || w == "group" {
 			return false
 		}
 		namesFirst = namesFirst || w == first
 		renames = renames || w == "name"
-		up = up || w == "up"
-	}
-	// Bringing the first end up while its peer is here (no carrier, peer
-	// found by index) makes its operstate LOWERLAYERDOWN; with the peer
-	// elsewhere it is DOWN, and it stays so after the move.
-	if namesFirst && up {
-		return false
 	}
 	switch args[0] {
 	case "brctl":
@@ -242,9 +243,7 @@ func matchFusion(next func(i int) (interp.Following, bool), first, peer string, 
 // statement would move it to, and skips that statement. It reports false
 // (and no error) whenever the literal sequence must run instead.
 func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Veth) (bool, error) {
-	// A first end created up, or enslaved, would see its peer by index
-	// only in the literal sequence (operstate LOWERLAYERDOWN, not DOWN).
-	if env.Following == nil || env.Skip == nil || v.MasterIndex != 0 || v.Flags&net.FlagUp != 0 {
+	if env.Following == nil || env.Skip == nil || v.MasterIndex != 0 {
 		return false, nil
 	}
 	here, err := env.Host.Key(g.NS)

@@ -63,7 +63,7 @@ func TestMatchFusion(t *testing.T) {
 		{"names B between", []stmt{{"ip link set B up", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
 		{"deletes A between", []stmt{{"ip link del A", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
 		{"renames A between", []stmt{{"ip link set A name Z", ns.Ref{}}, {"ip link del Z", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
-		{"brings A up between", []stmt{{"ip link set A up", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, -1, ""},
+		{"brings A up between", []stmt{{"ip link set A up", ns.Ref{}}, {"ip link set B netns ns1", ns.Ref{}}}, 1, "ns1"},
 		{"configures A between", []stmt{
 			{"ip link set A mtu 1400", ns.Ref{}},
 			{"ip addr add 10.0.0.1/24 dev A", ns.Ref{}},

@@ -61,8 +61,15 @@ ip -n x link add A type veth peer name B
 ip -n x link set B netns ns1
 `},
 			{"free names", `ip link add A type veth peer name B
+ip link set A mtu 1400
+ip link set B netns ns1
+`},
+			// A up before the move: its operstate differs while B is down
+			// (see builtins/iproute/fuse.go), so B comes up here.
+			{"first end up", `ip link add A type veth peer name B
 ip link set A up
 ip link set B netns ns1
+ip -n ns1 link set B up
 `},
 		}
 		for i, c := range cases {
