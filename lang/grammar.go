@@ -3,6 +3,7 @@ package lang
 import (
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
+	"sync"
 )
 
 // The participle grammar of one statement or block header. The parser
@@ -206,24 +207,42 @@ type gOperand struct {
 // stmtParser is the participle parser for one statement. The parser
 // knows what kind of statement it has from its first token, and uses the
 // parser of that production, which saves trying the others in turn.
-var stmtParser = participle.MustBuild[gStmt](
-	participle.Lexer(lexDef{}),
-	participle.UseLookahead(2),
-)
+// Building the grammar takes milliseconds: it is done on first use, not
+// at start-up (nsh called as ip never parses nsh).
+var stmtParser = sync.OnceValue(func() *participle.Parser[gStmt] {
+	return participle.MustBuild[gStmt](
+		participle.Lexer(lexDef{}),
+		participle.UseLookahead(2),
+	)
+})
 
-var (
-	forParser     = production[gFor]()
-	ifParser      = production[gIf]()
-	elseParser    = production[gElse]()
-	defParser     = production[gDef]()
-	inParser      = production[gIn]()
-	tryParser     = production[gTry]()
-	assignParser  = production[gAssign]()
-	commandParser = production[gCommand]()
-)
+// parsers are the parsers of each production, built with stmtParser.
+type parsers struct {
+	forP     *participle.Parser[gFor]
+	ifP      *participle.Parser[gIf]
+	elseP    *participle.Parser[gElse]
+	defP     *participle.Parser[gDef]
+	inP      *participle.Parser[gIn]
+	tryP     *participle.Parser[gTry]
+	assignP  *participle.Parser[gAssign]
+	commandP *participle.Parser[gCommand]
+}
+
+var productions = sync.OnceValue(func() *parsers {
+	return &parsers{
+		forP:     production[gFor](),
+		ifP:      production[gIf](),
+		elseP:    production[gElse](),
+		defP:     production[gDef](),
+		inP:      production[gIn](),
+		tryP:     production[gTry](),
+		assignP:  production[gAssign](),
+		commandP: production[gCommand](),
+	}
+})
 
 func production[P any]() *participle.Parser[P] {
-	p, err := participle.ParserForProduction[P](stmtParser)
+	p, err := participle.ParserForProduction[P](stmtParser())
 	if err != nil {
 		panic(err)
 	}
@@ -234,23 +253,24 @@ func production[P any]() *participle.Parser[P] {
 func parseKind(kind stmtKind, pl *lexer.PeekingLexer) (*gStmt, error) {
 	var g gStmt
 	var err error
+	ps := productions()
 	switch kind {
 	case kFor:
-		g.For, err = forParser.ParseFromLexer(pl)
+		g.For, err = ps.forP.ParseFromLexer(pl)
 	case kIf:
-		g.If, err = ifParser.ParseFromLexer(pl)
+		g.If, err = ps.ifP.ParseFromLexer(pl)
 	case kElse:
-		g.Else, err = elseParser.ParseFromLexer(pl)
+		g.Else, err = ps.elseP.ParseFromLexer(pl)
 	case kDef:
-		g.Def, err = defParser.ParseFromLexer(pl)
+		g.Def, err = ps.defP.ParseFromLexer(pl)
 	case kIn:
-		g.In, err = inParser.ParseFromLexer(pl)
+		g.In, err = ps.inP.ParseFromLexer(pl)
 	case kTry:
-		g.Try, err = tryParser.ParseFromLexer(pl)
+		g.Try, err = ps.tryP.ParseFromLexer(pl)
 	case kAssign:
-		g.Assign, err = assignParser.ParseFromLexer(pl)
+		g.Assign, err = ps.assignP.ParseFromLexer(pl)
 	default:
-		g.Command, err = commandParser.ParseFromLexer(pl)
+		g.Command, err = ps.commandP.ParseFromLexer(pl)
 	}
 	return &g, err
 }

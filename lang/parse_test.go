@@ -338,7 +338,7 @@ func TestPositions(t *testing.T) {
 
 // TestEBNF keeps the grammar from changing unnoticed.
 func TestEBNF(t *testing.T) {
-	golden(t, "grammar.ebnf", stmtParser.String()+"\n")
+	golden(t, "grammar.ebnf", stmtParser().String()+"\n")
 }
 
 // allInputs are every test input, valid or not.
