@@ -475,7 +475,8 @@ func netnsExec(ctx context.Context, env *builtins.Env, g *Global, args []string)
 		return err
 	}
 	if _, err := env.Host.Key(r); err != nil {
-		return err
+		// netns_switch fails, and ip exits -1.
+		return &builtins.Failure{Text: err.Error(), Status: 255, Err: err}
 	}
 	return env.Run(ctx, r, args[1:])
 }
