@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -97,11 +98,14 @@ type Shell struct {
 	// look-ahead and not yet reached, with their undo.
 	index   map[*syntax.File]*index
 	pending map[pendingKey][]skipped
+	// writers are the locked wrappers of the non-file writers handed to
+	// Run (see locked).
+	writers map[io.Writer]*lockedWriter
 }
 
 // New returns a Shell for cfg.
 func New(cfg Config) *Shell {
-	return &Shell{cfg: cfg, index: map[*syntax.File]*index{}, pending: map[pendingKey][]skipped{}}
+	return &Shell{cfg: cfg, index: map[*syntax.File]*index{}, pending: map[pendingKey][]skipped{}, writers: map[io.Writer]*lockedWriter{}}
 }
 
 // Run runs file in namespace r and returns its exit status. Statements a
@@ -109,6 +113,7 @@ func New(cfg Config) *Shell {
 // are undone before Run returns.
 func (s *Shell) Run(ctx context.Context, r ns.Ref, file *syntax.File, stdin io.Reader, stdout, stderr io.Writer, params []string) (int, error) {
 	ix := s.indexFile(file)
+	stdout, stderr = s.locked(stdout), s.locked(stderr)
 	runner, err := s.newRunner(file, ix, stdin, stdout, stderr, params)
 	if err != nil {
 		return 1, err
@@ -389,4 +394,39 @@ func (s *Shell) Command(ctx context.Context, r ns.Ref, args []string, stdin io.R
 		return 1
 	}
 	return 0
+}
+
+// locked returns w, or for a writer that is not a file (a buffer, in
+// tests and in the REPL), one wrapper per writer that serialises writes:
+// background jobs, pipelines and the programs they start write to it
+// concurrently, which a file takes and a buffer does not.
+func (s *Shell) locked(w io.Writer) io.Writer {
+	switch w.(type) {
+	case nil, *os.File, *lockedWriter:
+		return w
+	}
+	if !reflect.TypeOf(w).Comparable() {
+		return &lockedWriter{w: w}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lw, ok := s.writers[w]
+	if !ok {
+		lw = &lockedWriter{w: w}
+		s.writers[w] = lw
+	}
+	return lw
+}
+
+// lockedWriter is a writer safe for concurrent use.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+// Write writes p to the underlying writer under the lock.
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
