@@ -7,6 +7,8 @@
 #   exec    bash, every command inside a namespace as "ip netns exec nsI ip
 #           ..." (scripts/bridge-lab-exec.sh), as most tutorials write it
 #   nsh     nsh scripts/bridge-lab.nsh N, in-process over netlink
+#   nsh-sh  nsh scripts/bridge-lab.sh N: the bash script itself, run by
+#           nsh's shell interpreter with ip in-process
 #
 # Each build runs in a fresh throwaway network+mount namespace (unshare,
 # with a private tmpfs on /run/netns) and only the build is timed. Runs are
@@ -86,13 +88,14 @@ for n in "$@"; do
 	ip=$(best "$n" bash scripts/bridge-lab.sh "$n")
 	ex=$(best "$n" bash scripts/bridge-lab-exec.sh "$n")
 	ns=$(best "$n" "$NSH" scripts/bridge-lab.nsh "$n")
-	rows="$rows$n $ip $ex $ns $(ratio "$ip" "$ns") $(ratio "$ex" "$ns")
+	sh=$(best "$n" "$NSH" scripts/bridge-lab.sh "$n")
+	rows="$rows$n $ip $ex $ns $sh $(ratio "$ip" "$ns") $(ratio "$ex" "$ns") $(ratio "$ip" "$sh") $(ratio "$sh" "$ns")
 "
-	echo "N=$n done: ip ${ip}ms, exec ${ex}ms, nsh ${ns}ms" >&2
+	echo "N=$n done: ip ${ip}ms, exec ${ex}ms, nsh ${ns}ms, nsh-sh ${sh}ms" >&2
 done
 
 printf '\nbridge lab build time, ms (best of %s)\n' "$REPS"
-printf '%6s %10s %10s %10s %10s %10s\n' N "bash+ip" "bash+exec" nsh "ip/nsh" "exec/nsh"
-printf '%s' "$rows" | while read -r n ip ex ns r1 r2; do
-	printf '%6s %10s %10s %10s %10s %10s\n' "$n" "$ip" "$ex" "$ns" "$r1" "$r2"
+printf '%6s %10s %10s %10s %10s %10s %10s %10s %10s\n' N "bash+ip" "bash+exec" nsh nsh-sh "ip/nsh" "exec/nsh" "ip/nsh-sh" "nsh-sh/nsh"
+printf '%s' "$rows" | while read -r n ip ex ns sh r1 r2 r3 r4; do
+	printf '%6s %10s %10s %10s %10s %10s %10s %10s %10s\n' "$n" "$ip" "$ex" "$ns" "$sh" "$r1" "$r2" "$r3" "$r4"
 done
