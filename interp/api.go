@@ -54,14 +54,6 @@ type Runner struct {
 	jobs *jobs
 	// pipefail is "set -o pipefail".
 	pipefail bool
-	// shell is set for a shell script run by nsh (ShellScript): a
-	// failing statement is reported and the script goes on, as in sh,
-	// until "set -e"; noErrexit is that state.
-	shell     bool
-	noErrexit bool
-	// unsetOK makes an unset variable expand to nothing (a shell script
-	// without "set -u").
-	unsetOK bool
 }
 
 // Option configures a Runner.
@@ -141,21 +133,6 @@ func Reserved(names ...string) Option {
 		for _, n := range names {
 			r.reserved[n] = true
 		}
-		return nil
-	}
-}
-
-// ShellScript makes the runner run a shell script as sh does: a failing
-// statement's error is printed where its standard error goes (so "2>
-// /dev/null" silences it), $? is set, and the script goes on; "set -e"
-// restores nsh's stop-at-the-first-failure, "set +e" lifts it again. An
-// unset variable expands to nothing (until "set -u"), and a word that is
-// one unquoted variable is split into fields.
-// nsh runs files named *.sh or *.bash, and files with a sh/bash shebang,
-// this way.
-func ShellScript() Option {
-	return func(r *Runner) error {
-		r.shell, r.noErrexit, r.unsetOK = true, true, true
 		return nil
 	}
 }

@@ -207,12 +207,8 @@ func (r *Runner) set(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) err
 				opt = args[i]
 			}
 			switch {
-			case (opt == "e" || opt == "errexit") && r.shell:
-				r.noErrexit = !on
-			case (opt == "u" || opt == "nounset") && r.shell:
-				r.unsetOK = !on
 			case (opt == "e" || opt == "errexit") && !on:
-				return errors.New("set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\" (a shell script, *.sh, goes on by default)")
+				return errors.New("set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\" (a shell script, *.sh, runs as sh runs it)")
 			case opt == "e" || opt == "errexit" || opt == "u" || opt == "nounset":
 				// How nsh always behaves (an unset variable is an
 				// error).

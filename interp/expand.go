@@ -56,7 +56,7 @@ func (r *Runner) getEnv(name string) (string, bool) {
 
 // param expands $name (see paramValue) and ${name OP word} (paramOp). An
 // unknown name is an error (a typo in a lab script should not silently
-// become an empty argument), except in a shell script without "set -u".
+// become an empty argument).
 func (r *Runner) param(p *lang.ParamExp) (value, error) {
 	v, set := r.paramValue(p.Name)
 	if p.Op != "" {
@@ -65,9 +65,8 @@ func (r *Runner) param(p *lang.ParamExp) (value, error) {
 	if set {
 		return v, nil
 	}
-	if _, err := strconv.Atoi(p.Name); err == nil || r.unsetOK {
-		// A missing script argument is empty; so is any unset
-		// variable in a shell script without "set -u".
+	if _, err := strconv.Atoi(p.Name); err == nil {
+		// A missing script argument is empty.
 		return value{}, nil
 	}
 	return value{}, &unsetError{p.Name}
@@ -162,11 +161,6 @@ func (r *Runner) expandWord(w *lang.Word) ([]string, error) {
 			}
 			if v.isList {
 				return append([]string(nil), v.list...), nil
-			}
-			if r.shell {
-				// sh splits an unquoted expansion into fields (and an
-				// empty one into none); the fields are still data.
-				return strings.Fields(v.str), nil
 			}
 			return []string{v.str}, nil
 		}

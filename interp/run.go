@@ -50,10 +50,6 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
 			}
 			continue
 		}
-		// Without errexit a failing command prints its own error, to
-		// its (redirected) standard error, as a program would.
-		saved := r.report
-		r.report = r.report || r.noErrexit
 		if c, ok := st.(*lang.Command); ok && len(c.Redirs) == 0 {
 			if end <= i {
 				end = i + 1
@@ -71,29 +67,11 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
 		} else {
 			err = r.stmt(ctx, st)
 		}
-		r.report = saved
 		if err != nil {
-			var unset *unsetError
-			if !r.noErrexit || isExit(err) || ctx.Err() != nil || errors.As(err, &unset) {
-				return err
-			}
-			r.goOn(err)
+			return err
 		}
 	}
 	return nil
-}
-
-// goOn is how a shell script without "set -e" takes a failing statement:
-// its error is printed, unless the command printed it already (report)
-// or is a program that exited non-zero (it spoke for itself), and $?
-// keeps the failure.
-func (r *Runner) goOn(err error) {
-	var rep *reportedError
-	var es ExitStatus
-	if !errors.As(err, &rep) && !errors.As(err, &es) && !errors.Is(err, syscall.EPIPE) {
-		fmt.Fprintf(r.stderr, "%v\n", err)
-	}
-	r.status = max(StatusOf(err), 1)
 }
 
 // reportedError is an error a command already printed (see report).

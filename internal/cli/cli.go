@@ -160,10 +160,6 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
 	}
-	shell := o.text == nil && isShellScript(o.file, units[0].src)
-	if shell {
-		opts = append(opts, interp.ShellScript())
-	}
 	r, err := interp.New(opts...)
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh: %v\n", err)
@@ -184,10 +180,6 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
-	}
-	if shell {
-		// As sh: the status of the last command.
-		return r.Status()
 	}
 	return 0
 }
