@@ -30,6 +30,10 @@ func runShellScript(ctx context.Context, o options, name string, src []byte, std
 	if err != nil {
 		return fallbackBash(ctx, o, name, src, err, stdin, stdout, stderr)
 	}
+	if pos, what, ok := shell.Unsupported(file); ok {
+		err := fmt.Errorf("%s:%s: %s is not run as bash runs it by nsh's shell interpreter", name, pos, what)
+		return fallbackBash(ctx, o, name, src, err, stdin, stdout, stderr)
+	}
 	host, err := ns.NewHost()
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh: %v\n", err)
