@@ -172,8 +172,17 @@ func (s *Shell) exec(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, 
 	if f, ok := s.cfg.Cmds[name]; ok {
 		return s.builtin(ctx, hc, r, f, args, ix)
 	}
+	if f, ok := s.cfg.Cmds[filepath.Base(name)]; ok && systemDirs[filepath.Dir(name)] {
+		// "/sbin/ip" and the like: the system's tool, so nsh's.
+		args = append([]string{filepath.Base(name)}, args[1:]...)
+		return s.builtin(ctx, hc, r, f, args, ix)
+	}
 	return s.external(ctx, hc, r, args)
 }
+
+// systemDirs are where Debian and others install ip, brctl, bridge, ping
+// and sysctl; a script naming one of them by such a path gets nsh's.
+var systemDirs = map[string]bool{"/sbin": true, "/bin": true, "/usr/sbin": true, "/usr/bin": true}
 
 // sudoArgs strips "sudo" and the options that mean nothing to a root
 // caller.
