@@ -136,11 +136,15 @@ func (s *Shell) newRunner(file *syntax.File, ix *index, stdin io.Reader, stdout,
 		shinterp.StdIO(stdin, stdout, stderr),
 		shinterp.ExecHandlers(s.middleware(ix)),
 	}
-	if params != nil {
-		opts = append(opts, shinterp.Params(append([]string{"--"}, params...)...))
-	}
+	var flags []string
 	if s.cfg.Trace {
-		opts = append(opts, shinterp.Params("-x"))
+		flags = append(flags, "-x")
+	}
+	if params != nil {
+		flags = append(append(flags, "--"), params...)
+	}
+	if len(flags) > 0 {
+		opts = append(opts, shinterp.Params(flags...))
 	}
 	return shinterp.New(opts...)
 }
