@@ -112,9 +112,15 @@ func New(cfg Config) *Shell {
 // look-ahead skipped but that the script never reached (it exited first)
 // are undone before Run returns.
 func (s *Shell) Run(ctx context.Context, r ns.Ref, file *syntax.File, stdin io.Reader, stdout, stderr io.Writer, params []string) (int, error) {
+	return s.run(ctx, r, file, stdin, stdout, stderr, params, nil, "")
+}
+
+// run is Run with the environment (nil: the process's) and directory
+// ("": the process's) of the new interpreter.
+func (s *Shell) run(ctx context.Context, r ns.Ref, file *syntax.File, stdin io.Reader, stdout, stderr io.Writer, params, env []string, dir string) (int, error) {
 	ix := s.indexFile(file)
 	stdout, stderr = s.locked(stdout), s.locked(stderr)
-	runner, err := s.newRunner(file, ix, stdin, stdout, stderr, params)
+	runner, err := s.newRunner(ix, stdin, stdout, stderr, params, env, dir)
 	if err != nil {
 		return 1, err
 	}
@@ -131,10 +137,16 @@ func (s *Shell) Run(ctx context.Context, r ns.Ref, file *syntax.File, stdin io.R
 }
 
 // newRunner builds an interpreter for file whose commands go through s.
-func (s *Shell) newRunner(file *syntax.File, ix *index, stdin io.Reader, stdout, stderr io.Writer, params []string) (*shinterp.Runner, error) {
+func (s *Shell) newRunner(ix *index, stdin io.Reader, stdout, stderr io.Writer, params, env []string, dir string) (*shinterp.Runner, error) {
 	opts := []shinterp.RunnerOption{
 		shinterp.StdIO(stdin, stdout, stderr),
 		shinterp.ExecHandlers(s.middleware(ix)),
+	}
+	if env != nil {
+		opts = append(opts, shinterp.Env(expand.ListEnviron(env...)))
+	}
+	if dir != "" {
+		opts = append(opts, shinterp.Dir(dir))
 	}
 	var flags []string
 	if s.cfg.Trace {
@@ -272,7 +284,8 @@ func (s *Shell) runIn(ctx context.Context, hc shinterp.HandlerContext, to ns.Ref
 			fmt.Fprintln(hc.Stderr, err)
 			return interp.ExitStatus(2)
 		}
-		st, err := s.Run(ctx, to, file, hc.Stdin, hc.Stdout, hc.Stderr, params)
+		// A child shell: the caller's exported variables and directory.
+		st, err := s.run(ctx, to, file, hc.Stdin, hc.Stdout, hc.Stderr, params, execEnv(hc.Env), hc.Dir)
 		if err != nil {
 			return err
 		}
