@@ -94,7 +94,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nsh: reading standard input: %v\n", err)
 			return 1
 		}
-		units = append(units, unit{name: "<stdin>", src: src})
+		units = append(units, unit{name: "<stdin>", src: lang.StripBOM(src)})
 		stdin = strings.NewReader("")
 	default:
 		src, err := os.ReadFile(o.file)
@@ -102,7 +102,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nsh: %v\n", err)
 			return 2
 		}
-		units = append(units, unit{name: o.file, src: src})
+		units = append(units, unit{name: o.file, src: lang.StripBOM(src)})
 	}
 	for i, t := range o.after {
 		units = append(units, unit{name: fmt.Sprintf("-c#%d", i+1), src: []byte(t)})
@@ -280,6 +280,7 @@ func checkFiles(names []string, stderr io.Writer) int {
 			code = 2
 			continue
 		}
+		src = lang.StripBOM(src)
 		if _, err := lang.Parse(name, src); err != nil {
 			reportSyntax(stderr, err, src)
 			code = 2

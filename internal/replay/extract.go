@@ -22,6 +22,7 @@ import (
 	"unicode"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/lang"
 )
 
 // Step is one command of a tutorial.
@@ -120,7 +121,7 @@ func continued(l string) bool {
 
 // Extract returns the commands of a tutorial in order.
 func Extract(src string) []Step {
-	lines, fenced := tokenize(src)
+	lines, fenced := tokenize(strings.TrimPrefix(src, lang.BOM))
 	e := &extractor{lines: lines, fenced: fenced, read: make([]*line, len(lines))}
 	var steps []Step
 	inNS := "" // after "ip netns exec NS bash": the namespace until "exit"
