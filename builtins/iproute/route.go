@@ -135,14 +135,11 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 
 // addrOf parses one address of family (0: any).
 func addrOf(s string, family int) (net.IP, int, error) {
-	ip := net.ParseIP(s)
+	ip := builtins.ParseIP(s)
 	if ip == nil {
 		return nil, 0, fmt.Errorf("invalid address %q", s)
 	}
-	f := unix.AF_INET6
-	if v4 := ip.To4(); v4 != nil {
-		ip, f = v4, unix.AF_INET
-	}
+	f := builtins.IPFamily(ip)
 	if family != 0 && family != f {
 		return nil, 0, fmt.Errorf("%q: address family mismatch", s)
 	}
@@ -254,10 +251,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			if err == nil && len(r.nexthops) > 0 {
 				r.gwOK = true
 				if r.nexthops[0].gw != nil {
-					setFamily(unix.AF_INET)
-					if r.nexthops[0].gw.To4() == nil {
-						setFamily(unix.AF_INET6)
-					}
+					setFamily(builtins.IPFamily(r.nexthops[0].gw))
 				}
 			}
 		case w == "nhid" || w == "encap" || w == "from" || w == "tos" || w == "realms" || builtins.Is(w, "pref") ||
@@ -285,10 +279,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			if w != "default" && w != "all" && w != "any" {
 				var p *net.IPNet
 				if p, err = parsePrefix(w, r.family); err == nil {
-					setFamily(unix.AF_INET)
-					if p.IP.To4() == nil {
-						setFamily(unix.AF_INET6)
-					}
+					setFamily(builtins.IPFamily(p.IP))
 				}
 			}
 		}
@@ -341,6 +332,28 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 	return r, nil
 }
 
+// mappedRouteAddr returns the first IPv4-mapped IPv6 address of the
+// route (destination, source, gateways), or nil.
+func mappedRouteAddr(r *routeReq) net.IP {
+	rt := &r.route
+	ips := []net.IP{rt.Src, rt.Gw}
+	if rt.Dst != nil {
+		ips = append(ips, rt.Dst.IP)
+	}
+	if v, ok := rt.Via.(*netlink.Via); ok {
+		ips = append(ips, v.Addr)
+	}
+	for _, nh := range r.nexthops {
+		ips = append(ips, nh.gw)
+	}
+	for _, ip := range ips {
+		if builtins.IsMapped(ip) {
+			return ip
+		}
+	}
+	return nil
+}
+
 // routeTypeWord is rtnl_rtntype_a2n: a route type name.
 func routeTypeWord(w string) (int, bool) {
 	if w == "brd" {
@@ -372,6 +385,9 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		r.route.LinkIndex = l.Attrs().Index
 	}
 	rt := &r.route
+	if ip := mappedRouteAddr(r); ip != nil {
+		return fmt.Errorf("ip route %s ... %s: IPv4-mapped IPv6 addresses in routes: not supported by nsh yet (package netlink would send it as IPv4)", verb, builtins.FormatIP(ip))
+	}
 	for _, nh := range r.nexthops {
 		info := &netlink.NexthopInfo{Gw: nh.gw, Hops: nh.weight - 1, Flags: nh.flags}
 		if nh.dev != "" {
