@@ -2,6 +2,7 @@ package iproute_test
 
 import (
 	"bytes"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -20,22 +21,27 @@ func TestMappedAddressesAsIproute2(t *testing.T) {
 	sandbox.Run(t, func(t *testing.T) {
 		noDAD(t)
 		ipPath := sandbox.RequireTool(t, "ip")
+		// real runs the real ip: its standard output, and its error with
+		// what it printed on standard error.
 		real := func(args ...string) (string, error) {
 			var o, e bytes.Buffer
 			cmd := exec.Command(ipPath, args...)
 			cmd.Stdout, cmd.Stderr = &o, &e
-			err := cmd.Run()
-			return o.String() + e.String(), err
+			if err := cmd.Run(); err != nil {
+				return o.String(), fmt.Errorf("%w: %s", err, e.String())
+			}
+			return o.String(), nil
 		}
 		for _, n := range []string{"nsh", "ip"} {
 			for _, line := range []string{"netns add " + n, "-n " + n + " link set lo up",
-				"-n " + n + " link add d0 type veth peer name d1", "-n " + n + " link set d0 up", "-n " + n + " link set d1 up"} {
+				"-n " + n + " link add d0 type veth peer name d1", "-n " + n + " link set d0 up", "-n " + n + " link set d1 up",
+				"-n " + n + " addr add 2001:db8::1/64 dev d0 nodad"} {
 				sys(t, line)
 			}
 		}
 		l := newLab(t)
 		views := []string{"addr show dev lo", "-6 addr show dev lo", "-j -6 addr show dev lo", "-br addr show dev lo",
-			"-6 neigh show dev d0", "-6 route show dev d0"}
+			"-6 neigh show dev d0", "-6 route show dev d0", "-6 route show table 200", "-6 rule show"}
 		for _, c := range []struct {
 			line string
 			ok   bool
@@ -58,14 +64,21 @@ func TestMappedAddressesAsIproute2(t *testing.T) {
 			{"neigh del ::ffff:1.2.3.9 dev d0", true},
 			// An IPv6 destination makes the route IPv6 without -6.
 			{"route add 2001:db8:5::/64 dev d0", true},
+			{"route add ::ffff:5.6.7.8/128 dev d0", true},
+			{"route add ::ffff:9.9.9.0/120 via 2001:db8::2 dev d0 metric 7 table 200 mtu lock 1300", true},
+			{"route add 10.9.0.0/16 via ::ffff:1.2.3.4 dev d0", false},
+			{"route del ::ffff:5.6.7.8/128 dev d0", true},
+			{"-6 rule add from ::ffff:1.2.3.4 table 100 pref 77", true},
+			{"-6 rule add to ::ffff:10.0.0.0/104 lookup 200", true},
+			{"-6 rule del from ::ffff:1.2.3.4 table 100 pref 77", true},
 		} {
 			_, nerr := l.ip(append([]string{"-n", "nsh"}, strings.Fields(c.line)...)...)
-			out, rerr := real(append([]string{"-n", "ip"}, strings.Fields(c.line)...)...)
+			_, rerr := real(append([]string{"-n", "ip"}, strings.Fields(c.line)...)...)
 			if (rerr == nil) != c.ok {
-				t.Fatalf("ip %s: error %v, want ok %v: %s", c.line, rerr, c.ok, out)
+				t.Fatalf("ip %s: error %v, want ok %v", c.line, rerr, c.ok)
 			}
 			if (nerr == nil) != c.ok {
-				t.Errorf("nsh ip %s: error %v, want ok %v (ip: %v %s)", c.line, nerr, c.ok, rerr, out)
+				t.Errorf("nsh ip %s: error %v, want ok %v (ip: %v)", c.line, nerr, c.ok, rerr)
 			}
 			for _, v := range views {
 				want, _ := real(append([]string{"-n", "ip"}, strings.Fields(v)...)...)

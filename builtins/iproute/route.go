@@ -332,28 +332,6 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 	return r, nil
 }
 
-// mappedRouteAddr returns the first IPv4-mapped IPv6 address of the
-// route (destination, source, gateways), or nil.
-func mappedRouteAddr(r *routeReq) net.IP {
-	rt := &r.route
-	ips := []net.IP{rt.Src, rt.Gw}
-	if rt.Dst != nil {
-		ips = append(ips, rt.Dst.IP)
-	}
-	if v, ok := rt.Via.(*netlink.Via); ok {
-		ips = append(ips, v.Addr)
-	}
-	for _, nh := range r.nexthops {
-		ips = append(ips, nh.gw)
-	}
-	for _, ip := range ips {
-		if builtins.IsMapped(ip) {
-			return ip
-		}
-	}
-	return nil
-}
-
 // routeTypeWord is rtnl_rtntype_a2n: a route type name.
 func routeTypeWord(w string) (int, bool) {
 	if w == "brd" {
@@ -385,9 +363,6 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		r.route.LinkIndex = l.Attrs().Index
 	}
 	rt := &r.route
-	if ip := mappedRouteAddr(r); ip != nil {
-		return fmt.Errorf("ip route %s ... %s: IPv4-mapped IPv6 addresses in routes: not supported by nsh yet (package netlink would send it as IPv4)", verb, builtins.FormatIP(ip))
-	}
 	for _, nh := range r.nexthops {
 		info := &netlink.NexthopInfo{Gw: nh.gw, Hops: nh.weight - 1, Flags: nh.flags}
 		if nh.dev != "" {
@@ -399,18 +374,20 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		}
 		rt.MultiPath = append(rt.MultiPath, info)
 	}
-	switch verb {
-	case "add":
+	switch {
+	case routeMapped(rt):
+		err = routeRequest(env, g, verb, rt)
+	case verb == "add":
 		err = h.RouteAdd(rt)
-	case "change":
+	case verb == "change":
 		err = h.RouteChange(rt)
-	case "replace":
+	case verb == "replace":
 		err = h.RouteReplace(rt)
-	case "prepend":
+	case verb == "prepend":
 		err = h.RouteAddEcmp(rt)
-	case "append":
+	case verb == "append":
 		err = h.RouteAppend(rt)
-	case "delete":
+	case verb == "delete":
 		err = h.RouteDel(rt)
 	}
 	if err != nil {

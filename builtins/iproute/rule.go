@@ -200,21 +200,19 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	if r.Type == 0 && verb == "add" {
 		r.Type = frActToTbl
 	}
-	for _, p := range []*net.IPNet{r.Src, r.Dst} {
-		if p != nil && builtins.IsMapped(p.IP) {
-			return fmt.Errorf("ip rule %s ... %s: IPv4-mapped IPv6 addresses in rules: not supported by nsh yet (package netlink would send it as IPv4)", verb, builtins.FormatIP(p.IP))
-		}
-	}
 	h, err := env.Handle(g.NS)
 	if err != nil {
 		return err
 	}
-	if verb == "add" {
+	if verb != "add" && !tableOK {
+		r.Table = -1
+	}
+	switch {
+	case ruleMapped(r):
+		err = ruleRequest(env, g, verb, r)
+	case verb == "add":
 		err = h.RuleAdd(r)
-	} else {
-		if !tableOK {
-			r.Table = -1
-		}
+	default:
 		err = h.RuleDel(r)
 	}
 	if err != nil {
