@@ -119,6 +119,7 @@ func (r *Runner) source(ctx context.Context, _ lang.Pos, ref ns.Ref, args []stri
 	if err != nil {
 		return err
 	}
+	src = lang.StripBOM(src)
 	f, err := lang.Parse(args[1], src)
 	if err != nil {
 		var list lang.ErrorList

@@ -209,6 +209,7 @@ func (r *Runner) redirect(redirs []*lang.Redirect) (*redirection, error) {
 	// the redirections.
 	names := make([]string, len(redirs))
 	var errs []error
+	var text strings.Builder // appended to: rd.text += would be quadratic
 	for k, x := range redirs {
 		words, err := r.expandWord(x.Word)
 		if err != nil {
@@ -222,14 +223,15 @@ func (r *Runner) redirect(redirs []*lang.Redirect) (*redirection, error) {
 			op = strconv.Itoa(x.N) + op
 		}
 		if x.Op == ">&" {
-			rd.text += " " + op + names[k]
+			text.WriteString(" " + op + names[k])
 		} else {
-			rd.text += " " + op + " " + lang.Quote(names[k])
+			text.WriteString(" " + op + " " + lang.Quote(names[k]))
 		}
 		if err == nil && (len(words) != 1 || names[k] == "") {
 			errs = append(errs, fmt.Errorf("%s: ambiguous redirect: the file name expands to %d words", op, len(words)))
 		}
 	}
+	rd.text = text.String()
 	if len(errs) > 0 {
 		return fail(errs[0])
 	}

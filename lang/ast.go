@@ -396,15 +396,15 @@ func (w *Word) End() Pos { return w.Parts[len(w.Parts)-1].End() }
 // Lit returns the word's value and true when the word is a plain literal
 // (bare or single-quoted parts only, no expansions).
 func (w *Word) Lit() (string, bool) {
-	s := ""
+	var b strings.Builder
 	for _, p := range w.Parts {
 		l, ok := p.(*Lit)
 		if !ok {
 			return "", false
 		}
-		s += l.Value
+		b.WriteString(l.Value)
 	}
-	return s, true
+	return b.String(), true
 }
 
 // WordPart is a piece of a word: *Lit, *DblQuoted, *ParamExp, *ArithExp.

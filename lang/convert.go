@@ -222,9 +222,10 @@ func (p *parser) word(g *gWord) *Word {
 				w.Parts = append(w.Parts, &Lit{}) // error reported
 			}
 		default:
-			w.Parts = appendPart(w.Parts, tokenPart(gp.Tok, false))
+			w.Parts = append(w.Parts, tokenPart(gp.Tok, false))
 		}
 	}
+	w.Parts = mergeLits(w.Parts)
 	return w
 }
 
@@ -251,16 +252,33 @@ func tokenPart(t lexer.Token, inDQ bool) WordPart {
 	return lit(v, inDQ) // Bare, DQLit, DQBackslash
 }
 
-// appendPart appends a part, merging it into the last one when both are
-// literals quoted alike.
-func appendPart(parts []WordPart, part WordPart) []WordPart {
-	if l, ok := part.(*Lit); ok && len(parts) > 0 {
-		if last, ok := parts[len(parts)-1].(*Lit); ok && last.Quoted == l.Quoted {
-			parts[len(parts)-1] = &Lit{ValuePos: last.ValuePos, ValueEnd: l.ValueEnd, Value: last.Value + l.Value, Quoted: l.Quoted}
-			return parts
+// mergeLits merges each run of adjacent literal parts quoted alike into
+// one Lit, in place. Each run is joined once, so that a word of many
+// escapes ("\a\a\a...") costs its length, not its length squared.
+func mergeLits(parts []WordPart) []WordPart {
+	out := parts[:0]
+	for i := 0; i < len(parts); {
+		first, ok := parts[i].(*Lit)
+		j := i + 1
+		for ok && j < len(parts) {
+			if l, lit := parts[j].(*Lit); !lit || l.Quoted != first.Quoted {
+				break
+			}
+			j++
 		}
+		if j == i+1 {
+			out = append(out, parts[i])
+			i = j
+			continue
+		}
+		var b strings.Builder
+		for _, p := range parts[i:j] {
+			b.WriteString(p.(*Lit).Value)
+		}
+		out = append(out, &Lit{ValuePos: first.ValuePos, ValueEnd: parts[j-1].(*Lit).ValueEnd, Value: b.String(), Quoted: first.Quoted})
+		i = j
 	}
-	return append(parts, part)
+	return out
 }
 
 func (p *parser) dquoted(g *gDQ) *DblQuoted {
@@ -272,8 +290,9 @@ func (p *parser) dquoted(g *gDQ) *DblQuoted {
 			}
 			continue
 		}
-		d.Parts = appendPart(d.Parts, tokenPart(gp.Tok, true))
+		d.Parts = append(d.Parts, tokenPart(gp.Tok, true))
 	}
+	d.Parts = mergeLits(d.Parts)
 	return d
 }
 

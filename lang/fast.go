@@ -90,13 +90,13 @@ func fastWord(toks []lexer.Token) (*Word, bool) {
 		t := toks[i]
 		switch t.Type {
 		case tBare, tSQ, tEsc, tParam, tBraced, tDollar:
-			w.Parts = appendPart(w.Parts, tokenPart(t, false))
+			w.Parts = append(w.Parts, tokenPart(t, false))
 		case tDQOpen:
 			d := &DblQuoted{Left: pos(t.Pos), Parts: []WordPart{}}
 			for i++; i < len(toks) && toks[i].Type != tDQClose; i++ {
 				switch toks[i].Type {
 				case tDQLit, tDQEsc, tDQBackslash, tParam, tBraced, tDollar:
-					d.Parts = appendPart(d.Parts, tokenPart(toks[i], true))
+					d.Parts = append(d.Parts, tokenPart(toks[i], true))
 				default:
 					return nil, false
 				}
@@ -105,10 +105,12 @@ func fastWord(toks []lexer.Token) (*Word, bool) {
 				return nil, false
 			}
 			d.Right = pos(toks[i].Pos)
+			d.Parts = mergeLits(d.Parts)
 			w.Parts = append(w.Parts, d)
 		default:
 			return nil, false
 		}
 	}
+	w.Parts = mergeLits(w.Parts)
 	return w, true
 }

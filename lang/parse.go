@@ -83,6 +83,11 @@ type parser struct {
 	// "<": as many unmatched ">" are theirs and not reported again.
 	missingOpen int
 	norm        []lexer.Token // see prepare
+	// closers is the offset after the last run of ">" that redirection
+	// found to close blocks: each ">" of the run asks again, and the
+	// answer is the run's (">>>>..." closing many blocks would be
+	// scanned once per ">").
+	closers int
 }
 
 // at returns the token at index j of the window, lexing up to it; past
@@ -183,18 +188,24 @@ func (p *parser) stmts() []Stmt {
 // redirection without a command (or after a block, which takes none). A
 // block's ">" is followed by a newline, ";", another ">" or "else".
 func (p *parser) redirection() bool {
+	if p.at(p.i).Pos.Offset < p.closers {
+		return false // in a run of ">" already found to close blocks
+	}
 	j := p.i
 	for p.at(j).Type == tGt {
 		j++
 	}
+	closers := p.at(j).Pos.Offset
 	if p.at(j).Type == tBlank {
 		j++
 	}
 	switch p.at(j).Type {
 	case tNewline, tSemi, tEOF, tGt, tLt, tPipe, tAmp:
+		p.closers = closers
 		return false
 	}
 	if p.isElse(j) {
+		p.closers = closers
 		return false
 	}
 	p.errorf(p.at(p.i).Pos, false, `unexpected ">": a redirection goes after a command; quote ">" to use it literally`)
@@ -658,14 +669,14 @@ func (p *parser) notAHeader(norm []lexer.Token) {
 
 // firstWord is the source text of a statement's first word.
 func firstWord(norm []lexer.Token) string {
-	name := ""
+	var name strings.Builder
 	for _, t := range norm {
 		if t.Type == tBlank {
 			break
 		}
-		name += t.Value
+		name.WriteString(t.Value)
 	}
-	return name
+	return name.String()
 }
 
 // grammar parses a statement's tokens, which checkTokens has passed, with
@@ -690,6 +701,7 @@ func (p *parser) grammar(norm []lexer.Token, kind stmtKind, term lexer.Token) *g
 func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 	var dq, arith, brack *lexer.Token
 	arithDepth := 0
+	var nest arithNest
 	for k := range norm {
 		t := &norm[k]
 		switch t.Type {
@@ -732,8 +744,14 @@ func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 				arith = t
 			}
 			arithDepth++
+			nest = arithNest{operand: true}
 		case tArithClose:
 			arithDepth--
+		case tArithOp, tArithLParen, tArithRParen, tArithNum, tArithVar:
+			if nest.add(t) > maxArithNesting {
+				p.errorf(t.Pos, false, "arithmetic nested too deeply: more than %d parentheses and unary operators", maxArithNesting)
+				return false
+			}
 		case tArithBad:
 			p.errorf(t.Pos, false, "unexpected %q in arithmetic", t.Value)
 			return false
@@ -757,6 +775,52 @@ func (p *parser) checkTokens(norm []lexer.Token, cmd bool) bool {
 		return true
 	}
 	return false
+}
+
+// maxArithNesting bounds how deep parentheses and unary operators nest
+// in $(( )), as bash bounds its expression recursion: the grammar and
+// the evaluation recurse once per level.
+const maxArithNesting = 1000
+
+// arithNest follows how deep each token of an arithmetic expression
+// nests: a "(" and each unary operator before an operand add a level,
+// which the end of that operand gives back.
+type arithNest struct {
+	depth   int   // where the next token is
+	bases   []int // for each open "(", the depth of the expression inside
+	operand bool  // an operand comes next, not an operator
+}
+
+// base is the depth of the innermost expression: of its operands and
+// binary operators.
+func (n *arithNest) base() int {
+	if len(n.bases) == 0 {
+		return 0
+	}
+	return n.bases[len(n.bases)-1]
+}
+
+// add returns the depth of t, an arithmetic token.
+func (n *arithNest) add(t *lexer.Token) int {
+	d := n.depth
+	switch {
+	case t.Type == tArithOp && n.operand:
+		n.depth++ // a unary operator: its operand is a level down
+	case t.Type == tArithOp:
+		n.operand = true // a binary operator
+	case t.Type == tArithLParen:
+		n.depth++
+		n.bases = append(n.bases, n.depth)
+		n.operand = true
+	case t.Type == tArithRParen:
+		if len(n.bases) > 0 {
+			n.bases = n.bases[:len(n.bases)-1]
+		}
+		n.depth, n.operand = n.base(), false // the group was an operand
+	default: // a number or a variable: an operand
+		n.depth, n.operand = n.base(), false
+	}
+	return max(d, n.depth)
 }
 
 // isParamName reports whether s names a parameter: a variable, a

@@ -6,9 +6,11 @@
 // namespace ("nsh[ns1]> "), continuation lines while a "<" block is open
 // ("...> "), Ctrl-C to cancel the input or the running statement, Ctrl-D
 // to leave, a persistent history file kept with mode 0600, "help", tab
-// completion computed live from the kernel (see Completer), and pasted
+// completion computed live from the kernel (see Completer), pasted
 // tutorial lines with their shell prompt and "sudo " stripped (see
-// StripPrompt).
+// StripPrompt), and pasted text inserted a run at a time rather than a
+// key at a time, so that a long line pastes in time linear in its
+// length (see pasteInput).
 package repl
 
 import (
@@ -90,16 +92,15 @@ func Run(cfg Config) int {
 	}
 	defer hist.close()
 
-	rl, err := readline.NewEx(&readline.Config{
+	rl, err := newEditor(readline.Config{
 		Prompt:            Prompt(cfg.Runner.NS()),
 		AutoComplete:      completer{s},
 		HistoryLimit:      historyLimit,
 		HistorySearchFold: true,
 		InterruptPrompt:   "^C",
-		Stdin:             cfg.Stdin,
 		Stdout:            cfg.Stdout,
 		Stderr:            cfg.Stderr,
-	})
+	}, cfg.Stdin)
 	if err != nil {
 		fmt.Fprintf(cfg.Stderr, "nsh: %v\n", err)
 		return 1

@@ -691,7 +691,7 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			fmt.Fprintf(&text, "dev %s ", ll.name(e.Index))
 		}
 		if d, ok := e.Attrs[unix.NDA_DST]; ok && (len(d) == 4 || len(d) == 16) {
-			ip := net.IP(d).String()
+			ip := builtins.FormatIP(net.IP(d))
 			jw.Field("dst", ip)
 			fmt.Fprintf(&text, "dst %s ", ip)
 		}

@@ -90,11 +90,7 @@ func fdbRequest(cmd uint16, flags int, e *fdbEntry) *nl.NetlinkRequest {
 	req.AddData(&ndmsg{family: unix.AF_BRIDGE, ifindex: int32(e.ifindex), state: e.state, flags: e.flags})
 	req.AddData(nl.NewRtAttr(unix.NDA_LLADDR, []byte(e.mac)))
 	if e.dst != nil {
-		ip := e.dst.To4()
-		if ip == nil {
-			ip = e.dst.To16()
-		}
-		req.AddData(nl.NewRtAttr(unix.NDA_DST, []byte(ip)))
+		req.AddData(nl.NewRtAttr(unix.NDA_DST, []byte(e.dst)))
 	}
 	if e.vlan >= 0 {
 		req.AddData(nl.NewRtAttr(unix.NDA_VLAN, nl.Uint16Attr(uint16(e.vlan))))
@@ -163,7 +159,7 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 			if e.dst != nil {
 				return duparg2("dst", v)
 			}
-			ip := net.ParseIP(v)
+			ip := builtins.ParseIP(v)
 			if ip == nil {
 				return fmt.Errorf("Error: any valid address is expected rather than %q.", v)
 			}

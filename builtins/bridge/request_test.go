@@ -115,7 +115,7 @@ func TestFdbRequestMatchesIproute2(t *testing.T) {
 		want  []byte
 	}{
 		{"bridge fdb add 02:bb:00:00:00:01 dev (9) dst 10.0.0.4 port 4790 vni 43 self", unix.RTM_NEWNEIGH, unix.NLM_F_CREATE | unix.NLM_F_EXCL,
-			fdbEntry{mac: mac, ifindex: 9, state: nudNoARP | nudPermanent, flags: ntfSelf, dst: net.ParseIP("10.0.0.4"), vlan: -1, port: 4790, vni: 43, srcVNI: -1},
+			fdbEntry{mac: mac, ifindex: 9, state: nudNoARP | nudPermanent, flags: ntfSelf, dst: net.ParseIP("10.0.0.4").To4(), vlan: -1, port: 4790, vni: 43, srcVNI: -1},
 			message(unix.RTM_NEWNEIGH, req|ack|unix.NLM_F_CREATE|unix.NLM_F_EXCL, cat(ndm(9, 0xc0, 2),
 				rta(unix.NDA_LLADDR, mac...), rta(unix.NDA_DST, 10, 0, 0, 4), rta(unix.NDA_PORT, 0x12, 0xb6), rta(unix.NDA_VNI, u32(43)...)))},
 		{"bridge fdb replace 02:bb:00:00:00:01 dev (2) master static vlan 5", unix.RTM_NEWNEIGH, unix.NLM_F_CREATE | unix.NLM_F_REPLACE,

@@ -2,12 +2,14 @@ package iproute
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
@@ -54,14 +56,11 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 		return &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}, nil
 	}
 	addr, plen, hasLen := strings.Cut(s, "/")
-	ip := net.ParseIP(addr)
+	ip := builtins.ParseIP(addr)
 	if ip == nil {
 		return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
 	}
-	bits := 128
-	if v4 := ip.To4(); v4 != nil {
-		ip, bits = v4, 32
-	}
+	bits := 8 * len(ip)
 	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
 		return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyName(family), s)
 	}
@@ -168,7 +167,7 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 			}
 			if r.local != nil {
 				// nsh extension: "ip address add A/L IFNAME".
-				if r.dev == "" && net.ParseIP(strings.Split(w, "/")[0]) == nil {
+				if r.dev == "" && builtins.ParseIP(strings.Split(w, "/")[0]) == nil {
 					if err = builtins.ValidIfName(w); err == nil {
 						r.dev = w
 					}
@@ -179,10 +178,7 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 			r.local, err = parsePrefix(w, family)
 			r.hasLen = strings.Contains(w, "/")
 			if err == nil && family == 0 {
-				family = unix.AF_INET6
-				if r.local.IP.To4() != nil {
-					family = unix.AF_INET
-				}
+				family = builtins.IPFamily(r.local.IP)
 			}
 		}
 		if err != nil {
@@ -209,7 +205,7 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		return err
 	}
 	ad := &netlink.Addr{IPNet: r.local, Label: r.label, Flags: r.flags}
-	v4 := r.local.IP.To4() != nil
+	v4 := builtins.IPFamily(r.local.IP) == unix.AF_INET
 	if r.peer != nil {
 		ad.Peer = r.peer
 		if !r.hasLen {
@@ -221,7 +217,7 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		// iproute2's wildcard deletion: any prefix length of the address.
 		if cur, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, 0) }); err == nil {
 			for _, c := range cur {
-				if c.IP.Equal(r.local.IP) {
+				if builtins.IPFamily(c.IP) == builtins.IPFamily(r.local.IP) && c.IP.Equal(r.local.IP) {
 					ad.IPNet = &net.IPNet{IP: r.local.IP, Mask: c.Mask}
 					break
 				}
@@ -249,11 +245,11 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			ad.Broadcast = b
 		}
 	case r.brd != "":
-		b := net.ParseIP(r.brd)
-		if b == nil || b.To4() == nil {
+		b := builtins.ParseIP(r.brd)
+		if b == nil || builtins.IPFamily(b) != unix.AF_INET {
 			return invarg("invalid broadcast address", r.brd)
 		}
-		ad.Broadcast = b.To4()
+		ad.Broadcast = b
 	}
 	if v4 && ad.Broadcast == nil {
 		// netlink would compute a broadcast address; iproute2 sets one
@@ -262,7 +258,7 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	}
 	if r.scope >= 0 {
 		ad.Scope = r.scope
-	} else if v4 && verb != "delete" && r.local.IP.To4()[0] == 127 {
+	} else if v4 && verb != "delete" && r.local.IP[0] == 127 {
 		ad.Scope = unix.RT_SCOPE_HOST
 	}
 	if r.hasLifes {
@@ -280,24 +276,78 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	if r.metric != 0 {
 		return fmt.Errorf("ip address ... metric: not supported by nsh yet")
 	}
-	switch verb {
-	case "add":
+	switch {
+	case builtins.IsMapped(ad.IP):
+		err = addrRequest(env, g, verb, l, ad)
+	case verb == "add":
 		err = h.AddrAdd(l, ad)
-	case "change", "replace":
+	case verb == "change" || verb == "replace":
 		err = h.AddrReplace(l, ad)
-	case "delete":
+	case verb == "delete":
 		err = h.AddrDel(l, ad)
 	}
 	if err != nil {
+		local := prefixString(r.local)
 		switch {
 		case errors.Is(err, unix.EEXIST):
-			return builtins.Rtnl(fmt.Errorf("%w: address %s is already assigned to %s", unix.EEXIST, r.local, r.dev))
+			return builtins.Rtnl(fmt.Errorf("%w: address %s is already assigned to %s", unix.EEXIST, local, r.dev))
 		case errors.Is(err, unix.EADDRNOTAVAIL) && verb == "delete":
-			return builtins.Rtnl(fmt.Errorf("%w: address %s is not assigned to %s", unix.EADDRNOTAVAIL, r.local, r.dev))
+			return builtins.Rtnl(fmt.Errorf("%w: address %s is not assigned to %s", unix.EADDRNOTAVAIL, local, r.dev))
 		}
-		return builtins.Rtnl(fmt.Errorf("%w: ip address %s %s dev %s", err, verb, r.local, r.dev))
+		return builtins.Rtnl(fmt.Errorf("%w: ip address %s %s dev %s", err, verb, local, r.dev))
 	}
 	return nil
+}
+
+// prefixString writes ADDR/LEN with the address as iproute2 writes it.
+func prefixString(p *net.IPNet) string {
+	return fmt.Sprintf("%s/%d", builtins.FormatIP(p.IP), maskLen(p))
+}
+
+// addrRequest sends the RTM_NEWADDR or RTM_DELADDR of "ip address VERB"
+// for an IPv6 address that is IPv4-mapped (::ffff:a.b.c.d), which
+// package netlink would send as an IPv4 one (nl.GetIPFamily); the
+// request is otherwise the one package netlink sends for IPv6 (addrHandle).
+func addrRequest(env *builtins.Env, g *Global, verb string, l netlink.Link, ad *netlink.Addr) error {
+	typ, flags := uint16(unix.RTM_NEWADDR), unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK
+	switch verb {
+	case "change", "replace":
+		flags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE | unix.NLM_F_ACK
+	case "delete":
+		typ, flags = unix.RTM_DELADDR, unix.NLM_F_ACK
+	}
+	req := nl.NewNetlinkRequest(int(typ), flags)
+	msg := nl.NewIfAddrmsg(unix.AF_INET6)
+	msg.Index = uint32(l.Attrs().Index)
+	msg.Scope = uint8(ad.Scope)
+	mask := ad.Mask
+	if ad.Peer != nil {
+		mask = ad.Peer.Mask
+	}
+	plen, _ := mask.Size()
+	msg.Prefixlen = uint8(plen)
+	if ad.Flags <= 0xff {
+		msg.Flags = uint8(ad.Flags)
+	}
+	req.AddData(msg)
+	local := ad.IP.To16()
+	req.AddData(nl.NewRtAttr(unix.IFA_LOCAL, local))
+	peer := local
+	if ad.Peer != nil {
+		peer = ad.Peer.IP.To16()
+	}
+	req.AddData(nl.NewRtAttr(unix.IFA_ADDRESS, peer))
+	if ad.Flags > 0xff {
+		b := make([]byte, 4)
+		binary.NativeEndian.PutUint32(b, uint32(ad.Flags))
+		req.AddData(nl.NewRtAttr(unix.IFA_FLAGS, b))
+	}
+	if ad.ValidLft > 0 || ad.PreferedLft > 0 {
+		ci := nl.IfaCacheInfo{IfaCacheinfo: unix.IfaCacheinfo{Valid: uint32(ad.ValidLft), Prefered: uint32(ad.PreferedLft)}}
+		req.AddData(nl.NewRtAttr(unix.IFA_CACHEINFO, ci.Serialize()))
+	}
+	_, err := rawExecute(env, g.NS, req, 0)
+	return err
 }
 
 // hasPref reports whether preferred_lft was given.

@@ -72,8 +72,8 @@ func needIPv4(a *builtins.Args, keyword string) (net.IP, error) {
 	if err != nil {
 		return nil, err
 	}
-	ip := net.ParseIP(s).To4()
-	if ip == nil {
+	ip := builtins.ParseIP(s)
+	if ip == nil || len(ip) != net.IPv4len {
 		return nil, invarg(fmt.Sprintf("invalid %q address", keyword), s)
 	}
 	return ip, nil
@@ -329,7 +329,7 @@ func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 			if err != nil {
 				return 0, err
 			}
-			if ip := net.ParseIP(s).To4(); ip != nil {
+			if ip := builtins.ParseIP(s); len(ip) == net.IPv4len {
 				return uint64(binary.BigEndian.Uint32(ip)), nil
 			}
 			n, perr := strconv.ParseUint(s, 0, 32)
@@ -584,12 +584,9 @@ func parseVxlan(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 		if err != nil {
 			return nil, err
 		}
-		addr := net.ParseIP(s)
+		addr := builtins.ParseIP(s)
 		if addr == nil {
 			return nil, invarg(fmt.Sprintf("invalid address for %q", w), s)
-		}
-		if v4 := addr.To4(); v4 != nil {
-			addr = v4
 		}
 		return addr, nil
 	}

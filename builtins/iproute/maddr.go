@@ -118,7 +118,7 @@ func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) er
 			p.colorAny(colorMac, "link", "%s", net.HardwareAddr(m.addr).String())
 		} else {
 			p.any("family", "%-5s ", familyName(m.family))
-			p.colorAny(familyColor(m.family), "address", "%s", net.IP(m.addr).String())
+			p.colorAny(familyColor(m.family), "address", "%s", builtins.FormatIP(net.IP(m.addr)))
 		}
 		if m.users != 1 {
 			p.any("users", " users %d", m.users)

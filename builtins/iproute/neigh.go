@@ -115,7 +115,7 @@ func neighGet(env *builtins.Env, g *Global, args []string) error {
 		return err
 	}
 	family := afInet
-	if dst.IP.To4() == nil {
+	if builtins.IPFamily(dst.IP) == afInet6 {
 		family = afInet6
 	}
 	req := nl.NewNetlinkRequest(unix.RTM_GETNEIGH, 0)
@@ -195,32 +195,25 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if dst == "" || dev == "" {
 		return fmt.Errorf("Device and destination are required arguments.")
 	}
-	n.IP = net.ParseIP(dst)
+	n.IP = builtins.ParseIP(dst)
 	if n.IP == nil {
 		return invarg("invalid address", dst)
 	}
-	n.Family = afInet
-	if n.IP.To4() == nil {
-		n.Family = afInet6
-	} else {
-		n.IP = n.IP.To4()
-	}
+	n.Family = builtins.IPFamily(n.IP)
 	h, l, err := handleLink(env, g.NS, dev)
 	if err != nil {
 		return err
 	}
 	n.LinkIndex = l.Attrs().Index
-	switch verb {
-	case "add":
+	switch {
+	case builtins.IsMapped(n.IP) || verb == "change":
+		err = neighRequest(env, g, verb, n)
+	case verb == "add":
 		err = h.NeighAdd(n)
-	case "delete":
+	case verb == "delete":
 		err = h.NeighDel(n)
-	case "replace":
+	case verb == "replace":
 		err = h.NeighSet(n)
-	default:
-		// "change" is NLM_F_REPLACE without NLM_F_CREATE: it fails for a
-		// missing entry, where package netlink's NeighSet would create it.
-		err = neighChange(env, g, n)
 	}
 	if err != nil {
 		switch {
@@ -415,7 +408,7 @@ func neighFlush(env *builtins.Env, g *Global, h *netlink.Handle, p *printer, sta
 // printNeigh is print_neigh (ip/ipneigh.c).
 func printNeigh(p *printer, n *netlink.Neigh, withDev bool, devName func(int) string, st *neighStats) {
 	p.openObject("")
-	p.colorAny(familyColor(n.Family), "dst", "%s ", n.IP.String())
+	p.colorAny(familyColor(n.Family), "dst", "%s ", builtins.FormatIP(n.IP))
 	if withDev {
 		p.fp("dev ")
 		p.colorAny(colorIfname, "dev", "%s ", devName(n.LinkIndex))
@@ -514,9 +507,22 @@ func neighCacheInfo(env *builtins.Env, g *Global, family int, proxy bool) (map[s
 	return out, nil
 }
 
-// neighChange sends the RTM_NEWNEIGH of "ip neigh change" (NLM_F_REPLACE).
-func neighChange(env *builtins.Env, g *Global, n *netlink.Neigh) error {
-	req := nl.NewNetlinkRequest(unix.RTM_NEWNEIGH, unix.NLM_F_REPLACE|unix.NLM_F_ACK)
+// neighRequest sends the request of "ip neigh VERB" itself, where
+// package netlink's would differ: "change" is NLM_F_REPLACE without
+// NLM_F_CREATE, so that it fails for a missing entry, where NeighSet
+// would create it; and package netlink sends an IPv4-mapped IPv6 address
+// (::ffff:a.b.c.d) as an IPv4 one.
+func neighRequest(env *builtins.Env, g *Global, verb string, n *netlink.Neigh) error {
+	typ, flags := unix.RTM_NEWNEIGH, unix.NLM_F_REPLACE|unix.NLM_F_ACK
+	switch verb {
+	case "add":
+		flags = unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK
+	case "replace":
+		flags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE | unix.NLM_F_ACK
+	case "delete":
+		typ, flags = unix.RTM_DELNEIGH, unix.NLM_F_ACK
+	}
+	req := nl.NewNetlinkRequest(typ, flags)
 	req.AddData(&netlink.Ndmsg{Family: uint8(n.Family), Index: uint32(n.LinkIndex), State: uint16(n.State), Flags: uint8(n.Flags), Type: unix.RTN_UNICAST})
 	req.AddData(nl.NewRtAttr(unix.NDA_DST, n.IP))
 	if len(n.HardwareAddr) > 0 {

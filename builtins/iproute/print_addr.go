@@ -5,6 +5,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
 )
 
 // addrFlagNames is ifa_flag_data in iproute2's order; v6 marks names
@@ -30,12 +32,7 @@ var addrFlagNames = []struct {
 }
 
 // addrFamily returns AF_INET or AF_INET6 for a.
-func addrFamily(a *netlink.Addr) int {
-	if a.IP.To4() != nil {
-		return unix.AF_INET
-	}
-	return unix.AF_INET6
-}
+func addrFamily(a *netlink.Addr) int { return builtins.IPFamily(a.IP) }
 
 // printAddrFlags is print_ifa_flags.
 func printAddrFlags(p *printer, a *netlink.Addr, family int) {
@@ -87,11 +84,11 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 			p.fp("%d: %s", a.Index, a.Name)
 		}
 		p.any("family", "    %s ", familyName(fam))
-		p.colorAny(familyColor(fam), "local", "%s", ad.IP.String())
+		p.colorAny(familyColor(fam), "local", "%s", builtins.FormatIP(ad.IP))
 		plen, _ := ad.Mask.Size()
 		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
 			p.fp(" peer ")
-			p.colorAny(familyColor(fam), "address", "%s", ad.Peer.IP.String())
+			p.colorAny(familyColor(fam), "address", "%s", builtins.FormatIP(ad.Peer.IP))
 			plen, _ = ad.Peer.Mask.Size()
 		}
 		p.any("prefixlen", "/%d ", plen)
@@ -125,10 +122,10 @@ func printAddrBrief(p *printer, g *Global, v *linkView) {
 		ad := &v.addrs[i]
 		plen, _ := ad.Mask.Size()
 		p.openObject("")
-		p.colorAny(familyColor(addrFamily(ad)), "local", "%s", ad.IP.String())
+		p.colorAny(familyColor(addrFamily(ad)), "local", "%s", builtins.FormatIP(ad.IP))
 		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
 			p.fp(" peer ")
-			p.colorAny(familyColor(addrFamily(ad)), "address", "%s", ad.Peer.IP.String())
+			p.colorAny(familyColor(addrFamily(ad)), "address", "%s", builtins.FormatIP(ad.Peer.IP))
 			plen = maskLen(ad.Peer)
 		}
 		p.any("prefixlen", "/%d ", plen)

@@ -5,6 +5,8 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins"
 )
 
 // routeFlagNames are print_rt_flags' words in its order.
@@ -28,9 +30,9 @@ func dstString(rt *netlink.Route) string {
 	case l == 0 && d.IP.IsUnspecified():
 		return "default"
 	case l == bits:
-		return d.IP.String()
+		return builtins.FormatIP(d.IP)
 	}
-	return fmt.Sprintf("%s/%d", d.IP, l)
+	return fmt.Sprintf("%s/%d", builtins.FormatIP(d.IP), l)
 }
 
 // printRoute prints one route as print_route does; fields the filter f
@@ -49,14 +51,14 @@ func printRoute(p *printer, g *Global, rt *netlink.Route, devName func(int) stri
 	}
 	if rt.Gw != nil && (f == nil || f.via == nil) {
 		p.fp("via ")
-		p.colorAny(familyColor(rt.Family), "gateway", "%s ", rt.Gw.String())
+		p.colorAny(familyColor(rt.Family), "gateway", "%s ", builtins.FormatIP(rt.Gw))
 	}
 	if rt.Via != nil {
 		if v, ok := rt.Via.(*netlink.Via); ok {
-			p.fp("via %s %s ", familyName(v.AddrFamily), v.Addr)
+			p.fp("via %s %s ", familyName(v.AddrFamily), builtins.FormatIP(v.Addr))
 			p.openObject("via")
 			p.js("family", familyName(v.AddrFamily))
-			p.js("host", v.Addr.String())
+			p.js("host", builtins.FormatIP(v.Addr))
 			p.close("")
 		}
 	}
@@ -75,7 +77,7 @@ func printRoute(p *printer, g *Global, rt *netlink.Route, devName func(int) stri
 	}
 	if rt.Src != nil && (f == nil || f.src == nil) {
 		p.fp("src ")
-		p.colorAny(familyColor(rt.Family), "prefsrc", "%s ", rt.Src.String())
+		p.colorAny(familyColor(rt.Family), "prefsrc", "%s ", builtins.FormatIP(rt.Src))
 	}
 	if rt.Priority != 0 || rt.Family == unix.AF_INET6 {
 		p.any("metric", "metric %d ", rt.Priority)
@@ -102,11 +104,8 @@ func printRoute(p *printer, g *Global, rt *netlink.Route, devName func(int) stri
 			p.fp("%s\tnexthop ", p.sl)
 			if nh.Gw != nil {
 				p.fp("via ")
-				fam := afInet
-				if nh.Gw.To4() == nil {
-					fam = afInet6
-				}
-				p.colorAny(familyColor(fam), "gateway", "%s ", nh.Gw.String())
+				fam := builtins.IPFamily(nh.Gw)
+				p.colorAny(familyColor(fam), "gateway", "%s ", builtins.FormatIP(nh.Gw))
 			}
 			if nh.LinkIndex != 0 {
 				p.any("dev", "dev %s ", devName(nh.LinkIndex))

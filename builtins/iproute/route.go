@@ -135,14 +135,11 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 
 // addrOf parses one address of family (0: any).
 func addrOf(s string, family int) (net.IP, int, error) {
-	ip := net.ParseIP(s)
+	ip := builtins.ParseIP(s)
 	if ip == nil {
 		return nil, 0, fmt.Errorf("invalid address %q", s)
 	}
-	f := unix.AF_INET6
-	if v4 := ip.To4(); v4 != nil {
-		ip, f = v4, unix.AF_INET
-	}
+	f := builtins.IPFamily(ip)
 	if family != 0 && family != f {
 		return nil, 0, fmt.Errorf("%q: address family mismatch", s)
 	}
@@ -254,10 +251,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			if err == nil && len(r.nexthops) > 0 {
 				r.gwOK = true
 				if r.nexthops[0].gw != nil {
-					setFamily(unix.AF_INET)
-					if r.nexthops[0].gw.To4() == nil {
-						setFamily(unix.AF_INET6)
-					}
+					setFamily(builtins.IPFamily(r.nexthops[0].gw))
 				}
 			}
 		case w == "nhid" || w == "encap" || w == "from" || w == "tos" || w == "realms" || builtins.Is(w, "pref") ||
@@ -285,10 +279,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			if w != "default" && w != "all" && w != "any" {
 				var p *net.IPNet
 				if p, err = parsePrefix(w, r.family); err == nil {
-					setFamily(unix.AF_INET)
-					if p.IP.To4() == nil {
-						setFamily(unix.AF_INET6)
-					}
+					setFamily(builtins.IPFamily(p.IP))
 				}
 			}
 		}
@@ -383,18 +374,20 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		}
 		rt.MultiPath = append(rt.MultiPath, info)
 	}
-	switch verb {
-	case "add":
+	switch {
+	case routeMapped(rt):
+		err = routeRequest(env, g, verb, rt)
+	case verb == "add":
 		err = h.RouteAdd(rt)
-	case "change":
+	case verb == "change":
 		err = h.RouteChange(rt)
-	case "replace":
+	case verb == "replace":
 		err = h.RouteReplace(rt)
-	case "prepend":
+	case verb == "prepend":
 		err = h.RouteAddEcmp(rt)
-	case "append":
+	case verb == "append":
 		err = h.RouteAppend(rt)
-	case "delete":
+	case verb == "delete":
 		err = h.RouteDel(rt)
 	}
 	if err != nil {

@@ -55,7 +55,7 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 		}
 		if rtm.Family == 0 {
 			rtm.Family = afInet
-			if p.IP.To4() == nil {
+			if builtins.IPFamily(p.IP) == afInet6 {
 				rtm.Family = afInet6
 			}
 		}
@@ -278,7 +278,7 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 	if fam == afInet6 {
 		hostLen = 128
 	}
-	addr := func(t uint16) string { return net.IP(at[t]).String() }
+	addr := func(t uint16) string { return builtins.FormatIP(net.IP(at[t])) }
 	// prefix is ADDR, or ADDR/LEN when LEN is not the host length.
 	prefix := func(t uint16, l uint8) string {
 		if int(l) == hostLen {
@@ -427,7 +427,7 @@ func printMultipath(p *printer, r unix.RtMsg, b []byte, devName func(int) string
 		at := parseRattrs(b[unix.SizeofRtNexthop:l])
 		if gw, ok := at[unix.RTA_GATEWAY]; ok {
 			p.fp("via ")
-			p.colorAny(familyColor(int(r.Family)), "gateway", "%s ", net.IP(gw).String())
+			p.colorAny(familyColor(int(r.Family)), "gateway", "%s ", builtins.FormatIP(net.IP(gw)))
 		}
 		if mcast {
 			p.any("dev", "%s", devName(ifindex))

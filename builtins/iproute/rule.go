@@ -89,7 +89,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		if err != nil {
 			return nil, err
 		}
-		if p.IP.To4() == nil {
+		if builtins.IPFamily(p.IP) == afInet6 {
 			r.Family = afInet6
 		}
 		return p, nil
@@ -204,12 +204,15 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	if err != nil {
 		return err
 	}
-	if verb == "add" {
+	if verb != "add" && !tableOK {
+		r.Table = -1
+	}
+	switch {
+	case ruleMapped(r):
+		err = ruleRequest(env, g, verb, r)
+	case verb == "add":
 		err = h.RuleAdd(r)
-	} else {
-		if !tableOK {
-			r.Table = -1
-		}
+	default:
 		err = h.RuleDel(r)
 	}
 	if err != nil {
@@ -370,7 +373,7 @@ func printRule(p *printer, g *Global, r *ruleView) {
 	}
 	if src, ok := a[unix.FRA_SRC]; ok {
 		p.fp("from ")
-		p.colorAny(familyColor(r.family), "src", "%s", net.IP(src).String())
+		p.colorAny(familyColor(r.family), "src", "%s", builtins.FormatIP(net.IP(src)))
 		if r.srcLen != host {
 			p.any("srclen", "/%d", r.srcLen)
 		}
@@ -382,7 +385,7 @@ func printRule(p *printer, g *Global, r *ruleView) {
 	}
 	if dst, ok := a[unix.FRA_DST]; ok {
 		p.fp(" to ")
-		p.colorAny(familyColor(r.family), "dst", "%s", net.IP(dst).String())
+		p.colorAny(familyColor(r.family), "dst", "%s", builtins.FormatIP(net.IP(dst)))
 		if r.dstLen != host {
 			p.any("dstlen", "/%d", r.dstLen)
 		}

@@ -257,7 +257,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	filterFamily := family
 	if filterFamily == 0 && f.to != nil {
 		filterFamily = afInet
-		if f.to.IP.To4() == nil {
+		if builtins.IPFamily(f.to.IP) == afInet6 {
 			filterFamily = afInet6
 		}
 	}

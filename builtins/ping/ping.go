@@ -246,9 +246,7 @@ func resolve(o *options) (netip.Addr, error) {
 		}
 	}
 	o.numeric = true
-	if a.Is4In6() {
-		a = a.Unmap()
-	}
+	// "::ffff:1.2.3.4" stays IPv6, as getaddrinfo gives it to iputils.
 	if (o.family == 4 && !a.Is4()) || (o.family == 6 && a.Is4()) {
 		return netip.Addr{}, fail(2, "ping: %s: Address family for hostname not supported", o.target)
 	}

@@ -55,7 +55,7 @@ func TestParseArgs(t *testing.T) {
 }
 
 func TestResolve(t *testing.T) {
-	for in, want := range map[string]string{"10.0.0.1": "10.0.0.1", "127.1": "127.0.0.1", "10.0.258": "10.0.1.2", "::1": "::1", "::ffff:10.0.0.1": "10.0.0.1"} {
+	for in, want := range map[string]string{"10.0.0.1": "10.0.0.1", "127.1": "127.0.0.1", "10.0.258": "10.0.1.2", "::1": "::1", "::ffff:10.0.0.1": "::ffff:10.0.0.1"} {
 		a, err := resolve(&options{target: in})
 		if err != nil || a.String() != want {
 			t.Errorf("%s: got %v, %v; want %s", in, a, err, want)

@@ -105,7 +105,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nsh: reading standard input: %v\n", err)
 			return 1
 		}
-		units = append(units, unit{name: "<stdin>", src: src})
+		units = append(units, unit{name: "<stdin>", src: lang.StripBOM(src)})
 		stdin = strings.NewReader("")
 	default:
 		src, err := os.ReadFile(o.file)
@@ -113,7 +113,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "nsh: %v\n", err)
 			return 2
 		}
-		units = append(units, unit{name: o.file, src: src})
+		units = append(units, unit{name: o.file, src: lang.StripBOM(src)})
 	}
 	if o.sh || o.text == nil && isShellScript(o.file, units[0].src) {
 		code := runShellScript(ctx, o, units[0].name, units[0].src, stdin, stdout, stderr)
@@ -293,6 +293,7 @@ func checkFiles(names []string, stderr io.Writer) int {
 			code = 2
 			continue
 		}
+		src = lang.StripBOM(src)
 		if isShellScript(name, src) {
 			code = max(code, checkShell(name, src, stderr))
 			continue

@@ -22,6 +22,7 @@ import (
 	"unicode"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/lang"
 )
 
 // Step is one command of a tutorial.
@@ -71,11 +72,20 @@ func tokenize(src string) (lines [][]token, fenced []bool) {
 			fenced = append(fenced, inFence)
 			continue
 		}
-		for strings.HasSuffix(strings.TrimRight(l, " \t"), "\\") && i+1 < len(raw) {
-			l = strings.TrimSuffix(strings.TrimRight(l, " \t"), "\\") + " " + raw[i+1]
-			i++
-			lines = append(lines, nil)
-			fenced = append(fenced, inFence)
+		if continued(l) && i+1 < len(raw) {
+			// Joined in one builder: a line continued many times costs
+			// its length, not its length times the number of pieces.
+			var b strings.Builder
+			for continued(l) && i+1 < len(raw) {
+				b.WriteString(strings.TrimSuffix(strings.TrimRight(l, " \t"), "\\"))
+				b.WriteByte(' ')
+				i++
+				l = raw[i]
+				lines = append(lines, nil)
+				fenced = append(fenced, inFence)
+			}
+			b.WriteString(l)
+			l = b.String()
 		}
 		l = promptRE.ReplaceAllString(l, " # ")
 		var toks []token
@@ -104,14 +114,21 @@ func tokenize(src string) (lines [][]token, fenced []bool) {
 	return lines, fenced
 }
 
+// continued reports whether a line ends with a "\" that continues it.
+func continued(l string) bool {
+	return strings.HasSuffix(strings.TrimRight(l, " \t"), "\\")
+}
+
 // Extract returns the commands of a tutorial in order.
 func Extract(src string) []Step {
-	lines, fenced := tokenize(src)
+	lines, fenced := tokenize(strings.TrimPrefix(src, lang.BOM))
+	e := &extractor{lines: lines, fenced: fenced, read: make([]*line, len(lines))}
 	var steps []Step
 	inNS := "" // after "ip netns exec NS bash": the namespace until "exit"
 	for li := 0; li < len(lines); li++ {
 		toks := lines[li]
-		words := texts(toks)
+		l := e.line(li)
+		words := l.words
 		next := li + 1 // the line after this one's commands and output
 		if len(words) > 0 && strings.HasPrefix(words[0], "//") {
 			continue // a "// comment" line of a code block
@@ -122,8 +139,8 @@ func Extract(src string) []Step {
 				i++
 				continue
 			}
-			p, ok := parseAt(words, i)
-			if !ok && typedLine(words, i) {
+			p := l.cmd[i]
+			if p == nil && typedLine(words, i) {
 				// "sudo ip netns red ip address add ...": a line typed
 				// as a command that is not a valid one. It runs as
 				// written, and fails as it did for the tutorial's
@@ -135,7 +152,7 @@ func Extract(src string) []Step {
 				steps = append(steps, st)
 				break
 			}
-			if !ok {
+			if p == nil {
 				i++
 				continue
 			}
@@ -146,41 +163,42 @@ func Extract(src string) []Step {
 				i = p.end
 				continue
 			}
-			st := Step{Line: toks[i].line, Text: strings.Join(p.words, " "), Show: p.show, Note: p.note}
+			st := Step{Line: toks[i].line, Text: l.text(p), Show: p.show, Note: p.note}
 			if inNS != "" {
 				st.Text = "ip netns exec " + inNS + " " + st.Text
 			}
 			// "ip -d link show |grep veth1": a pipe into plain filters
 			// stays in the step, as in the tutorial, and the output the
 			// tutorial shows is the filter's.
+			end := p.end
 			for {
-				f, end, ok := parsePipe(words, p.end)
+				f, after, ok := l.parsePipe(end)
 				if !ok {
 					break
 				}
 				st.Text += " | " + strings.Join(f, " ")
-				p.end = end
+				end = after
 			}
-			piped := isPipe(words, p.end)
+			piped := isPipe(words, end)
 			if piped {
 				// Any other pipe ("| awk '{print $2}'", "| less"): the
 				// command runs alone and its output is not compared.
-				st.Note = join(st.Note, "the tutorial pipes this command's output ("+words[p.end]+" ...) into a program replay does not keep: the pipe is left out and the output not compared")
+				st.Note = join(st.Note, "the tutorial pipes this command's output ("+words[end]+" ...) into a program replay does not keep: the pipe is left out and the output not compared")
 			}
 			// Output on the same line runs up to the next prompt or command.
-			j := p.end
+			j := end
 			for j < len(toks) && !isPrompt(words[j]) {
-				if q, ok := parseAt(words, j); ok && !q.skip {
+				if q := l.cmd[j]; q != nil && !q.skip {
 					break
 				}
 				j++
 			}
 			if st.Show && !piped {
-				st.Output = strings.Join(words[p.end:j], " ")
-				if p.end == len(toks) {
+				st.Output = strings.Join(words[end:j], " ")
+				if end == len(toks) {
 					// The command ends its line: its output, if the
 					// tutorial shows any, is on the lines that follow.
-					st.Output, next = followingOutput(lines, fenced, li+1)
+					st.Output, next = e.followingOutput(li + 1)
 				}
 			}
 			steps = append(steps, st)
@@ -211,14 +229,6 @@ func typedLine(words []string, i int) bool {
 	return true
 }
 
-func texts(toks []token) []string {
-	w := make([]string, len(toks))
-	for i, t := range toks {
-		w[i] = t.text
-	}
-	return w
-}
-
 // outputLineRE matches lines that look like the output of the commands
 // replay extracts (ip, brctl, bridge, ping, sysctl), as opposed to prose.
 var outputLineRE = regexp.MustCompile(`^(\d+: |\s*(link/|inet6? |valid_lft|altname|alias )|PING |\d+ bytes from |From \S+ icmp_seq|--- \S+ ping statistics|\d+ packets transmitted|rtt |pipe |default |(local |broadcast |unreachable |blackhole |prohibit )?[0-9a-f]+[.:][0-9a-f.:]*(/\d+)? |bridge name\s|\S+\s+[0-9a-f]{4}\.[0-9a-f]{12}\s|[a-z0-9_]+(\.[\w-]+)+ = |[\w.-]+( \(id: \d+\))?$|[\w.@-]+ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|TESTING)( |$))`)
@@ -231,33 +241,33 @@ var pingStatsRE = regexp.MustCompile(`^--- \S+ ping statistics ---$`)
 // fence; elsewhere, lines that look like output, up to a blank line,
 // prompt or prose. It returns the output and the index of the first line
 // after it.
-func followingOutput(lines [][]token, fenced []bool, from int) (string, int) {
+func (e *extractor) followingOutput(from int) (string, int) {
+	lines, fenced := e.lines, e.fenced
 	var out []string
 	k := from
 	for ; k < len(lines); k++ {
-		toks := lines[k]
-		if len(toks) == 0 {
+		if len(lines[k]) == 0 {
 			if fenced[k] && k > 0 && fenced[k-1] {
 				continue
 			}
 			// ping's statistics come after a blank line.
-			if len(out) > 0 && k+1 < len(lines) && pingStatsRE.MatchString(strings.Join(texts(lines[k+1]), " ")) {
+			if len(out) > 0 && k+1 < len(lines) && pingStatsRE.MatchString(strings.Join(e.line(k+1).words, " ")) {
 				continue
 			}
 			break
 		}
-		words := texts(toks)
-		if isPrompt(words[0]) {
+		l := e.line(k)
+		if isPrompt(l.words[0]) {
 			break
 		}
-		if p, ok := parseAt(words, 0); ok && !p.skip {
+		if p := l.cmd[0]; p != nil && !p.skip {
 			break
 		}
-		line := strings.Join(words, " ")
-		if !fenced[k] && !outputLineRE.MatchString(line) {
+		text := strings.Join(l.words, " ")
+		if !fenced[k] && !outputLineRE.MatchString(text) {
 			break
 		}
-		out = append(out, line)
+		out = append(out, text)
 	}
 	// Lone words followed by prose are a heading ("veth"), not a list of
 	// namespaces.
@@ -266,68 +276,157 @@ func followingOutput(lines [][]token, fenced []bool, from int) (string, int) {
 		for _, l := range out {
 			single = single && !strings.Contains(l, " ")
 		}
-		if p, ok := parseAt(texts(lines[k]), 0); single && !(ok && !p.skip) {
+		if p := e.line(k).cmd[0]; single && !(p != nil && !p.skip) {
 			return "", from
 		}
 	}
 	return strings.Join(out, "\n"), k
 }
 
-// parsed is a command found at some word.
-type parsed struct {
-	words []string // the command's words (sudo removed)
-	end   int      // index of the first word after the command
-	show  bool
-	skip  bool   // a command replay does not run (ip netns exec NS tcpdump)
-	enter string // "ip netns exec NS bash": an interactive shell in NS
-	note  string
+// extractor holds a tutorial's lines while Extract walks them; each line
+// is read (newLine) once, when it is first looked at.
+type extractor struct {
+	lines  [][]token
+	fenced []bool
+	read   []*line
 }
 
-// parseAt tries to read a command starting at words[i].
-func parseAt(words []string, i int) (parsed, bool) {
+func (e *extractor) line(k int) *line {
+	if e.read[k] == nil {
+		e.read[k] = newLine(e.lines[k])
+	}
+	return e.read[k]
+}
+
+// parsed is a command found at some word. Its words are
+// words[from:upto], or synth, followed by the words of inner: words are
+// not copied while a line is read, only when Extract makes a step, so
+// that nested commands ("ip netns exec NS ip netns exec ...") cost
+// nothing per level.
+type parsed struct {
+	from, upto int
+	synth      []string // words replayed instead (echo ... > /proc/sys/KEY)
+	inner      *parsed  // the command run by ip netns exec NS
+	end        int      // index of the first word after the command
+	show       bool
+	skip       bool   // a command replay does not run (ip netns exec NS tcpdump)
+	enter      string // "ip netns exec NS bash": an interactive shell in NS
+	note       string
+}
+
+// optRun is what a loop over options found from a word on: the first
+// word after them, whether one of them (or its value) is invalid, and,
+// for ip, whether -all is among them.
+type optRun struct {
+	end int
+	bad bool
+	all bool
+}
+
+// line is one line of a tutorial (continued lines joined) with, for each
+// word, the command that starts there (cmd, nil if none) and whether the
+// word ends a command (term). A command ends where the next one starts,
+// so what starts at a word depends on the words after it: newLine reads
+// the words from the last to the first, and every question a command's
+// grammar asks about a later word (does a command start there? where do
+// the options or plain words that start there end?) is a look-up of what
+// was found already. Reading a line is linear in its length however many
+// commands it runs together, and does not recurse.
+type line struct {
+	words []string
+	cmd   []*parsed
+	term  []bool
+	// stop[i] is the first word from i on that is a terminator or not
+	// plain: where modifyArgs, reading from i, ends or fails.
+	stop []int
+	// nextTerm[i] is the first word from i on that is a terminator.
+	nextTerm []int
+	// ipOpts, bridgeOpts and pingOpts[i] are the runs of ip's, bridge's
+	// and ping's options from word i on.
+	ipOpts, bridgeOpts, pingOpts []optRun
+}
+
+func newLine(toks []token) *line {
+	n := len(toks)
+	l := &line{
+		words: make([]string, n), cmd: make([]*parsed, n), term: make([]bool, n+1),
+		stop: make([]int, n+1), nextTerm: make([]int, n+1), ipOpts: make([]optRun, n+1), bridgeOpts: make([]optRun, n+1), pingOpts: make([]optRun, n+1),
+	}
+	for i, t := range toks {
+		l.words[i] = t.text
+	}
+	l.term[n], l.stop[n], l.nextTerm[n] = true, n, n
+	l.ipOpts[n], l.bridgeOpts[n], l.pingOpts[n] = optRun{end: n}, optRun{end: n}, optRun{end: n}
+	for i := n - 1; i >= 0; i-- {
+		w := l.words[i]
+		if p, ok := l.parseAt(i); ok {
+			l.cmd[i] = &p
+		}
+		l.term[i] = isPrompt(w) || strings.HasPrefix(w, "|") || w == ";" || w == "&&" || w == "||" || l.cmd[i] != nil
+		l.stop[i], l.nextTerm[i] = i, i
+		if !l.term[i] {
+			l.nextTerm[i] = l.nextTerm[i+1]
+			if plain(w) {
+				l.stop[i] = l.stop[i+1]
+			}
+		}
+		l.ipOpts[i] = l.ipOptions(i)
+		l.bridgeOpts[i] = l.bridgeOptions(i)
+		l.pingOpts[i] = l.pingOptions(i)
+	}
+	return l
+}
+
+// text is the command's words as a line.
+func (l *line) text(p *parsed) string {
+	var b strings.Builder
+	for ; p != nil; p = p.inner {
+		ws := p.synth
+		if ws == nil {
+			ws = l.words[p.from:p.upto]
+		}
+		for _, w := range ws {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(w)
+		}
+	}
+	return b.String()
+}
+
+// parseAt reads the command starting at word i, if one does; the
+// commands at the words after i are known.
+func (l *line) parseAt(i int) (parsed, bool) {
+	words := l.words
 	start := i
 	if words[i] == "sudo" {
 		i++
 		for i < len(words) && (words[i] == "-E" || words[i] == "-H" || words[i] == "-n" || words[i] == "-S") {
 			i++
 		}
-		if i >= len(words) {
+		if i >= len(words) || l.cmd[i] == nil || words[i] != "echo" && !commandWords[words[i]] {
 			return parsed{}, false
 		}
-	}
-	if words[i] == "echo" {
-		p, ok := parseEchoSysctl(words, i)
-		if ok && start != i {
-			p.note = join(p.note, "sudo dropped")
-		}
-		return p, ok
-	}
-	if !commandWords[words[i]] {
-		return parsed{}, false
-	}
-	var (
-		p  parsed
-		ok bool
-	)
-	switch words[i] {
-	case "ip":
-		p, ok = parseIP(words, i)
-	case "brctl":
-		p, ok = parseBrctl(words, i)
-	case "bridge":
-		p, ok = parseBridge(words, i)
-	case "ping":
-		p, ok = parsePing(words, i)
-	case "sysctl":
-		p, ok = parseSysctl(words, i)
-	}
-	if !ok {
-		return parsed{}, false
-	}
-	if start != i {
+		p := *l.cmd[i]
 		p.note = join(p.note, "sudo dropped")
+		return p, true
 	}
-	return p, true
+	switch words[i] {
+	case "echo":
+		return parseEchoSysctl(words, start)
+	case "ip":
+		return l.parseIP(i)
+	case "brctl":
+		return l.parseBrctl(i)
+	case "bridge":
+		return l.parseBridge(i)
+	case "ping":
+		return l.parsePing(i)
+	case "sysctl":
+		return l.parseSysctl(i)
+	}
+	return parsed{}, false
 }
 
 func join(a, b string) string {
@@ -338,20 +437,10 @@ func join(a, b string) string {
 }
 
 // terminator reports whether words[i] ends a command: the end, a prompt
-// or comment marker, a shell operator, or the start of another command.
-func terminator(words []string, i int) bool {
-	if i >= len(words) {
-		return true
-	}
-	w := words[i]
-	if isPrompt(w) || strings.HasPrefix(w, "|") || w == ";" || w == "&&" || w == "||" {
-		return true
-	}
-	if w == "sudo" || w == "echo" || commandWords[w] {
-		_, ok := parseAt(words, i)
-		return ok
-	}
-	return false
+// or comment marker, a shell operator, or the start of another command
+// (i > the word being read).
+func (l *line) terminator(i int) bool {
+	return i >= len(l.words) || l.term[i]
 }
 
 // filters are the programs a pipe may lead into and still be kept in a
@@ -378,7 +467,8 @@ func isPipe(words []string, i int) bool {
 // filters and its arguments are plain words: its options, their values
 // and its operand, up to the end, a prompt, another pipe or command. It
 // returns the filter's words and the index after them.
-func parsePipe(words []string, i int) ([]string, int, bool) {
+func (l *line) parsePipe(i int) ([]string, int, bool) {
+	words := l.words
 	if !isPipe(words, i) {
 		return nil, i, false
 	}
@@ -397,7 +487,7 @@ func parsePipe(words []string, i int) ([]string, int, bool) {
 	}
 	out := []string{name}
 	arg := func() bool {
-		if terminator(words, i) || !plain(words[i]) {
+		if l.terminator(i) || !plain(words[i]) {
 			return false
 		}
 		out = append(out, words[i])
@@ -405,7 +495,7 @@ func parsePipe(words []string, i int) ([]string, int, bool) {
 		return true
 	}
 	operand := f.operand
-	for !terminator(words, i) && len(words[i]) > 1 && words[i][0] == '-' {
+	for !l.terminator(i) && len(words[i]) > 1 && words[i][0] == '-' {
 		o := words[i]
 		if !arg() {
 			return nil, i, false
@@ -466,27 +556,44 @@ var ipOptionArgs = map[string]bool{"-f": true, "-family": true, "-n": true, "-ne
 var showKeys = map[string]bool{"dev": true, "type": true, "master": true, "vrf": true, "group": true, "table": true, "scope": true, "proto": true, "protocol": true, "label": true, "to": true, "from": true, "via": true, "src": true, "br": true, "vlan": true, "nud": true, "iif": true, "oif": true, "tos": true, "mark": true, "pref": true, "priority": true, "lookup": true}
 var showFlags = map[string]bool{"up": true, "permanent": true, "dynamic": true, "primary": true, "secondary": true, "tentative": true, "deprecated": true, "dadfailed": true, "temporary": true, "nomaster": true, "all": true, "cache": true, "self": true, "vlan": true}
 
-func parseIP(words []string, i int) (parsed, bool) {
-	out := []string{"ip"}
-	i++
-	for i < len(words) && strings.HasPrefix(words[i], "-") {
-		o := words[i]
-		if strings.HasPrefix(o, "--") {
-			o = o[1:]
-		}
-		if _, ok := builtins.Match(o, ipOptions...); !ok {
-			return parsed{}, false
-		}
-		out = append(out, words[i])
-		i++
-		if ipOptionArgs[o] {
-			if i >= len(words) || !plain(words[i]) || terminator(words, i) {
-				return parsed{}, false
-			}
-			out = append(out, words[i])
-			i++
-		}
+// isAll reports whether an option of ip is -all.
+func isAll(o string) bool { return o == "-a" || o == "-all" || o == "--all" || o == "-al" }
+
+// ipOptions reads ip's global options from word i on (ip/ip.c main):
+// each with its value for those that take one.
+func (l *line) ipOptions(i int) optRun {
+	words := l.words
+	o := words[i]
+	if !strings.HasPrefix(o, "-") {
+		return optRun{end: i}
 	}
+	all := isAll(o)
+	if strings.HasPrefix(o, "--") {
+		o = o[1:]
+	}
+	if _, ok := builtins.Match(o, ipOptions...); !ok {
+		return optRun{end: i, bad: true}
+	}
+	next := i + 1
+	if ipOptionArgs[o] {
+		if next >= len(words) || !plain(words[next]) || l.terminator(next) {
+			return optRun{end: next, bad: true}
+		}
+		all = all || isAll(words[next])
+		next++
+	}
+	r := l.ipOpts[next]
+	r.all = r.all || all
+	return r
+}
+
+func (l *line) parseIP(start int) (parsed, bool) {
+	words := l.words
+	opts := l.ipOpts[start+1]
+	if opts.bad {
+		return parsed{}, false
+	}
+	i := opts.end
 	if i >= len(words) {
 		return parsed{}, false
 	}
@@ -498,32 +605,35 @@ func parseIP(words []string, i int) (parsed, bool) {
 	if !known {
 		return parsed{}, false
 	}
-	out = append(out, words[i])
 	i++
 	// No verb: "ip a", "ip route", "ip netns" list, if what follows is the
 	// end, a prompt, another command or output.
-	if terminator(words, i) {
-		return parsed{words: out, end: i, show: true}, true
+	if l.terminator(i) {
+		return l.span(start, i, true), true
 	}
 	verb, ok := builtins.Match(words[i], verbs...)
 	if !ok || !isWord(words[i]) {
 		if outputWordRE.MatchString(words[i]) {
-			return parsed{words: out, end: i, show: true}, true
+			return l.span(start, i, true), true
 		}
 		return parsed{}, false
 	}
-	out = append(out, words[i])
 	i++
 	if obj == "netns" {
-		return parseNetns(words, i, out, verb)
+		return l.parseNetns(start, i, verb, opts.all)
 	}
 	if verb == "get" {
-		return getArgs(words, i, out)
+		return l.getArgs(start, i)
 	}
 	if showVerbs[verb] {
-		return showArgs(words, i, out, obj == "link" || obj == "address" || obj == "tuntap")
+		return l.showArgs(start, i, obj == "link" || obj == "address" || obj == "tuntap")
 	}
-	return modifyArgs(words, i, out, 0)
+	return l.modifyArgs(start, i, 0)
+}
+
+// span is the command of words[from:end].
+func (l *line) span(from, end int, show bool) parsed {
+	return parsed{from: from, upto: end, end: end, show: show}
 }
 
 func isWord(w string) bool {
@@ -538,28 +648,26 @@ func isWord(w string) bool {
 // showArgs reads a show command's arguments: keywords with their values,
 // flags, and (for link and address) one bare device name; it stops at the
 // first word that is none of those, which starts the output.
-func showArgs(words []string, i int, out []string, bareDev bool) (parsed, bool) {
+func (l *line) showArgs(start, i int, bareDev bool) (parsed, bool) {
+	words := l.words
 	sawDev := false
-	for !terminator(words, i) {
+	for !l.terminator(i) {
 		w := words[i]
 		switch {
-		case showKeys[w] && i+1 < len(words) && plain(words[i+1]) && !terminator(words, i+1) && !outputWordRE.MatchString(words[i+1]) || showKeys[w] && w == "to" && i+1 < len(words) && plain(words[i+1]):
-			out = append(out, w, words[i+1])
+		case showKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1) && !outputWordRE.MatchString(words[i+1]) || showKeys[w] && w == "to" && i+1 < len(words) && plain(words[i+1]):
 			i += 2
 			continue
 		case showFlags[w]:
-			out = append(out, w)
 			i++
 			continue
 		case bareDev && !sawDev && ifName(w) && !outputWordRE.MatchString(w):
-			out = append(out, w)
 			sawDev = true
 			i++
 			continue
 		}
 		break
 	}
-	return parsed{words: out, end: i, show: true}, true
+	return l.span(start, i, true), true
 }
 
 // getKeys are the keywords with a value of "ip route get" and "ip neigh
@@ -572,26 +680,23 @@ var (
 // getArgs reads "ip route get" and "ip neigh get": flags, keywords with
 // their values and one address (after an optional "to"); the output
 // starts after them.
-func getArgs(words []string, i int, out []string) (parsed, bool) {
+func (l *line) getArgs(start, i int) (parsed, bool) {
+	words := l.words
 	sawAddr := false
-	for !terminator(words, i) {
+	for !l.terminator(i) {
 		w := words[i]
 		switch {
 		case getFlags[w]:
-			out = append(out, w)
 			i++
 			continue
-		case getKeys[w] && i+1 < len(words) && plain(words[i+1]) && !terminator(words, i+1):
-			out = append(out, w, words[i+1])
+		case getKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1):
 			i += 2
 			continue
 		case w == "to" && !sawAddr && i+1 < len(words) && addrRE.MatchString(strings.Split(words[i+1], "/")[0]):
-			out = append(out, w, words[i+1])
 			sawAddr = true
 			i += 2
 			continue
 		case !sawAddr && addrRE.MatchString(strings.Split(w, "/")[0]):
-			out = append(out, w)
 			sawAddr = true
 			i++
 			continue
@@ -601,7 +706,7 @@ func getArgs(words []string, i int, out []string) (parsed, bool) {
 	if !sawAddr {
 		return parsed{}, false
 	}
-	return parsed{words: out, end: i, show: true}, true
+	return l.span(start, i, true), true
 }
 
 // ifName reports whether w can be an interface name (lib/utils.c
@@ -612,90 +717,89 @@ func ifName(w string) bool {
 
 // modifyArgs reads a command that changes state: every word up to a
 // terminator; max > 0 limits the number of words (ip netns add NAME).
-func modifyArgs(words []string, i int, out []string, max int) (parsed, bool) {
-	n := 0
-	for !terminator(words, i) && (max == 0 || n < max) {
-		if !plain(words[i]) {
+func (l *line) modifyArgs(start, i int, max int) (parsed, bool) {
+	if max == 0 {
+		// The words from i on up to a terminator, if all are plain.
+		j := l.stop[i]
+		if !l.terminator(j) {
 			return parsed{}, false
 		}
-		out = append(out, words[i])
-		i++
-		n++
+		return l.span(start, j, false), true
 	}
-	return parsed{words: out, end: i}, true
+	for n := 0; !l.terminator(i) && n < max; n++ {
+		if !plain(l.words[i]) {
+			return parsed{}, false
+		}
+		i++
+	}
+	return l.span(start, i, false), true
 }
 
-func parseNetns(words []string, i int, out []string, verb string) (parsed, bool) {
-	all := false // "ip -all netns delete|exec": every namespace, no NAME
-	for _, o := range out[1:] {
-		if o == "-a" || o == "-all" || o == "--all" || o == "-al" {
-			all = true
-		}
-	}
-	switch {
-	case all && verb == "delete" && terminator(words, i):
-		return parsed{words: out, end: i}, true
-	case all && verb == "exec":
-		inner, ok := parseAt(words, i)
-		if !ok || inner.skip || inner.enter != "" {
+// parseNetns reads "ip netns VERB ..." from word i, after the verb;
+// all is true after ip's -all option.
+func (l *line) parseNetns(start, i int, verb string, all bool) (parsed, bool) {
+	words := l.words
+	// exec runs the command at word i: its words follow ours.
+	exec := func(i int) (parsed, bool) {
+		inner := l.cmd[i]
+		if inner == nil {
 			return parsed{}, false
 		}
-		inner.words = append(out, inner.words...)
-		return inner, true
+		p := *inner
+		p.from, p.upto, p.synth, p.inner = start, i, nil, inner
+		return p, true
+	}
+	switch {
+	case all && verb == "delete" && l.terminator(i):
+		return l.span(start, i, false), true
+	case all && verb == "exec":
+		if i >= len(words) || l.cmd[i] == nil || l.cmd[i].skip || l.cmd[i].enter != "" {
+			return parsed{}, false
+		}
+		return exec(i)
 	}
 	switch verb {
 	case "list", "lst", "show", "list-id":
 		// No arguments: what follows is the list of namespaces.
-		return parsed{words: out, end: i, show: true}, true
+		return l.span(start, i, true), true
 	case "add", "delete", "attach", "set", "pids", "identify":
 		max := 1
 		if verb == "attach" || verb == "set" {
 			max = 2
 		}
-		if terminator(words, i) {
+		if l.terminator(i) {
 			if verb == "identify" {
-				return parsed{words: out, end: i, show: true}, true
+				return l.span(start, i, true), true
 			}
 			return parsed{}, false
 		}
-		p, ok := modifyArgs(words, i, out, max)
+		p, ok := l.modifyArgs(start, i, max)
 		p.show = verb == "pids" || verb == "identify"
 		return p, ok
 	case "exec":
-		if terminator(words, i) || !plain(words[i]) || !ifNameLike(words[i]) {
+		if l.terminator(i) || !plain(words[i]) || !ifNameLike(words[i]) {
 			return parsed{}, false
 		}
 		name := words[i]
-		out = append(out, name)
 		i++
 		if i >= len(words) {
 			return parsed{}, false
 		}
 		switch words[i] {
 		case "bash", "sh", "zsh", "dash":
-			j := i + 1
-			for !terminator(words, j) {
-				j++
-			}
-			return parsed{end: j, enter: name}, true
+			return parsed{end: l.nextTerminator(i + 1), enter: name}, true
 		}
 		if !commandWords[words[i]] && words[i] != "sudo" {
 			// Another program (tcpdump, ls...): not replayed.
-			j := i + 1
-			for !terminator(words, j) {
-				j++
-			}
-			return parsed{end: j, skip: true}, true
+			return parsed{end: l.nextTerminator(i + 1), skip: true}, true
 		}
-		inner, ok := parseAt(words, i)
-		if !ok {
-			return parsed{}, false
-		}
-		inner.words = append(out, inner.words...)
-		return inner, true
+		return exec(i)
 	}
 	return parsed{}, false
 }
+
+// nextTerminator returns the first word from i on that is a terminator.
+func (l *line) nextTerminator(i int) int { return l.nextTerm[min(i, len(l.words))] }
 
 func ifNameLike(w string) bool {
 	return w != "" && !strings.ContainsAny(w, "/") && w != "." && w != ".."
@@ -704,7 +808,9 @@ func ifNameLike(w string) bool {
 // brctlArity is bridge-utils' command table: minimum arguments.
 var brctlArity = map[string]int{"addbr": 1, "delbr": 1, "addif": 2, "delif": 2, "hairpin": 3, "setageing": 2, "setbridgeprio": 2, "setfd": 2, "sethello": 2, "setmaxage": 2, "setpathcost": 3, "setportprio": 3, "show": 0, "showmacs": 1, "showstp": 1, "stp": 2, "setgcint": 2}
 
-func parseBrctl(words []string, i int) (parsed, bool) {
+func (l *line) parseBrctl(start int) (parsed, bool) {
+	words := l.words
+	i := start
 	if i+1 >= len(words) {
 		return parsed{}, false
 	}
@@ -713,29 +819,25 @@ func parseBrctl(words []string, i int) (parsed, bool) {
 	if !ok {
 		return parsed{}, false
 	}
-	out := []string{"brctl", cmd}
 	i += 2
 	if cmd == "show" {
-		for !terminator(words, i) && ifName(words[i]) && !(words[i] == "bridge" && i+1 < len(words) && words[i+1] == "name") {
-			out = append(out, words[i])
+		for !l.terminator(i) && ifName(words[i]) && !(words[i] == "bridge" && i+1 < len(words) && words[i+1] == "name") {
 			i++
 		}
-		return parsed{words: out, end: i, show: true}, true
+		return l.span(start, i, true), true
 	}
 	for k := 0; k < n; k++ {
-		if terminator(words, i) || !plain(words[i]) {
+		if l.terminator(i) || !plain(words[i]) {
 			return parsed{}, false
 		}
-		out = append(out, words[i])
 		i++
 	}
 	if cmd == "addif" || cmd == "delif" {
-		for !terminator(words, i) && ifName(words[i]) {
-			out = append(out, words[i])
+		for !l.terminator(i) && ifName(words[i]) {
 			i++
 		}
 	}
-	return parsed{words: out, end: i, show: strings.HasPrefix(cmd, "show")}, true
+	return l.span(start, i, strings.HasPrefix(cmd, "show")), true
 }
 
 var bridgeObjects = []string{"link", "fdb", "mdb", "vlan", "vni", "monitor", "help"}
@@ -746,24 +848,34 @@ var bridgeVerbs = map[string][]string{
 	"vlan": {"add", "delete", "set", "show", "list", "lst", "tunnelshow", "global", "help"},
 }
 
-func parseBridge(words []string, i int) (parsed, bool) {
-	out := []string{"bridge"}
-	i++
-	for i < len(words) && strings.HasPrefix(words[i], "-") {
-		o := words[i]
-		if _, ok := builtins.Match(strings.TrimPrefix(o, "-"), "details", "stats", "json", "pretty", "color", "compressvlans", "oneline", "netns", "batch", "force", "timestamp", "version", "help", "d", "s", "j", "p", "c", "o", "n", "b", "t"); !ok {
-			return parsed{}, false
-		}
-		out = append(out, o)
-		i++
-		if o == "-n" || o == "-netns" || o == "-b" || o == "-batch" {
-			if terminator(words, i) {
-				return parsed{}, false
-			}
-			out = append(out, words[i])
-			i++
-		}
+// bridgeOptions reads bridge's global options from word i on
+// (bridge/bridge.c main).
+func (l *line) bridgeOptions(i int) optRun {
+	words := l.words
+	o := words[i]
+	if !strings.HasPrefix(o, "-") {
+		return optRun{end: i}
 	}
+	if _, ok := builtins.Match(strings.TrimPrefix(o, "-"), "details", "stats", "json", "pretty", "color", "compressvlans", "oneline", "netns", "batch", "force", "timestamp", "version", "help", "d", "s", "j", "p", "c", "o", "n", "b", "t"); !ok {
+		return optRun{end: i, bad: true}
+	}
+	next := i + 1
+	if o == "-n" || o == "-netns" || o == "-b" || o == "-batch" {
+		if l.terminator(next) {
+			return optRun{end: next, bad: true}
+		}
+		next++
+	}
+	return l.bridgeOpts[next]
+}
+
+func (l *line) parseBridge(start int) (parsed, bool) {
+	words := l.words
+	opts := l.bridgeOpts[start+1]
+	if opts.bad {
+		return parsed{}, false
+	}
+	i := opts.end
 	if i >= len(words) || !isWord(words[i]) {
 		return parsed{}, false
 	}
@@ -772,24 +884,22 @@ func parseBridge(words []string, i int) (parsed, bool) {
 	if !ok || !known {
 		return parsed{}, false
 	}
-	out = append(out, words[i])
 	i++
-	if terminator(words, i) {
-		return parsed{words: out, end: i, show: true}, true
+	if l.terminator(i) {
+		return l.span(start, i, true), true
 	}
 	verb, ok := builtins.Match(words[i], verbs...)
 	if !ok || !isWord(words[i]) {
 		if outputWordRE.MatchString(words[i]) {
-			return parsed{words: out, end: i, show: true}, true
+			return l.span(start, i, true), true
 		}
 		return parsed{}, false
 	}
-	out = append(out, words[i])
 	i++
 	if showVerbs[verb] || verb == "tunnelshow" {
-		return showArgs(words, i, out, false)
+		return l.showArgs(start, i, false)
 	}
-	return modifyArgs(words, i, out, 0)
+	return l.modifyArgs(start, i, 0)
 }
 
 // pingArgOpts are iputils' options that take a value.
@@ -797,47 +907,49 @@ const pingArgOpts = "cCiIlmMpQsStwWTFNe"
 
 var addrRE = regexp.MustCompile(`^([0-9]+(\.[0-9]+){1,3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+(%[\w.-]+)?)$`)
 
-func parsePing(words []string, i int) (parsed, bool) {
-	out := []string{"ping"}
-	i++
-	host := false
-	for !terminator(words, i) {
-		w := words[i]
-		if strings.HasPrefix(w, "-") && len(w) > 1 {
-			out = append(out, w)
-			i++
-			last := w[len(w)-1]
-			if len(w) == 2 && strings.IndexByte(pingArgOpts, last) >= 0 {
-				if terminator(words, i) || !plain(words[i]) {
-					return parsed{}, false
-				}
-				out = append(out, words[i])
-				i++
-			}
-			continue
-		}
-		if host || !addrRE.MatchString(w) {
-			break
-		}
-		out = append(out, w)
-		host = true
-		i++
+// pingOptions reads ping's options from word i on, up to a terminator
+// or a word that is not an option.
+func (l *line) pingOptions(i int) optRun {
+	words := l.words
+	if l.terminator(i) {
+		return optRun{end: i}
 	}
-	if !host {
+	w := words[i]
+	if !strings.HasPrefix(w, "-") || len(w) == 1 {
+		return optRun{end: i}
+	}
+	next := i + 1
+	if len(w) == 2 && strings.IndexByte(pingArgOpts, w[1]) >= 0 {
+		if l.terminator(next) || !plain(words[next]) {
+			return optRun{end: next, bad: true}
+		}
+		next++
+	}
+	return l.pingOpts[next]
+}
+
+// parsePing reads "ping [OPTIONS] HOST [OPTIONS]".
+func (l *line) parsePing(start int) (parsed, bool) {
+	opts := l.pingOpts[start+1]
+	i := opts.end
+	if opts.bad || l.terminator(i) || !addrRE.MatchString(l.words[i]) {
 		return parsed{}, false
 	}
-	return parsed{words: out, end: i, show: true}, true
+	if opts = l.pingOpts[i+1]; opts.bad {
+		return parsed{}, false
+	}
+	return l.span(start, opts.end, true), true
 }
 
 var sysctlFlagsRE = regexp.MustCompile(`^-[wnqeNabA]+$`)
 
 var sysctlKeyRE = regexp.MustCompile(`^-?[a-z0-9_]+([./][\w.-]+)+(=\S*)?$`)
 
-func parseSysctl(words []string, i int) (parsed, bool) {
-	out := []string{"sysctl"}
-	i++
+func (l *line) parseSysctl(start int) (parsed, bool) {
+	words := l.words
+	i := start + 1
 	keys, writes, all := 0, false, false
-	for !terminator(words, i) {
+	for !l.terminator(i) {
 		w := words[i]
 		switch {
 		case sysctlFlagsRE.MatchString(w):
@@ -849,14 +961,13 @@ func parseSysctl(words []string, i int) (parsed, bool) {
 		default:
 			goto done
 		}
-		out = append(out, w)
 		i++
 	}
 done:
 	if keys == 0 && !all {
 		return parsed{}, false
 	}
-	return parsed{words: out, end: i, show: !writes}, true
+	return l.span(start, i, !writes), true
 }
 
 // parseEchoSysctl reads "echo VALUE > /proc/sys/KEY" (also ">/proc/...",
@@ -890,7 +1001,7 @@ func parseEchoSysctl(words []string, i int) (parsed, bool) {
 		key = strings.ReplaceAll(key, "/", ".")
 	}
 	return parsed{
-		words: []string{"sysctl", "-w", key + "=" + value},
+		synth: []string{"sysctl", "-w", key + "=" + value},
 		end:   end,
 		note:  "\"echo " + value + " > " + path + "\" runs as sysctl",
 	}, true
