@@ -19,6 +19,7 @@ package replay
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/nshlab/nsh/builtins"
@@ -48,7 +49,9 @@ type token struct {
 
 // promptRE matches shell prompts with a user and host ("[root@localhost
 // ~]#", "user@box:~$"), replaced by a lone "#" before splitting words.
-var promptRE = regexp.MustCompile(`\[[^\]\s]+@[^\]]*\][#$]|\b[\w.-]+@[\w.-]+:[^\s]*[#$]`)
+var promptRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\[[^\]\s]+@[^\]]*\][#$]|\b[\w.-]+@[\w.-]+:[^\s]*[#$]`)
+})
 
 // isPrompt reports whether a word is a prompt or comment marker.
 func isPrompt(w string) bool { return w == "#" || w == "$" || w == ">" || w == "%" }
@@ -87,7 +90,7 @@ func tokenize(src string) (lines [][]token, fenced []bool) {
 			b.WriteString(l)
 			l = b.String()
 		}
-		l = promptRE.ReplaceAllString(l, " # ")
+		l = promptRE().ReplaceAllString(l, " # ")
 		var toks []token
 		if spans := strings.Split(l, "`"); !inFence && len(spans) >= 3 && len(spans)%2 == 1 {
 			// Prose with inline code: a span that is the whole line is
@@ -231,10 +234,12 @@ func typedLine(words []string, i int) bool {
 
 // outputLineRE matches lines that look like the output of the commands
 // replay extracts (ip, brctl, bridge, ping, sysctl), as opposed to prose.
-var outputLineRE = regexp.MustCompile(`^(\d+: |\s*(link/|inet6? |valid_lft|altname|alias )|PING |\d+ bytes from |From \S+ icmp_seq|--- \S+ ping statistics|\d+ packets transmitted|rtt |pipe |default |(local |broadcast |unreachable |blackhole |prohibit )?[0-9a-f]+[.:][0-9a-f.:]*(/\d+)? |bridge name\s|\S+\s+[0-9a-f]{4}\.[0-9a-f]{12}\s|[a-z0-9_]+(\.[\w-]+)+ = |[\w.-]+( \(id: \d+\))?$|[\w.@-]+ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|TESTING)( |$))`)
+var outputLineRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d+: |\s*(link/|inet6? |valid_lft|altname|alias )|PING |\d+ bytes from |From \S+ icmp_seq|--- \S+ ping statistics|\d+ packets transmitted|rtt |pipe |default |(local |broadcast |unreachable |blackhole |prohibit )?[0-9a-f]+[.:][0-9a-f.:]*(/\d+)? |bridge name\s|\S+\s+[0-9a-f]{4}\.[0-9a-f]{12}\s|[a-z0-9_]+(\.[\w-]+)+ = |[\w.-]+( \(id: \d+\))?$|[\w.@-]+ +(UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|TESTING)( |$))`)
+})
 
 // pingStatsRE matches the first line of ping's statistics.
-var pingStatsRE = regexp.MustCompile(`^--- \S+ ping statistics ---$`)
+var pingStatsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^--- \S+ ping statistics ---$`) })
 
 // followingOutput collects the output lines after a command that ended
 // its line: in a fenced block, every line up to the next prompt or the
@@ -251,7 +256,7 @@ func (e *extractor) followingOutput(from int) (string, int) {
 				continue
 			}
 			// ping's statistics come after a blank line.
-			if len(out) > 0 && k+1 < len(lines) && pingStatsRE.MatchString(strings.Join(e.line(k+1).words, " ")) {
+			if len(out) > 0 && k+1 < len(lines) && pingStatsRE().MatchString(strings.Join(e.line(k+1).words, " ")) {
 				continue
 			}
 			break
@@ -264,7 +269,7 @@ func (e *extractor) followingOutput(from int) (string, int) {
 			break
 		}
 		text := strings.Join(l.words, " ")
-		if !fenced[k] && !outputLineRE.MatchString(text) {
+		if !fenced[k] && !outputLineRE().MatchString(text) {
 			break
 		}
 		out = append(out, text)
@@ -527,7 +532,9 @@ func plain(w string) bool {
 // outputWord reports whether w looks like the first word of a show
 // command's output rather than an argument: "1:", "6149:", "default",
 // an address.
-var outputWordRE = regexp.MustCompile(`^(\d+:.*|default|PING|[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(/\d+)?|[0-9a-f]*:[0-9a-f:]+(/\d+)?)$`)
+var outputWordRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d+:.*|default|PING|[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(/\d+)?|[0-9a-f]*:[0-9a-f:]+(/\d+)?)$`)
+})
 
 // ipObjects is iproute2's ip.c command table, in its order (the order is
 // the abbreviation rule).
@@ -613,7 +620,7 @@ func (l *line) parseIP(start int) (parsed, bool) {
 	}
 	verb, ok := builtins.Match(words[i], verbs...)
 	if !ok || !isWord(words[i]) {
-		if outputWordRE.MatchString(words[i]) {
+		if outputWordRE().MatchString(words[i]) {
 			return l.span(start, i, true), true
 		}
 		return parsed{}, false
@@ -654,13 +661,13 @@ func (l *line) showArgs(start, i int, bareDev bool) (parsed, bool) {
 	for !l.terminator(i) {
 		w := words[i]
 		switch {
-		case showKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1) && !outputWordRE.MatchString(words[i+1]) || showKeys[w] && w == "to" && i+1 < len(words) && plain(words[i+1]):
+		case showKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1) && !outputWordRE().MatchString(words[i+1]) || showKeys[w] && w == "to" && i+1 < len(words) && plain(words[i+1]):
 			i += 2
 			continue
 		case showFlags[w]:
 			i++
 			continue
-		case bareDev && !sawDev && ifName(w) && !outputWordRE.MatchString(w):
+		case bareDev && !sawDev && ifName(w) && !outputWordRE().MatchString(w):
 			sawDev = true
 			i++
 			continue
@@ -692,11 +699,11 @@ func (l *line) getArgs(start, i int) (parsed, bool) {
 		case getKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1):
 			i += 2
 			continue
-		case w == "to" && !sawAddr && i+1 < len(words) && addrRE.MatchString(strings.Split(words[i+1], "/")[0]):
+		case w == "to" && !sawAddr && i+1 < len(words) && addrRE().MatchString(strings.Split(words[i+1], "/")[0]):
 			sawAddr = true
 			i += 2
 			continue
-		case !sawAddr && addrRE.MatchString(strings.Split(w, "/")[0]):
+		case !sawAddr && addrRE().MatchString(strings.Split(w, "/")[0]):
 			sawAddr = true
 			i++
 			continue
@@ -890,7 +897,7 @@ func (l *line) parseBridge(start int) (parsed, bool) {
 	}
 	verb, ok := builtins.Match(words[i], verbs...)
 	if !ok || !isWord(words[i]) {
-		if outputWordRE.MatchString(words[i]) {
+		if outputWordRE().MatchString(words[i]) {
 			return l.span(start, i, true), true
 		}
 		return parsed{}, false
@@ -905,7 +912,9 @@ func (l *line) parseBridge(start int) (parsed, bool) {
 // pingArgOpts are iputils' options that take a value.
 const pingArgOpts = "cCiIlmMpQsStwWTFNe"
 
-var addrRE = regexp.MustCompile(`^([0-9]+(\.[0-9]+){1,3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+(%[\w.-]+)?)$`)
+var addrRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([0-9]+(\.[0-9]+){1,3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+(%[\w.-]+)?)$`)
+})
 
 // pingOptions reads ping's options from word i on, up to a terminator
 // or a word that is not an option.
@@ -932,7 +941,7 @@ func (l *line) pingOptions(i int) optRun {
 func (l *line) parsePing(start int) (parsed, bool) {
 	opts := l.pingOpts[start+1]
 	i := opts.end
-	if opts.bad || l.terminator(i) || !addrRE.MatchString(l.words[i]) {
+	if opts.bad || l.terminator(i) || !addrRE().MatchString(l.words[i]) {
 		return parsed{}, false
 	}
 	if opts = l.pingOpts[i+1]; opts.bad {
@@ -941,9 +950,9 @@ func (l *line) parsePing(start int) (parsed, bool) {
 	return l.span(start, opts.end, true), true
 }
 
-var sysctlFlagsRE = regexp.MustCompile(`^-[wnqeNabA]+$`)
+var sysctlFlagsRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-[wnqeNabA]+$`) })
 
-var sysctlKeyRE = regexp.MustCompile(`^-?[a-z0-9_]+([./][\w.-]+)+(=\S*)?$`)
+var sysctlKeyRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^-?[a-z0-9_]+([./][\w.-]+)+(=\S*)?$`) })
 
 func (l *line) parseSysctl(start int) (parsed, bool) {
 	words := l.words
@@ -952,10 +961,10 @@ func (l *line) parseSysctl(start int) (parsed, bool) {
 	for !l.terminator(i) {
 		w := words[i]
 		switch {
-		case sysctlFlagsRE.MatchString(w):
+		case sysctlFlagsRE().MatchString(w):
 			writes = writes || strings.Contains(w, "w")
 			all = all || strings.ContainsAny(w, "aA")
-		case sysctlKeyRE.MatchString(w):
+		case sysctlKeyRE().MatchString(w):
 			keys++
 			writes = writes || strings.Contains(w, "=")
 		default:

@@ -9,6 +9,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/all"
@@ -165,35 +166,40 @@ walk:
 // the same lab: interface indexes, MAC addresses (and what derives from
 // them: bridge ids, IPv6 link-local addresses), namespace ids, timings
 // (and the DAD state of fresh IPv6 addresses).
-var volatile = []struct {
+// rewrite replaces what re matches by repl.
+type rewrite struct {
 	re   *regexp.Regexp
 	repl string
-}{
-	{regexp.MustCompile(`(?m)(^|\s)\d+:(\s|$)`), "${1}N:${2}"},
-	{regexp.MustCompile(`@if\d+`), "@ifN"},
-	{regexp.MustCompile(`(?i)\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
-	{regexp.MustCompile(`\b[0-9a-f]{4}\.[0-9a-f]{12}\b`), "BRIDGEID"},
-	{regexp.MustCompile(`fe80::[0-9a-f:]+`), "fe80::X"},
-	// An IPv6 address stays "tentative" for the second of duplicate
-	// address detection after its link comes up: a replay that runs at
-	// once sees it, a person typing rarely does.
-	{regexp.MustCompile(`\s(tentative|optimistic)\b`), ""},
-	// The peer's namespace: by id, or by name when ip can resolve it.
-	{regexp.MustCompile(`link-netns(id)? \S+`), "link-netns PEER"},
-	{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
-	{regexp.MustCompile(`time \d+ms`), "time Tms"},
-	{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},
-	// Published pages often lose "<BROADCAST,...>" flag lists to HTML
-	// (leaving "eth0@if6150:mtu") or print them in square brackets: the
-	// flags are left out of the comparison on both sides ("state UP"
-	// still is compared).
-	{regexp.MustCompile(`[<\[][A-Z0-9_,-]*[>\]]`), " "},
-	{regexp.MustCompile(`:mtu\b`), ": mtu"},
-	{regexp.MustCompile(`[<>\[\]]`), " "},
 }
 
+var volatile = sync.OnceValue(func() []rewrite {
+	return []rewrite{
+		{regexp.MustCompile(`(?m)(^|\s)\d+:(\s|$)`), "${1}N:${2}"},
+		{regexp.MustCompile(`@if\d+`), "@ifN"},
+		{regexp.MustCompile(`(?i)\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`), "MAC"},
+		{regexp.MustCompile(`\b[0-9a-f]{4}\.[0-9a-f]{12}\b`), "BRIDGEID"},
+		{regexp.MustCompile(`fe80::[0-9a-f:]+`), "fe80::X"},
+		// An IPv6 address stays "tentative" for the second of duplicate
+		// address detection after its link comes up: a replay that runs at
+		// once sees it, a person typing rarely does.
+		{regexp.MustCompile(`\s(tentative|optimistic)\b`), ""},
+		// The peer's namespace: by id, or by name when ip can resolve it.
+		{regexp.MustCompile(`link-netns(id)? \S+`), "link-netns PEER"},
+		{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
+		{regexp.MustCompile(`time \d+ms`), "time Tms"},
+		{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},
+		// Published pages often lose "<BROADCAST,...>" flag lists to HTML
+		// (leaving "eth0@if6150:mtu") or print them in square brackets: the
+		// flags are left out of the comparison on both sides ("state UP"
+		// still is compared).
+		{regexp.MustCompile(`[<\[][A-Z0-9_,-]*[>\]]`), " "},
+		{regexp.MustCompile(`:mtu\b`), ": mtu"},
+		{regexp.MustCompile(`[<>\[\]]`), " "},
+	}
+})
+
 func normalize(s string) []string {
-	for _, v := range volatile {
+	for _, v := range volatile() {
 		s = v.re.ReplaceAllString(s, v.repl)
 	}
 	return strings.Fields(s)
