@@ -23,7 +23,7 @@ func BenchmarkStartupAsIP(b *testing.B) {
 	}
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "nsh")
-	if out, err := exec.Command("go", "build", "-o", bin, "github.com/nshlab/nsh/cmd/nsh").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-ldflags=-s -w", "-o", bin, "github.com/nshlab/nsh/cmd/nsh").CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
 	link := filepath.Join(dir, "ip")
