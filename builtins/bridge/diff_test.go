@@ -98,6 +98,11 @@ func buildMulti(t *testing.T, l *testenv.Lab, tool func(string)) {
 	l.Sh(t, "ip link set brA up", "ip link set brB up", "ip link set vx0 up",
 		"ip link set a1 up", "ip link set a1-p up", "ip link set a2 up", "ip link set a2-p up",
 		"ip link set a3 up", "ip link set a3-p up", "ip link set a4 up", "ip link set a4-p up")
+	// The kernel takes a port's carrier change (linkwatch, up to a second
+	// later) as a reason to select port states again, which puts every
+	// port of an STP-less bridge in forwarding: wait until it has, so that
+	// the states set by hand below stay as set.
+	waitPorts(t, l, "a1", "a2", "a3", "a4")
 	for _, line := range []string{
 		// Port states set by hand (STP is off on brA).
 		"bridge link set dev a2 state 4", "bridge link set dev a3 state 2", "bridge link set dev a4 state 1",
@@ -113,6 +118,32 @@ func buildMulti(t *testing.T, l *testenv.Lab, tool func(string)) {
 		"bridge fdb add 02:bb:00:00:00:01 dev vx0 dst 10.0.0.4 port 4790 vni 43 self",
 	} {
 		tool(line)
+	}
+}
+
+// waitPorts waits until each port has its carrier and is forwarding.
+func waitPorts(t *testing.T, l *testenv.Lab, ports ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		out, _, _ := l.Real("bridge", "link")
+		ready := true
+		for _, p := range ports {
+			ok := false
+			for _, line := range strings.Split(out, "\n") {
+				if strings.Contains(line, ": "+p+"@") && strings.Contains(line, "LOWER_UP") && strings.Contains(line, "state forwarding") {
+					ok = true
+				}
+			}
+			ready = ready && ok
+		}
+		if ready {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("ports %v not up and forwarding after 10 s:\n%s", ports, out)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
 
