@@ -10,6 +10,7 @@ if [ "$(id -u)" = 0 ]; then
 	command -v ping >/dev/null 2>&1 || need="$need iputils-ping"
 	command -v tmux >/dev/null 2>&1 || need="$need tmux"
 	command -v strace >/dev/null 2>&1 || need="$need strace"
+	command -v sysctl >/dev/null 2>&1 || need="$need procps"
 	if [ -n "$need" ]; then
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null

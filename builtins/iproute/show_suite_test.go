@@ -3,11 +3,13 @@ package iproute_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -176,15 +178,34 @@ func TestShowSuiteMatchesIproute2(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		sandbox.RequireTool(t, "ip")
+		sandbox.RequireTool(t, "sysctl")
 		noDAD(t)
 		// "ip tuntap show" reads /sys/class/net: give the sandbox its own
 		// sysfs (the mount namespace is private).
 		if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
 			t.Fatalf("mounting sysfs: %v", err)
 		}
+		// No router solicitations, from either end of veth2/veth3: with
+		// DAD off (noDAD) nothing then sends packets on its own once the
+		// multicast reports of joining groups are out, so the counters
+		// that -s shows stand still (waitQuiet).
+		quiet := func(dir string) {
+			for _, c := range []string{"all", "default"} {
+				if err := os.WriteFile(dir+"/"+c+"/router_solicitations", []byte("0"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		quiet("/proc/sys/net/ipv6/conf")
 		for _, line := range suiteLab {
 			sys(t, line)
+			if line == "netns add ns1" {
+				for _, k := range []string{"all/router_solicitations", "default/router_solicitations", "all/accept_dad", "default/accept_dad"} {
+					sys(t, "netns exec ns1 sysctl -q -w net.ipv6.conf."+strings.ReplaceAll(k, "/", ".")+"=0")
+				}
+			}
 		}
+		waitQuiet(t)
 		l := newLab(t)
 		pairs, same, rewritten, jsonSame := 0, 0, 0, 0
 		for _, view := range suiteViews {
@@ -225,6 +246,25 @@ func TestShowSuiteMatchesIproute2(t *testing.T) {
 		}
 		t.Logf("differential suite: %d command/state pairs: %d byte-identical, %d identical after the documented rewrites, %d equal as JSON values only", pairs, same, rewritten, jsonSame)
 	})
+}
+
+// waitQuiet waits until the packet counters of every link have stood
+// still for two seconds (the reports of multicast groups joined while the
+// lab was built go out within about a second), at most 30 s.
+func waitQuiet(t *testing.T) {
+	t.Helper()
+	prev, _, _ := realIPOut(t, []string{"-s", "-s", "link"})
+	since, start := time.Now(), time.Now()
+	for time.Since(since) < 2*time.Second {
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("packet counters still moving after 30 s:\n%s", prev)
+		}
+		time.Sleep(200 * time.Millisecond)
+		cur, _, _ := realIPOut(t, []string{"-s", "-s", "link"})
+		if cur != prev {
+			prev, since = cur, time.Now()
+		}
+	}
 }
 
 // suiteErrors are command lines that fail; nsh's message must contain
