@@ -187,6 +187,9 @@ func TestCompare(t *testing.T) {
 			"64 bytes from 10.0.0.1: icmp_seq=1 ttl=64 time=0.301 ms\n\n--- x ping statistics ---\n1 packets transmitted, 1 received, 0% packet loss, time 0ms\nrtt min/avg/max/mdev = 0.301/0.301/0.301/0.000 ms\n", true},
 		{"bridge name bridge id STP enabled interfaces ... mydocker0 8000.000000000000 no ...", "bridge name\tbridge id\t\tSTP enabled\tinterfaces\nmydocker0\t\t8000.aabbccddeeff\tno\t\t\n", true},
 		{"1 packets transmitted, 0 received, 100% packet loss", "1 packets transmitted, 1 received, 0% packet loss", false},
+		// A slow first reply (ARP) overlaps the next request: ", pipe 2".
+		{"2 packets transmitted, 2 received, 0% packet loss, time 1001ms rtt min/avg/max/mdev = 0.07/0.08/0.09/0.01 ms",
+			"2 packets transmitted, 2 received, 0% packet loss, time 1010ms\nrtt min/avg/max/mdev = 0.110/505.126/1010.143/505.016 ms, pipe 2\n", true},
 		{"ns2 ns1", "ns1\n", false},
 		// Printed by an older ip, without "allmulti" and the tso/gro sizes.
 		{"4: vx: <UP> mtu 1450 link/ether 3e:1f:5c:aa:bb:cc brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 68 maxmtu 65535 vxlan id 100 addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535",

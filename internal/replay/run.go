@@ -162,16 +162,16 @@ walk:
 	return res, nil
 }
 
-// volatile are the parts of show output that differ between two runs of
-// the same lab: interface indexes, MAC addresses (and what derives from
-// them: bridge ids, IPv6 link-local addresses), namespace ids, timings
-// (and the DAD state of fresh IPv6 addresses).
 // rewrite replaces what re matches by repl.
 type rewrite struct {
 	re   *regexp.Regexp
 	repl string
 }
 
+// volatile are the parts of show output that differ between two runs of
+// the same lab: interface indexes, MAC addresses (and what derives from
+// them: bridge ids, IPv6 link-local addresses), namespace ids, timings
+// (and the DAD state of fresh IPv6 addresses).
 var volatile = sync.OnceValue(func() []rewrite {
 	return []rewrite{
 		{regexp.MustCompile(`(?m)(^|\s)\d+:(\s|$)`), "${1}N:${2}"},
@@ -188,6 +188,9 @@ var volatile = sync.OnceValue(func() []rewrite {
 		{regexp.MustCompile(`time=[0-9.]+ ms`), "time=T ms"},
 		{regexp.MustCompile(`time \d+ms`), "time Tms"},
 		{regexp.MustCompile(`= [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms`), "= R ms"},
+		// ping adds ", pipe N" when a reply comes after the next request
+		// went out (a slow first reply, ARP): timing too.
+		{regexp.MustCompile(`, pipe \d+`), ""},
 		// Published pages often lose "<BROADCAST,...>" flag lists to HTML
 		// (leaving "eth0@if6150:mtu") or print them in square brackets: the
 		// flags are left out of the comparison on both sides ("state UP"
