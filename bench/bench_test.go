@@ -28,6 +28,9 @@ import (
 // childEnv makes the test binary act as nsh in a fresh sandbox.
 const childEnv = "NSH_BENCH_CHILD"
 
+// setupEnv names a script the child runs before the timed one, untimed.
+const setupEnv = "NSH_BENCH_SETUP"
+
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(nshChild(os.Args[1:]))
@@ -42,6 +45,12 @@ func nshChild(args []string) int {
 	if err := sandboxMounts(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
+	}
+	if setup := os.Getenv(setupEnv); setup != "" {
+		// Set-up, off the clock.
+		if code := cli.Main([]string{"nsh", setup}, strings.NewReader(""), io.Discard, os.Stderr); code != 0 {
+			return code
+		}
 	}
 	start := time.Now()
 	code := cli.Main(append([]string{"nsh"}, args...), strings.NewReader(""), io.Discard, os.Stderr)
@@ -71,6 +80,7 @@ func sandboxMounts() error {
 // bashScript is run by sh in the child for the bash variants: the same
 // sandbox set-up, then the timed build.
 const bashScript = `mount --make-rprivate / && mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns || exit 1
+if [ -n "$NSH_BENCH_SETUP" ]; then bash "$NSH_BENCH_SETUP" >/dev/null || exit 1; fi
 t0=$(date +%s%N)
 bash "$@" >/dev/null || exit 1
 t1=$(date +%s%N)
@@ -152,4 +162,64 @@ func buildOnce(cmd *exec.Cmd) (time.Duration, error) {
 		return 0, fmt.Errorf("no build time in the output: %q", out.String())
 	}
 	return time.Duration(ns), nil
+}
+
+// BenchmarkNetnsDel times deleting 300 namespaces, each holding the peer
+// of a veth in the start namespace, with nsh and with bash and the real
+// ip (the set-up is off the clock). Neither waits for the kernel to tear
+// the namespaces down.
+//
+//	go test -run '^$' -bench NetnsDel -benchtime 2x ./bench
+func BenchmarkNetnsDel(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		return p
+	}
+	const n = 300
+	setupSh := write("setup.sh", fmt.Sprintf("for i in $(seq 1 %d); do ip netns add c$i; ip link add vc$i type veth peer name p netns c$i; done\n", n))
+	delSh := write("del.sh", fmt.Sprintf("for i in $(seq 1 %d); do ip netns del c$i; done\n", n))
+	setupNsh := write("setup.nsh", fmt.Sprintf("for i in 1..%d < ip netns add c$i; ip link add vc$i type veth peer name p netns c$i >\n", n))
+	delNsh := write("del.nsh", fmt.Sprintf("for i in 1..%d < ip netns del c$i >\n", n))
+	variants := []struct {
+		name string
+		cmd  func() *exec.Cmd
+	}{
+		{"bash", func() *exec.Cmd {
+			c := exec.Command("sh", "-c", bashScript, "sh", delSh)
+			c.Env = append(os.Environ(), setupEnv+"="+setupSh)
+			return c
+		}},
+		{"nsh", func() *exec.Cmd {
+			c := exec.Command(self, delNsh)
+			c.Env = append(os.Environ(), childEnv+"=1", setupEnv+"="+setupNsh)
+			return c
+		}},
+	}
+	for _, v := range variants {
+		b.Run(v.name, func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				d, err := buildOnce(v.cmd())
+				if err != nil {
+					b.Fatalf("%s: %v", v.name, err)
+				}
+				total += d
+				b.StopTimer()
+				time.Sleep(5 * time.Second)
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "del-ms/op")
+		})
+	}
 }
