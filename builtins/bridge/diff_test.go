@@ -84,6 +84,11 @@ func buildMulti(t *testing.T, l *testenv.Lab, tool func(string)) {
 		"brctl addbr brA", "brctl addbr brB", "brctl addbr brD",
 		"brctl addif brA a1", "brctl addif brA a2", "brctl addif brA a3", "brctl addif brA a4", "brctl addif brA vx0",
 		"brctl addif brB b1", "brctl addif brD d1",
+		// forward delay 0: a port that comes up arms no forward-delay
+		// timer, which would move the states set by hand below (learning
+		// to forwarding, listening to learning) 15 s later, during the
+		// comparisons.
+		"brctl setfd brA 0",
 		"brctl setbridgeprio brB 4096", "brctl setageing brA 120", "brctl setfd brD 5", "brctl sethello brD 1",
 		"brctl setmaxage brD 9", "brctl setpathcost brA a2 7", "brctl setportprio brA a3 5", "brctl hairpin brD d1 on",
 		"bridge link set dev a1 learning off", "bridge link set dev a2 learning off",
