@@ -55,3 +55,22 @@ func Report(err error, defaultStatus int) (text string, status int) {
 	}
 	return err.Error(), defaultStatus
 }
+
+// ErrNotImplemented is what a command answers (errors.Is) for a part of
+// the real tool's grammar that nsh does not implement (as opposed to a
+// mistake): a shell script then runs the real program instead, when there
+// is one.
+var ErrNotImplemented = errors.New("not implemented by nsh")
+
+// notImplemented is an error that says what nsh lacks and is
+// ErrNotImplemented.
+type notImplemented struct{ msg string }
+
+func (e notImplemented) Error() string        { return e.msg }
+func (e notImplemented) Is(target error) bool { return target == ErrNotImplemented }
+
+// NotImplemented returns an error, formatted as fmt.Sprintf does, that
+// is ErrNotImplemented.
+func NotImplemented(format string, args ...any) error {
+	return notImplemented{fmt.Sprintf(format, args...)}
+}

@@ -236,7 +236,36 @@ func (s *Shell) builtin(ctx context.Context, hc shinterp.HandlerContext, r ns.Re
 	env.Skip = s.skipper(ix, hc.Pos, env.Following)
 	defer env.Release()
 	err := f(ctx, env, args)
+	if errors.Is(err, builtins.ErrNotImplemented) {
+		// Part of the real tool's grammar that nsh lacks: the real tool
+		// runs it, as it would under bash.
+		if path, ok := realProgram(hc, args[0]); ok {
+			return s.run1(ctx, hc, r, path, args)
+		}
+	}
 	return ToolError(hc.Stderr, args[0], err)
+}
+
+// realProgram finds the program name on the script's PATH, skipping nsh
+// itself (the links to nsh that the bash fallback puts first).
+func realProgram(hc shinterp.HandlerContext, name string) (string, bool) {
+	self, _ := os.Executable()
+	self, _ = filepath.EvalSymlinks(self)
+	for _, dir := range filepath.SplitList(hc.Env.Get("PATH").String()) {
+		if dir == "" || !filepath.IsAbs(dir) {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		fi, err := os.Stat(p)
+		if err != nil || fi.IsDir() || fi.Mode()&0o111 == 0 {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil && real == self {
+			continue
+		}
+		return p, true
+	}
+	return "", false
 }
 
 // ToolError turns a builtin's error into what the real tool does: nil
@@ -347,6 +376,12 @@ func (s *Shell) external(ctx context.Context, hc shinterp.HandlerContext, r ns.R
 		fmt.Fprintln(hc.Stderr, err)
 		return shinterp.ExitStatus(127)
 	}
+	return s.run1(ctx, hc, r, path, args)
+}
+
+// run1 runs the program at path with args (args[0] its name) in
+// namespace r.
+func (s *Shell) run1(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, path string, args []string) error {
 	cmd := exec.Command(path)
 	cmd.Args = args
 	cmd.Env = execEnv(hc.Env)
@@ -370,7 +405,7 @@ func (s *Shell) external(ctx context.Context, hc shinterp.HandlerContext, r ns.R
 		case <-done:
 		}
 	}()
-	err = cmd.Wait()
+	err := cmd.Wait()
 	close(done)
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

@@ -88,7 +88,7 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 		return interp.ExitStatus(1)
 	}
 	if cmd.run == nil {
-		return fmt.Errorf("brctl %s: not supported by nsh", cmd.name)
+		return builtins.NotImplemented("brctl %s: not supported by nsh", cmd.name)
 	}
 	h, err := env.Handle(env.NS)
 	if err != nil {

@@ -106,7 +106,7 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 				return errors.New(usage)
 			}
 			if ob.run == nil {
-				return fmt.Errorf("bridge %s: not supported by nsh", ob.name)
+				return builtins.NotImplemented("bridge %s: not supported by nsh", ob.name)
 			}
 			return ob.run(ctx, env, g, rest[1:])
 		}
@@ -809,7 +809,7 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	case builtins.Is(v, "help"):
 		return errors.New(vlanUsage)
 	case builtins.Is(v, "set") || builtins.Is(v, "tunnelshow") || builtins.Is(v, "global"):
-		return fmt.Errorf("bridge vlan %s: not supported by nsh", v)
+		return builtins.NotImplemented("bridge vlan %s: not supported by nsh", v)
 	}
 	return builtins.Fail(255, "Command %q is unknown, try \"bridge vlan help\".", args[0])
 }

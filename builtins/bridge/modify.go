@@ -393,7 +393,7 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 		case "untagged":
 			v.infoFlags |= vlanInfoUntagged
 		case "tunnel_info":
-			return errors.New("bridge vlan tunnel_info: not supported by nsh")
+			return builtins.NotImplemented("bridge vlan tunnel_info: not supported by nsh")
 		default:
 			if builtins.Is(w, "help") {
 				return errors.New(vlanUsage)

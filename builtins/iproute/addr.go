@@ -43,7 +43,7 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 		fmt.Fprintln(env.Stdout, "Usage: ip address {add|change|replace|delete} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]\n       ip address {show|flush} [ dev IFNAME ] [ scope SCOPE-ID ] [ up ]")
 		return nil
 	}
-	return fmt.Errorf("ip address %s: not supported by nsh yet", verb)
+	return builtins.NotImplemented("ip address %s: not supported by nsh yet", verb)
 }
 
 // parsePrefix reads ADDR[/LEN] ("default"/"any"/"all" as the zero
@@ -124,7 +124,7 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 		case builtins.Is(w, "anycast"):
 			_, err = a.Need(w)
 			if err == nil {
-				err = fmt.Errorf("ip address ... anycast: not supported by nsh yet")
+				err = builtins.NotImplemented("ip address ... anycast: not supported by nsh yet")
 			}
 		case w == "scope":
 			var s string
@@ -274,7 +274,7 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		}
 	}
 	if r.metric != 0 {
-		return fmt.Errorf("ip address ... metric: not supported by nsh yet")
+		return builtins.NotImplemented("ip address ... metric: not supported by nsh yet")
 	}
 	switch {
 	case builtins.IsMapped(ad.IP):

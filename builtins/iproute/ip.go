@@ -176,7 +176,7 @@ func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	for _, o := range objects {
 		if builtins.Is(args[0], o.name) {
 			if o.run == nil {
-				return fmt.Errorf("ip %s: not supported by nsh yet", o.name)
+				return builtins.NotImplemented("ip %s: not supported by nsh yet", o.name)
 			}
 			return o.run(ctx, env, g, args[1:])
 		}

@@ -43,7 +43,7 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		fmt.Fprintln(env.Stdout, "Usage: ip link add [link DEV] [name] NAME type TYPE [ARGS]\n       ip link set [dev] DEV [up|down] [name N] [address MAC] [mtu N] [master DEV|nomaster] [netns NS] ...\n       ip link delete [dev] DEV\n       ip link show [[dev] DEV] [type TYPE] [master DEV] [up]")
 		return nil
 	}
-	return fmt.Errorf("ip link %s: not supported by nsh yet", verb)
+	return builtins.NotImplemented("ip link %s: not supported by nsh yet", verb)
 }
 
 // linkReq is what iproute2's iplink_parse reads: the generic link
@@ -191,7 +191,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 		case "trailers", "carrier", "dynamic", "protodown":
 			_, err = onOff(a, w)
 			if err == nil {
-				err = fmt.Errorf("ip link %s: not supported by nsh yet", w)
+				err = builtins.NotImplemented("ip link %s: not supported by nsh yet", w)
 			}
 		case "master", "vrf":
 			if r.master, err = a.Need(w); err == nil {
@@ -230,7 +230,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				r.addrGenMode = m
 			}
 		case "mode", "state", "link-netns", "link-netnsid":
-			err = fmt.Errorf("ip link ... %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip link ... %s: not supported by nsh yet", w)
 		default:
 			if w == "dev" {
 				if w, err = a.Need("dev"); err != nil {
@@ -403,10 +403,10 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			return err
 		}
 	default:
-		return fmt.Errorf("ip link set ... type %s: not supported by nsh yet", r.typ)
+		return builtins.NotImplemented("ip link set ... type %s: not supported by nsh yet", r.typ)
 	}
 	if r.parent != "" {
-		return fmt.Errorf("ip link set ... link: not supported by nsh yet")
+		return builtins.NotImplemented("ip link set ... link: not supported by nsh yet")
 	}
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
@@ -445,7 +445,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			return nil
 		}
 		if t.pid > 0 {
-			return fmt.Errorf("ip link set ... netns PID with other changes: not supported by nsh yet")
+			return builtins.NotImplemented("ip link set ... netns PID with other changes: not supported by nsh yet")
 		}
 		// The rest applies in the target namespace.
 		if h, err = env.Handle(t.ref); err != nil {
@@ -507,7 +507,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	}
 	if len(typeAttrs) > 0 {
 		if r.netns != "" {
-			return fmt.Errorf("ip link set ... netns NS type %s: not supported by nsh yet", r.typ)
+			return builtins.NotImplemented("ip link set ... netns NS type %s: not supported by nsh yet", r.typ)
 		}
 		if err := setBridgeOpts(env, g, l.Attrs().Index, typeAttrs, r.typ == "bridge_slave"); err != nil {
 			return fail(err)
@@ -581,7 +581,7 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 		return err
 	}
 	if r.addrGenMode >= 0 {
-		return fmt.Errorf("ip link add ... addrgenmode: not supported by nsh yet; set it after the link exists (ip link set NAME addrgenmode MODE)")
+		return builtins.NotImplemented("ip link add ... addrgenmode: not supported by nsh yet; set it after the link exists (ip link set NAME addrgenmode MODE)")
 	}
 	name := r.name
 	if name == "" {

@@ -52,7 +52,7 @@ func buildLink(h *netlink.Handle, attrs netlink.LinkAttrs, r *linkReq) (netlink.
 		return &mv, nil
 	}
 	if a.More() {
-		return nil, fmt.Errorf("type %s: arguments are not supported by nsh yet", r.typ)
+		return nil, builtins.NotImplemented("type %s: arguments are not supported by nsh yet", r.typ)
 	}
 	return &netlink.GenericLink{LinkAttrs: attrs, LinkType: r.typ}, nil
 }

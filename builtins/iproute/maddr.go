@@ -35,7 +35,7 @@ func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) er
 		case !ok:
 			return builtins.Fail(255, "Command %q is unknown, try \"ip maddr help\".", args[0])
 		case verb == "add" || verb == "delete":
-			return fmt.Errorf("ip maddress %s: not supported by nsh yet", verb)
+			return builtins.NotImplemented("ip maddress %s: not supported by nsh yet", verb)
 		case verb == "help":
 			fmt.Fprintln(env.Stdout, "Usage: ip maddr [ add | del ] MULTIADDR dev STRING\n       ip maddr show [ dev STRING ]")
 			return nil

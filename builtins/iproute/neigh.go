@@ -262,7 +262,7 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 			proxy = true
 		case w == "all":
 		case w == "unused" || w == "vrf" || w == "master" || w == "nomaster":
-			err = fmt.Errorf("ip neigh show %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip neigh show %s: not supported by nsh yet", w)
 		default:
 			if w == "to" {
 				if w, err = a.Need(w); err != nil {

@@ -45,7 +45,7 @@ func cmdRoute(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		fmt.Fprintln(env.Stdout, "Usage: ip route { list | flush } SELECTOR\n       ip route get ADDRESS\n       ip route { add | del | change | append | replace } ROUTE")
 		return nil
 	}
-	return fmt.Errorf("ip route %s: not supported by nsh yet", verb)
+	return builtins.NotImplemented("ip route %s: not supported by nsh yet", verb)
 }
 
 // routeReq is what iproute_modify reads.
@@ -256,7 +256,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			}
 		case w == "nhid" || w == "encap" || w == "from" || w == "tos" || w == "realms" || builtins.Is(w, "pref") ||
 			w == "hoplimit" || w == "advmss" || w == "as" || builtins.Is(w, "window") || builtins.Is(w, "cwnd") || builtins.Is(w, "initcwnd"):
-			err = fmt.Errorf("ip route ... %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip route ... %s: not supported by nsh yet", w)
 		default:
 			if w == "to" {
 				if w, err = a.Need(w); err != nil {
@@ -488,7 +488,7 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 		case builtins.Is(w, "cached") || builtins.Is(w, "cloned"):
 			f.cloned = true
 		case w == "iif" || w == "from" || w == "tos" || w == "realm" || w == "realms" || w == "vrf" || w == "mark":
-			err = fmt.Errorf("ip route show %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip route show %s: not supported by nsh yet", w)
 		default:
 			if w == "to" {
 				if w, err = a.Need(w); err != nil {

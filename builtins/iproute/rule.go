@@ -133,7 +133,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 				r.Mask = &v
 			}
 		case builtins.Is(w, "realms"):
-			err = fmt.Errorf("ip rule ... realms: not supported by nsh yet")
+			err = builtins.NotImplemented("ip rule ... realms: not supported by nsh yet")
 		case builtins.Is(w, "table") || builtins.Is(w, "lookup"):
 			var s string
 			if s, err = a.Need(w); err == nil {
@@ -177,7 +177,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		case w == "nop":
 			r.Type = frActNop
 		case builtins.Is(w, "ipproto") || builtins.Is(w, "sport") || builtins.Is(w, "dport") || builtins.Is(w, "uidrange") || w == "l3mdev" || builtins.Is(w, "nat") || builtins.Is(w, "map-to"):
-			err = fmt.Errorf("ip rule ... %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip rule ... %s: not supported by nsh yet", w)
 		default:
 			if w == "type" {
 				if w, err = a.Need(w); err != nil {
@@ -313,7 +313,7 @@ func ruleShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 			n, err = needUint(a, "preference", 32)
 			pref = int(n)
 		default:
-			err = fmt.Errorf("ip rule show %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip rule show %s: not supported by nsh yet", w)
 		}
 		if err != nil {
 			return err

@@ -110,7 +110,7 @@ func parseShowFilter(args []string) (*showFilter, error) {
 			perm := builtins.Is(w, "permanent")
 			f.perm = &perm
 		case w == "vrf" || w == "nomaster":
-			err = fmt.Errorf("ip address show %s: not supported by nsh yet", w)
+			err = builtins.NotImplemented("ip address show %s: not supported by nsh yet", w)
 		default:
 			if w == "dev" {
 				if w, err = a.Need(w); err != nil {

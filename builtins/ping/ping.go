@@ -127,7 +127,7 @@ func parseArgs(args []string) (*options, error) {
 		return nil, fail(1, "ping: usage error: Destination address required")
 	}
 	if len(operands) > 1 {
-		return nil, fail(2, "ping: source-routed pings (several hosts) are not supported by nsh's ping; use \"exec ping\"")
+		return nil, builtins.NotImplemented("ping: source-routed pings (several hosts) are not supported by nsh's ping; use \"exec ping\"")
 	}
 	o.target = operands[0]
 	return o, nil
@@ -201,7 +201,7 @@ func (o *options) set(c byte, arg string) error {
 	case 'v':
 		// Verbose adds nothing here.
 	default:
-		return fail(2, "ping: option -%c is not supported by nsh's builtin ping; use \"exec ping\"", c)
+		return builtins.NotImplemented("ping: option -%c is not supported by nsh's builtin ping; use \"exec ping\"", c)
 	}
 	return nil
 }
