@@ -52,6 +52,23 @@ func (e invalidNetnsName) Unwrap() error { return e.err }
 // the verb is checked as a namespace name before anything else happens
 // (unless -all is given).
 func cmdNetns(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	err := netnsVerb(ctx, env, g, args)
+	var f *builtins.Failure
+	var es interp.ExitStatus
+	var inv invalidNetnsName
+	switch {
+	case err == nil || errors.As(err, &f) || errors.As(err, &es) || errors.Is(err, builtins.ErrNotImplemented):
+		return err
+	case errors.As(err, &inv):
+		// invalid_name: ip exits -1.
+		return &builtins.Failure{Text: err.Error(), Status: 255, Err: err}
+	}
+	// The verbs of ipnetns.c return -1 or 1 to main, which exits 1.
+	return &builtins.Failure{Text: err.Error(), Status: 1, Err: err}
+}
+
+// netnsVerb runs the verb of "ip netns" (see cmdNetns).
+func netnsVerb(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return netnsList(env, g)
 	}
@@ -85,7 +102,7 @@ func cmdNetns(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	case builtins.Is(verb, "exec"):
 		return netnsExec(ctx, env, g, rest)
 	case builtins.Is(verb, "monitor"):
-		return errors.New("ip netns monitor: not supported by nsh")
+		return builtins.NotImplemented("ip netns monitor: not supported by nsh")
 	case builtins.Is(verb, "attach"):
 		if len(rest) < 2 {
 			return errors.New("No netns name and PID specified")

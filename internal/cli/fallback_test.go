@@ -110,6 +110,11 @@ func TestMultiCall(t *testing.T) {
 			"link add br9 type bridge",
 			"link foo",
 			"netns exec nosuch true",
+			"netns del nosuch",
+			"netns del a/b",
+			"netns pids nosuch",
+			"netns identify 99999999",
+			"netns attach b 99999999",
 		} {
 			args := strings.Fields(line)
 			wo, we, wc := run("ip", args...)
