@@ -2,6 +2,8 @@ package shell
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -13,8 +15,9 @@ import (
 // What it looks for, as of mvdan.cc/sh v3.14: bash's variables that mvdan
 // leaves empty (BASH_SOURCE, FUNCNAME, BASHPID, SECONDS, PIPESTATUS,
 // BASH_LINENO), "echo" with grouped options ("-ne"), "printf -v",
-// coproc, redirections of descriptors above 2 (exec 3>&1), and traps on
-// signals other than EXIT and ERR.
+// coproc, redirections of descriptors above 2 (exec 3>&1), traps on
+// signals other than EXIT and ERR, options of read other than -r, -s,
+// -a and -p, options of wait, and the order of an associative array.
 func Unsupported(file *syntax.File) (pos syntax.Pos, what string, ok bool) {
 	found := func(p syntax.Pos, format string, args ...any) bool {
 		if ok {
@@ -23,6 +26,25 @@ func Unsupported(file *syntax.File) (pos syntax.Pos, what string, ok bool) {
 		pos, what, ok = p, fmt.Sprintf(format, args...), true
 		return false
 	}
+	// Associative arrays: mvdan keeps them in Go maps, so "${!m[@]}" and
+	// "${m[@]}" come out in a random order, not bash's.
+	assoc := map[string]bool{}
+	syntax.Walk(file, func(n syntax.Node) bool {
+		if d, isDecl := n.(*syntax.DeclClause); isDecl {
+			isA := false
+			for _, a := range d.Args {
+				if a.Naked && a.Name == nil && a.Value != nil && strings.HasPrefix(a.Value.Lit(), "-") && strings.Contains(a.Value.Lit(), "A") {
+					isA = true
+				}
+			}
+			for _, a := range d.Args {
+				if isA && a.Name != nil {
+					assoc[a.Name.Value] = true
+				}
+			}
+		}
+		return true
+	})
 	syntax.Walk(file, func(n syntax.Node) bool {
 		if ok {
 			return false
@@ -31,6 +53,11 @@ func Unsupported(file *syntax.File) (pos syntax.Pos, what string, ok bool) {
 		case *syntax.ParamExp:
 			if n.Param != nil && bashOnlyVars[n.Param.Value] {
 				return found(n.Pos(), "$%s", n.Param.Value)
+			}
+			if n.Param != nil && assoc[n.Param.Value] && n.Index != nil {
+				if w, isWord := n.Index.(*syntax.Word); isWord && (w.Lit() == "@" || w.Lit() == "*") {
+					return found(n.Pos(), "the order of the associative array %s", n.Param.Value)
+				}
 			}
 		case *syntax.CoprocClause:
 			return found(n.Pos(), "coproc")
@@ -53,6 +80,16 @@ func Unsupported(file *syntax.File) (pos syntax.Pos, what string, ok bool) {
 				return found(n.Pos(), "echo %s", arg)
 			case name == "printf" && arg == "-v":
 				return found(n.Pos(), "printf -v")
+			case name == "read" || name == "wait":
+				for _, w := range n.Args[1:] {
+					o := w.Lit()
+					if o == "--" || !strings.HasPrefix(o, "-") || o == "-" {
+						break
+					}
+					if name == "wait" || strings.Trim(o[1:], "rsap") != "" {
+						return found(w.Pos(), "%s %s", name, o)
+					}
+				}
 			case name == "trap":
 				for _, w := range n.Args[2:] {
 					sig := strings.TrimPrefix(strings.ToUpper(w.Lit()), "SIG")
@@ -90,4 +127,63 @@ func fdAbove2(s string) bool {
 		}
 	}
 	return s != "0" && s != "1" && s != "2"
+}
+
+// Sourced lists the files file sources ("source F", ". F") that can be
+// found before running: F's last path element, looked up in dir (the
+// script's directory) when F is not a plain literal path that exists.
+// The interpreter parses a sourced file only when it gets there, so the
+// caller checks these too before choosing it (a library that mvdan
+// cannot parse would otherwise fail halfway).
+func Sourced(file *syntax.File, dir string) []string {
+	var out []string
+	seen := map[string]bool{}
+	syntax.Walk(file, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok || len(call.Args) < 2 {
+			return true
+		}
+		if name := call.Args[0].Lit(); name != "source" && name != "." {
+			return true
+		}
+		w := call.Args[1]
+		var p string
+		if lit := w.Lit(); lit != "" {
+			p = lit
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+		} else if last := lastLit(w); last != "" {
+			p = filepath.Join(dir, filepath.Base(last))
+		}
+		if p != "" && !seen[p] {
+			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// lastLit returns the literal text at the end of w ("/lib.sh" in
+// "$(dirname "$0")/lib.sh"), if its last part is a literal.
+func lastLit(w *syntax.Word) string {
+	if len(w.Parts) == 0 {
+		return ""
+	}
+	switch p := w.Parts[len(w.Parts)-1].(type) {
+	case *syntax.Lit:
+		return p.Value
+	case *syntax.DblQuoted:
+		if len(p.Parts) > 0 {
+			if l, ok := p.Parts[len(p.Parts)-1].(*syntax.Lit); ok {
+				return l.Value
+			}
+		}
+	case *syntax.SglQuoted:
+		return p.Value
+	}
+	return ""
 }

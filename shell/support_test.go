@@ -28,6 +28,13 @@ func TestUnsupported(t *testing.T) {
 		{"trap cleanup INT TERM", "trap on INT"},
 		{"trap - SIGTERM", "trap on SIGTERM"},
 		{"ip link add a type veth peer name b", ""},
+		{"read -r a b", ""},
+		{"read -n 1 -s key", "read -n"},
+		{"wait -n", "wait -n"},
+		{"wait", ""},
+		{"declare -A m=([a]=1 [b]=2); for k in ${!m[@]}; do echo $k; done", "the order of the associative array m"},
+		{"declare -A m; echo ${m[a]}", ""},
+		{"a=(1 2); echo ${a[@]}", ""},
 	} {
 		f, err := Parse("t.sh", []byte(c.src), syntax.LangBash)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/all"
+	"github.com/nshlab/nsh/lang"
 	"github.com/nshlab/nsh/ns"
 	"github.com/nshlab/nsh/shell"
 )
@@ -30,8 +31,7 @@ func runShellScript(ctx context.Context, o options, name string, src []byte, std
 	if err != nil {
 		return fallbackBash(ctx, o, name, src, err, stdin, stdout, stderr)
 	}
-	if pos, what, ok := shell.Unsupported(file); ok {
-		err := fmt.Errorf("%s:%s: %s is not run as bash runs it by nsh's shell interpreter", name, pos, what)
+	if err := checkRunnable(name, file, dialect); err != nil {
 		return fallbackBash(ctx, o, name, src, err, stdin, stdout, stderr)
 	}
 	host, err := ns.NewHost()
@@ -53,6 +53,32 @@ func runShellScript(ctx context.Context, o options, name string, src []byte, std
 		}
 	}
 	return status
+}
+
+// checkRunnable says why file, or a file it sources, cannot run in nsh's
+// shell interpreter as bash runs it (nil: it can).
+func checkRunnable(name string, file *syntax.File, dialect syntax.LangVariant) error {
+	if pos, what, ok := shell.Unsupported(file); ok {
+		return fmt.Errorf("%s:%s: %s is not run as bash runs it by nsh's shell interpreter", name, pos, what)
+	}
+	dir := "."
+	if name != "" && name != "-c" && name != "<stdin>" {
+		dir = filepath.Dir(name)
+	}
+	for _, lib := range shell.Sourced(file, dir) {
+		src, err := os.ReadFile(lib)
+		if err != nil {
+			continue
+		}
+		f, err := shell.Parse(lib, lang.StripBOM(src), dialect)
+		if err != nil {
+			return fmt.Errorf("%w (sourced by %s)", err, name)
+		}
+		if pos, what, ok := shell.Unsupported(f); ok {
+			return fmt.Errorf("%s:%s: %s is not run as bash runs it by nsh's shell interpreter (sourced by %s)", lib, pos, what, name)
+		}
+	}
+	return nil
 }
 
 // checkShell is "nsh -n" for a shell script: the shell parser's syntax
