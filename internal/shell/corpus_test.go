@@ -379,6 +379,8 @@ var outputMasks = []struct {
 	{regexp.MustCompile(`\btime [0-9]+ ?ms\b`), "time Xms"},
 	{regexp.MustCompile(`(rtt|round-trip) min/avg/max(/mdev)? = \S+ ms`), "$1 min/avg/max$2 = X ms"},
 	{regexp.MustCompile(`, ipg/ewma \S+ ms`), ", ipg/ewma X ms"},
+	// ", pipe N": a reply overlapped the next request (timing).
+	{regexp.MustCompile(`, pipe [0-9]+`), ""},
 	// MAC addresses (random unless set) and the IPv6 link-local
 	// addresses derived from them.
 	{regexp.MustCompile(`\b([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\b`), "MAC"},
