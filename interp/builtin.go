@@ -145,6 +145,18 @@ func (r *Runner) sudo(ctx context.Context, pos lang.Pos, ref ns.Ref, args []stri
 	if os.Geteuid() != 0 {
 		return r.external(ctx, ref, args, r.stdin, r.stdout, r.stderr)
 	}
+	rest, err := SudoArgs(args)
+	if err != nil {
+		return err
+	}
+	return r.call(ctx, pos, ref, rest)
+}
+
+// SudoArgs returns the command of a "sudo [OPTIONS] COMMAND ARGS..." line
+// run by a caller who is root already: COMMAND ARGS, once the options
+// that mean nothing then (-E, -H, -n, -S) are dropped; any other option
+// is an error.
+func SudoArgs(args []string) ([]string, error) {
 	rest := args[1:]
 	for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
 		if rest[0] == "--" {
@@ -152,14 +164,14 @@ func (r *Runner) sudo(ctx context.Context, pos lang.Pos, ref ns.Ref, args []stri
 			break
 		}
 		if rest[0] != "-E" && rest[0] != "-H" && rest[0] != "-n" && rest[0] != "-S" {
-			return fmt.Errorf("sudo %s: only -E, -H, -n and -S are accepted when nsh is already root", rest[0])
+			return nil, fmt.Errorf("sudo %s: only -E, -H, -n and -S are accepted when nsh is already root", rest[0])
 		}
 		rest = rest[1:]
 	}
 	if len(rest) == 0 {
-		return errors.New("usage: sudo COMMAND [ARGS...]")
+		return nil, errors.New("usage: sudo COMMAND [ARGS...]")
 	}
-	return r.call(ctx, pos, ref, rest)
+	return rest, nil
 }
 
 // cd changes the directory external programs and "source" use.

@@ -178,9 +178,9 @@ func (s *Shell) middleware(ix *index) func(next shinterp.ExecHandlerFunc) shinte
 func (s *Shell) exec(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, args []string, ix *index) error {
 	name := args[0]
 	if name == "sudo" && os.Geteuid() == 0 {
-		rest, err := sudoArgs(args)
+		rest, err := interp.SudoArgs(args)
 		if err != nil {
-			fmt.Fprintf(hc.Stderr, "sudo: %v\n", err)
+			fmt.Fprintln(hc.Stderr, err)
 			return shinterp.ExitStatus(1)
 		}
 		return s.exec(ctx, hc, r, rest, ix)
@@ -199,26 +199,6 @@ func (s *Shell) exec(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, 
 // systemDirs are where Debian and others install ip, brctl, bridge, ping
 // and sysctl; a script naming one of them by such a path gets nsh's.
 var systemDirs = map[string]bool{"/sbin": true, "/bin": true, "/usr/sbin": true, "/usr/bin": true}
-
-// sudoArgs strips "sudo" and the options that mean nothing to a root
-// caller.
-func sudoArgs(args []string) ([]string, error) {
-	rest := args[1:]
-	for len(rest) > 0 && strings.HasPrefix(rest[0], "-") {
-		if rest[0] == "--" {
-			rest = rest[1:]
-			break
-		}
-		if rest[0] != "-E" && rest[0] != "-H" && rest[0] != "-n" && rest[0] != "-S" {
-			return nil, fmt.Errorf("%s: only -E, -H, -n and -S are accepted when nsh is already root", rest[0])
-		}
-		rest = rest[1:]
-	}
-	if len(rest) == 0 {
-		return nil, errors.New("usage: sudo COMMAND [ARGS...]")
-	}
-	return rest, nil
-}
 
 // builtin runs one of nsh's commands in-process. Its failure is printed
 // as the real tool prints it, and its exit status is the tool's.
