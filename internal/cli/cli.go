@@ -17,7 +17,6 @@ import (
 	"github.com/nshlab/nsh/builtins/all"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/lang"
-	"github.com/nshlab/nsh/ns"
 )
 
 // Version is nsh's version.
@@ -143,14 +142,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 
-	host, err := ns.NewHost()
+	host, st, closeRun, err := openRun()
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh: %v\n", err)
 		return 1
 	}
-	defer host.Close()
-	st := builtins.NewState(host)
-	defer st.Close()
+	defer closeRun()
 	opts := []interp.Option{
 		interp.StdIO(stdin, stdout, stderr),
 		interp.Params(o.args...),

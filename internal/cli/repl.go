@@ -12,7 +12,6 @@ import (
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/all"
 	"github.com/nshlab/nsh/interp"
-	"github.com/nshlab/nsh/ns"
 	"github.com/nshlab/nsh/repl"
 )
 
@@ -30,14 +29,12 @@ func interactive(o options, stdin io.Reader) (*os.File, bool) {
 // runREPL runs the interactive shell (package repl) over one interpreter
 // wired as Main wires it for scripts.
 func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
-	host, err := ns.NewHost()
+	host, st, closeRun, err := openRun()
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh: %v\n", err)
 		return 1
 	}
-	defer host.Close()
-	st := builtins.NewState(host)
-	defer st.Close()
+	defer closeRun()
 	cmds := all.Commands()
 	opts := []interp.Option{
 		interp.StdIO(stdin, stdout, stderr),

@@ -34,14 +34,12 @@ func runShellScript(ctx context.Context, o options, name string, src []byte, std
 	if err := checkRunnable(name, file, dialect); err != nil {
 		return fallbackBash(ctx, o, name, src, err, stdin, stdout, stderr)
 	}
-	host, err := ns.NewHost()
+	host, st, closeRun, err := openRun()
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh: %v\n", err)
 		return 1
 	}
-	defer host.Close()
-	st := builtins.NewState(host)
-	defer st.Close()
+	defer closeRun()
 	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands(), Trace: o.trace})
 	status, err := sh.Run(ctx, ns.Start(), file, stdin, stdout, stderr, o.args)
 	if err != nil {
@@ -171,17 +169,30 @@ func IsTool(name string) bool {
 // program would run: in-process in the namespace the process is in,
 // writing what the tool writes and exiting with its status.
 func Tool(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	host, err := ns.NewHost()
+	host, st, closeRun, err := openRun()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", args[0], err)
 		return 1
 	}
-	defer host.Close()
-	st := builtins.NewState(host)
-	defer st.Close()
+	defer closeRun()
 	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands()})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	args[0] = filepath.Base(args[0])
 	return sh.Command(ctx, ns.Start(), args, stdin, stdout, stderr)
+}
+
+// openRun opens what every run needs: the namespace host (the start
+// namespace is the calling thread's) and the builtins' state over it.
+// closeRun closes both.
+func openRun() (host *ns.Host, st *builtins.State, closeRun func(), err error) {
+	host, err = ns.NewHost()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	st = builtins.NewState(host)
+	return host, st, func() {
+		st.Close()
+		host.Close()
+	}, nil
 }
