@@ -3,7 +3,6 @@ package iproute
 import (
 	"encoding/binary"
 	"fmt"
-	"net"
 	"strconv"
 
 	"github.com/vishvananda/netlink/nl"
@@ -169,9 +168,9 @@ func parseBrOpts(kind string, args []string, slave bool) ([]*nl.RtAttr, error) {
 			}
 			data = binary.BigEndian.AppendUint16(nil, p)
 		case "mac":
-			m, err := net.ParseMAC(s)
-			if err != nil || len(m) != 6 {
-				return nil, bad()
+			m, err := llAddr(s, llBrBuf)
+			if err != nil {
+				return nil, err
 			}
 			data = m
 		case "onoff":

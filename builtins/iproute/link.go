@@ -49,12 +49,13 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 // linkReq is what iproute2's iplink_parse reads: the generic link
 // attributes of "ip link add/set" (and of a veth peer).
 type linkReq struct {
-	dev       string // the device word ("dev X" or a bare word)
-	name      string // "name N"
-	parent    string // "link DEV"
-	addr      net.HardwareAddr
-	mtu       int // -1: not given
-	txqlen    int // -1: not given
+	dev       string           // the device word ("dev X" or a bare word)
+	name      string           // "name N"
+	parent    string           // "link DEV"
+	addr      net.HardwareAddr // "address", as ll_addr_a2n reads it (any length)
+	brd       net.HardwareAddr // "broadcast"
+	mtu       int              // -1: not given
+	txqlen    int              // -1: not given
 	netns     string
 	up, down  bool
 	promisc   *bool
@@ -164,12 +165,13 @@ func parseLinkReq(words []string) (*linkReq, error) {
 		case "address":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				if r.addr, err = net.ParseMAC(s); err != nil {
-					err = fmt.Errorf("%q is invalid lladdr", s)
-				}
+				r.addr, err = llAddr(s, llLinkBuf)
 			}
 		case "broadcast", "brd":
-			_, err = a.Need(w)
+			var s string
+			if s, err = a.Need(w); err == nil {
+				r.brd, err = llAddr(s, llLinkBuf)
+			}
 		case "txqueuelen", "qlen", "txqlen":
 			var n uint64
 			n, err = needUint(a, "txqueuelen", 32)
@@ -412,6 +414,11 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
+	if hw := l.Attrs().HardwareAddr; r.addr != nil && hw != nil && len(hw) != len(r.addr) {
+		// iplink_parse compares with the device's address length
+		// (nl_get_ll_addr_len) before sending anything.
+		return builtins.Fail(1, "Invalid address length %d - must be %d bytes", len(r.addr), len(hw))
+	}
 	var masterIndex int
 	if r.master != "" {
 		m, err := linkByName(h, r.master)
@@ -482,6 +489,11 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			return fail(err)
 		}
 	}
+	if r.brd != nil {
+		if err := setBroadcast(env, where, l.Attrs().Index, r.brd); err != nil {
+			return fail(err)
+		}
+	}
 	if r.addrGenMode >= 0 {
 		if err := setAddrGenMode(env, where, l.Attrs().Index, r.addrGenMode); err != nil {
 			return fail(err)
@@ -518,7 +530,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 
 // otherChanges reports whether r asks for anything besides "netns".
 func (r *linkReq) otherChanges() bool {
-	return r.name != "" || r.addr != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
+	return r.name != "" || r.addr != nil || r.brd != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
 		r.promisc != nil || r.arp != nil || r.multicast != nil || r.allmulti != nil ||
 		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0
 }
@@ -535,6 +547,18 @@ func setAddrGenMode(env *builtins.Env, where ns.Ref, ifindex, mode int) error {
 	inet6 := spec.AddRtAttr(unix.AF_INET6, nil)
 	inet6.AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
 	req.AddData(spec)
+	_, err := rawExecute(env, where, req, 0)
+	return err
+}
+
+// setBroadcast sets the link-layer broadcast address of link ifindex
+// (IFLA_BROADCAST, which package netlink cannot send).
+func setBroadcast(env *builtins.Env, where ns.Ref, ifindex int, brd []byte) error {
+	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
+	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
+	msg.Index = int32(ifindex)
+	req.AddData(msg)
+	req.AddData(nl.NewRtAttr(unix.IFLA_BROADCAST, brd))
 	_, err := rawExecute(env, where, req, 0)
 	return err
 }
@@ -744,9 +768,10 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		defer done()
 		v.PeerNamespace = attr
 	}
-	if v.Name == "" || v.PeerName == "" {
+	if v.Name == "" || v.PeerName == "" || r.brd != nil || peer != nil && peer.brd != nil {
 		// The kernel names an end without a name "vethN"; netlink's
-		// request always names both, so this one is built here.
+		// request always names both, and cannot carry a broadcast
+		// address, so this one is built here.
 		if err := rawLinkAdd(env, g, attrs, r, vethPeerData(v, peer)); err != nil {
 			return kernelError("add", v.Name, err)
 		}
@@ -798,6 +823,9 @@ func vethPeerData(v *netlink.Veth, peer *linkReq) []*nl.RtAttr {
 	}
 	if peer.addr != nil {
 		pa.AddRtAttr(unix.IFLA_ADDRESS, peer.addr)
+	}
+	if peer.brd != nil {
+		pa.AddRtAttr(unix.IFLA_BROADCAST, peer.brd)
 	}
 	if peer.txqlen >= 0 {
 		pa.AddChild(u32Attr(unix.IFLA_TXQLEN, uint64(peer.txqlen)))

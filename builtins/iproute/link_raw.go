@@ -527,6 +527,9 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 	if r.addr != nil {
 		req.AddData(nl.NewRtAttr(unix.IFLA_ADDRESS, r.addr))
 	}
+	if r.brd != nil {
+		req.AddData(nl.NewRtAttr(unix.IFLA_BROADCAST, r.brd))
+	}
 	if r.txqlen >= 0 {
 		req.AddData(u32Attr(unix.IFLA_TXQLEN, uint64(r.txqlen)))
 	}
