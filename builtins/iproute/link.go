@@ -104,9 +104,20 @@ func linkKeyword(word string) string {
 	return ""
 }
 
-// invarg is iproute2's invarg(): `argument "X" is wrong: MSG`.
+// invarg is iproute2's invarg(): `Error: argument "X" is wrong: MSG`
+// on stderr and exit status 255.
 func invarg(msg, arg string) error {
-	return fmt.Errorf("argument %q is wrong: %s", arg, msg)
+	return &builtins.Failure{
+		Text:   "Error: argument \"" + arg + "\" is wrong: " + msg,
+		Status: 255,
+		Err:    fmt.Errorf("argument %q is wrong: %s", arg, msg),
+	}
+}
+
+// duparg2 is iproute2's duparg2(): `Error: either "KEY" is duplicate, or
+// "ARG" is a garbage.` and exit status 255.
+func duparg2(key, arg string) error {
+	return builtins.Fail(255, "Error: either \"%s\" is duplicate, or \"%s\" is a garbage.", key, arg)
 }
 
 // onOff reads iproute2's on|off argument of keyword.
@@ -123,7 +134,8 @@ func onOff(a *builtins.Args, keyword string) (*bool, error) {
 		v := false
 		return &v, nil
 	}
-	return nil, invarg(fmt.Sprintf("%q must be \"on\" or \"off\"", keyword), w)
+	// on_off of ip/iplink.c (and ip/iplink_vlan.c): exit status 1.
+	return nil, builtins.Fail(1, "Error: argument of \"%s\" must be \"on\" or \"off\", not \"%s\"", keyword, w)
 }
 
 // needUint reads a decimal (or 0x hex) number argument of keyword.
@@ -334,7 +346,8 @@ func kernelError(op, name string, err error) error {
 	case errors.Is(err, unix.EEXIST):
 		return builtins.Rtnl(fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name))
 	case errors.As(err, &ke) && ke.Msg != "":
-		return fmt.Errorf("ip link %s %s: %w", op, name, bridge.AnswerError(err))
+		ae := bridge.AnswerError(err)
+		return &builtins.Failure{Text: ae.Error(), Status: 2, Err: fmt.Errorf("ip link %s %s: %w", op, name, ae)}
 	case errors.Is(err, unix.EOPNOTSUPP) && op == "add":
 		return &builtins.Failure{Text: "RTNETLINK answers: Operation not supported", Status: 2, Err: fmt.Errorf("%w: ip link add %s: RTNETLINK answers: Operation not supported", err, name)}
 	case errors.Is(err, unix.EOPNOTSUPP):
