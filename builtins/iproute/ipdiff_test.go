@@ -19,7 +19,7 @@ import (
 // order get the same indexes in both.
 type ipPair struct {
 	real, nsh *testenv.Lab
-	// maskMAC masks the link/ether addresses in the state dumps, for
+	// maskMAC masks MAC addresses in outputs and state dumps, for
 	// commands that create links with random addresses.
 	maskMAC bool
 }
@@ -49,11 +49,25 @@ func nshIP(l *testenv.Lab, args ...string) (stdout, stderr string, status int) {
 	if errors.As(err, &es) {
 		return out, stderr, int(es)
 	}
-	text, status := builtins.Report(err, 2) // shell.FailureStatus("ip")
-	return out, stderr + text + "\n", status
+	text, status := builtins.Report(err, 2) // as shell.ToolError reports it for ip
+	if text != "" {
+		stderr += text + "\n"
+	}
+	return out, stderr, status
 }
 
-var etherRE = regexp.MustCompile(`link/ether [0-9a-f:]{17}`)
+var macRE = regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b`)
+
+// timerRE matches the bridge timers of "ip -d link show", which tick.
+var timerRE = regexp.MustCompile(`\b((?:hello|tcn|topology_change|gc|message_age|forward_delay|hold)_timer) +[0-9.]+`)
+
+// mask hides MAC addresses when p.maskMAC is set.
+func (p *ipPair) mask(s string) string {
+	if p.maskMAC {
+		return macRE.ReplaceAllString(s, "MAC")
+	}
+	return s
+}
 
 // state dumps the namespace of lab l with the real ip, one command line
 // after another.
@@ -67,11 +81,7 @@ func (p *ipPair) state(t *testing.T, l *testenv.Lab, cmds []string) string {
 		}
 		b.WriteString("$ ip " + c + "\n" + out)
 	}
-	s := b.String()
-	if p.maskMAC {
-		s = etherRE.ReplaceAllString(s, "link/ether MAC")
-	}
-	return s
+	return timerRE.ReplaceAllString(p.mask(b.String()), "${1} T")
 }
 
 // compare runs "ip LINE" with the real ip and with the builtin and
@@ -87,6 +97,7 @@ func (p *ipPair) compare(t *testing.T, line string, stateCmds ...string) {
 	ro, re, rerr := p.real.Real(append([]string{"ip"}, args...)...)
 	rs := testenv.ExitStatus(rerr)
 	no, ne, ns := nshIP(p.nsh, args...)
+	ro, no = p.mask(ro), p.mask(no)
 	if rs != ns || ro != no || re != ne {
 		t.Errorf("ip %s:\n nsh: exit %d stdout %q stderr %q\n  ip: exit %d stdout %q stderr %q", line, ns, no, ne, rs, ro, re)
 	}

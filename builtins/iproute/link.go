@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 
@@ -356,30 +357,6 @@ func kernelError(op, name string, err error) error {
 	return builtins.Rtnl(fmt.Errorf("%w: ip link %s %s", err, op, name))
 }
 
-// addError is kernelError for an "ip link add NAME type KIND" sent
-// through a netlink.Handle, whose socket gets no extended ack messages.
-// The kernel refuses an unknown kind with EOPNOTSUPP and "Unknown device
-// type", but also an option it does not support (vlan_filtering on a
-// kernel without it) with a bare EOPNOTSUPP, which iproute2 prints as
-// "RTNETLINK answers: Operation not supported"; a read-only query of
-// whether the kernel knows KIND tells the two apart.
-func addError(env *builtins.Env, g *Global, kind, name string, err error) error {
-	if !errors.Is(err, unix.EOPNOTSUPP) {
-		return kernelError("add", name, err)
-	}
-	known := true
-	if c, derr := bridge.Dial(env, g.NS); derr == nil {
-		if k, kerr := c.KindKnown(kind); kerr == nil {
-			known = k
-		}
-		c.Close()
-	}
-	if known {
-		return kernelError("add", name, err)
-	}
-	return &builtins.Failure{Text: "Error: Unknown device type.", Status: 2, Err: fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)}
-}
-
 // linkDel is "ip link delete [dev] X".
 func linkDel(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
@@ -400,8 +377,9 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 }
 
 // linkSet is "ip link set [dev] X ...". iproute2 sends one RTM_NEWLINK;
-// nsh applies the same changes in the order the kernel's do_setlink does:
-// namespace, address, mtu, group, name, alias, flags, master, txqueuelen.
+// nsh applies the same changes in the order the kernel does: the type's
+// (changelink), then do_setlink's: namespace, address, mtu, group, name,
+// alias, broadcast, flags, master, txqueuelen.
 func linkSet(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
@@ -409,16 +387,6 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	}
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
-	}
-	var typeAttrs []*nl.RtAttr
-	switch r.typ {
-	case "":
-	case "bridge", "bridge_slave":
-		if typeAttrs, err = parseBrOpts(r.typ, r.typeArgs, r.typ == "bridge_slave"); err != nil {
-			return err
-		}
-	default:
-		return fmt.Errorf("ip link set ... type %s: not supported by nsh yet", r.typ)
 	}
 	if r.parent != "" {
 		return fmt.Errorf("ip link set ... link: not supported by nsh yet")
@@ -441,6 +409,9 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		masterIndex = m.Attrs().Index
 	}
 	fail := func(err error) error { return kernelError("set", r.dev, err) }
+	if r.typ != "" {
+		return linkSetType(env, g, r, h, l, masterIndex)
+	}
 	where := g.NS
 	if r.netns != "" {
 		t, err := resolveNetns(env, r.netns)
@@ -527,14 +498,6 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	}
 	if r.txqlen >= 0 {
 		if err := h.LinkSetTxQLen(l, r.txqlen); err != nil {
-			return fail(err)
-		}
-	}
-	if len(typeAttrs) > 0 {
-		if r.netns != "" {
-			return fmt.Errorf("ip link set ... netns NS type %s: not supported by nsh yet", r.typ)
-		}
-		if err := setBridgeOpts(env, g, l.Attrs().Index, typeAttrs, r.typ == "bridge_slave"); err != nil {
 			return fail(err)
 		}
 	}
@@ -685,29 +648,25 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	if r.typ == "veth" {
 		return vethAdd(env, g, h, attrs, r, where)
 	}
-	if parse, ok := rawKinds[r.typ]; ok {
-		data, err := parse(h, builtins.NewArgs(r.typeArgs))
-		if err != nil {
-			return err
-		}
-		if err := retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, data) }, where); err != nil {
-			return kernelError("add", name, err)
-		}
-		if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
-			return nil
-		}
-		l, err := linkByName(h, name)
-		if err != nil {
-			return err
-		}
-		return r.applyAfterAdd(h, l)
-	}
-	l, err := buildLink(h, attrs, r)
+	c := &kindCtx{h: h, kind: r.typ, family: g.Family, stderr: env.Stderr}
+	li, err := linkInfo(c, r.typeArgs)
 	if err != nil {
 		return err
 	}
-	if err := retryDying(env, func() error { return h.LinkAdd(l) }, where); err != nil {
-		return addError(env, g, r.typ, name, err)
+	if err := retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, li) }, where); err != nil {
+		kerr := kernelError("add", name, err)
+		var f *builtins.Failure
+		if (r.typ == "macvlan" || r.typ == "macvtap") && attrs.ParentIndex == 0 && errors.Is(err, unix.EINVAL) && errors.As(kerr, &f) {
+			f.Err = fmt.Errorf("%w (a %s needs \"link\": ip link add link DEV name NAME type %s)", f.Err, r.typ, r.typ)
+		}
+		return kerr
+	}
+	if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
+		return nil
+	}
+	l, err := linkByName(h, name)
+	if err != nil {
+		return err
 	}
 	return r.applyAfterAdd(h, l)
 }
@@ -732,7 +691,7 @@ func (r *linkReq) applyAfterAdd(h *netlink.Handle, l netlink.Link) error {
 // where is the namespace and name of the first end; a name held by a
 // veth dying with its peer's namespace is waited for (see dying.go).
 func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.LinkAttrs, r *linkReq, where linkName) error {
-	peer, err := parseVethPeer(r.typeArgs)
+	peer, err := parseVethPeer(r.typeArgs, env.Stdout)
 	if err != nil {
 		return err
 	}
@@ -785,7 +744,8 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		// The kernel names an end without a name "vethN"; netlink's
 		// request always names both, and cannot carry a broadcast
 		// address, so this one is built here.
-		if err := rawLinkAdd(env, g, attrs, r, vethPeerData(v, peer)); err != nil {
+		li := kindLinkInfo("veth", unix.IFLA_INFO_DATA, vethPeerData(v, peer), peer != nil)
+		if err := rawLinkAdd(env, g, attrs, r, li); err != nil {
 			return kernelError("add", v.Name, err)
 		}
 		return nil
@@ -828,9 +788,6 @@ func vethPeerData(v *netlink.Veth, peer *linkReq) []*nl.RtAttr {
 	}
 	pa := nl.NewRtAttr(1 /* VETH_INFO_PEER */, nil)
 	nl.NewIfInfomsgChild(pa, unix.AF_UNSPEC)
-	if v.PeerName != "" {
-		pa.AddRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(v.PeerName))
-	}
 	if peer.mtu >= 0 {
 		pa.AddChild(u32Attr(unix.IFLA_MTU, uint64(peer.mtu)))
 	}
@@ -849,17 +806,23 @@ func vethPeerData(v *netlink.Veth, peer *linkReq) []*nl.RtAttr {
 	case netlink.NsPid:
 		pa.AddChild(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
 	}
+	if v.PeerName != "" {
+		// iplink_parse adds the name last.
+		pa.AddRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(v.PeerName))
+	}
 	return []*nl.RtAttr{pa}
 }
 
 // parseVethPeer reads "[peer [name] P [address MAC] [mtu N] [netns NS]
 // ...]" (ip/link_veth.c); nil when there is no peer part.
-func parseVethPeer(args []string) (*linkReq, error) {
+func parseVethPeer(args []string, stdout io.Writer) (*linkReq, error) {
 	if len(args) == 0 {
 		return nil, nil
 	}
 	if args[0] != "peer" {
-		return nil, fmt.Errorf("veth: unknown argument %q: expected \"peer\"", args[0])
+		// veth_parse_opt's usage, which it prints on stdout.
+		fmt.Fprintln(stdout, vethUsage)
+		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: unknown argument %q: expected \"peer\"", args[0])}
 	}
 	p, err := parseLinkReq(args[1:])
 	if err != nil {
