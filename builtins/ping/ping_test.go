@@ -44,13 +44,26 @@ func TestParseArgs(t *testing.T) {
 		{[]string{"-c"}, 2, "option requires an argument -- 'c'"},
 		{[]string{"-i", "abc", "10.0.0.1"}, 2, "ping: bad timing interval: abc"},
 		{[]string{"-4", "-6", "::1"}, 2, "only one -4 or -6"},
-		{[]string{"-f", "10.0.0.1"}, 2, "not supported by nsh's builtin ping"},
+		{[]string{"-L", "10.0.0.1"}, 2, "not supported by nsh's builtin ping"},
 	} {
 		_, err := parseArgs(c.args)
 		ee, ok := err.(*exitErr)
 		if !ok || ee.code != c.code || !strings.Contains(ee.msg, c.msg) {
 			t.Errorf("%q: got %v, want exit %d with %q", c.args, err, c.code, c.msg)
 		}
+	}
+}
+
+// TestParseFlood: -f floods with name look-ups off and, until -i says
+// otherwise, no interval (set when the run starts).
+func TestParseFlood(t *testing.T) {
+	o, err := parseArgs([]string{"-f", "-c", "3", "10.0.0.1"})
+	if err != nil || !o.flood || !o.numeric || o.intervalSet || o.count != 3 {
+		t.Errorf("-f -c 3: %+v, %v", o, err)
+	}
+	o, err = parseArgs([]string{"-fi", "0.5", "10.0.0.1"})
+	if err != nil || !o.flood || !o.intervalSet || o.interval != 500*time.Millisecond {
+		t.Errorf("-fi 0.5: %+v, %v", o, err)
 	}
 }
 
