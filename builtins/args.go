@@ -105,12 +105,17 @@ func (a *Args) Next() (string, bool) {
 	return "", false
 }
 
-// Need consumes the value that must follow keyword, or fails naming it:
-// `"dev" needs an argument`.
+// Need consumes the value that must follow keyword, or fails as
+// iproute2's NEXT_ARG does (incomplete_command: its message, exit status
+// 255), naming keyword for .nsh scripts: `"dev" needs an argument`.
 func (a *Args) Need(keyword string) (string, error) {
 	w, ok := a.Next()
 	if !ok {
-		return "", fmt.Errorf("command line is not complete: %q needs an argument", keyword)
+		return "", &Failure{
+			Text:   `Command line is not complete. Try option "help"`,
+			Status: 255,
+			Err:    fmt.Errorf("command line is not complete: %q needs an argument", keyword),
+		}
 	}
 	return w, nil
 }

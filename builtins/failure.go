@@ -9,7 +9,7 @@ import (
 )
 
 // Failure is a failed command as the real tool reports it: the line it
-// writes on stderr and its exit status. Err, when set, is nsh's fuller
+// writes on stderr (none when Text is empty) and its exit status. Err, when set, is nsh's fuller
 // explanation (with hints), which .nsh scripts print; shell scripts and
 // nsh called as the tool print Text (see Report).
 type Failure struct {

@@ -264,7 +264,8 @@ func ToolError(stderr io.Writer, tool string, err error) error {
 		return err
 	}
 	text, status := builtins.Report(err, FailureStatus(tool))
-	if !errors.Is(err, syscall.EPIPE) {
+	// A Failure without text is a tool that exits without a word.
+	if !errors.Is(err, syscall.EPIPE) && text != "" {
 		fmt.Fprintln(stderr, text)
 	}
 	return shinterp.ExitStatus(uint8(status))

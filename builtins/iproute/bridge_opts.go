@@ -3,14 +3,12 @@ package iproute
 import (
 	"encoding/binary"
 	"fmt"
-	"net"
 	"strconv"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
-	"github.com/nshlab/nsh/builtins/bridge"
 )
 
 // brOpt is one "type bridge" or "type bridge_slave" option: its netlink
@@ -88,6 +86,73 @@ var bridgeSlaveOpts = map[string]brOpt{
 	"locked":           {unix.IFLA_BRPORT_LOCKED, "onoff", 0},
 }
 
+// bridgeUsage and bridgeSlaveUsage are print_explain of
+// ip/iplink_bridge.c and ip/iplink_bridge_slave.c (iproute2 6.1), which
+// follow their complaints on stderr.
+const (
+	bridgeUsage = `Usage: ... bridge [ fdb_flush ]
+		  [ forward_delay FORWARD_DELAY ]
+		  [ hello_time HELLO_TIME ]
+		  [ max_age MAX_AGE ]
+		  [ ageing_time AGEING_TIME ]
+		  [ stp_state STP_STATE ]
+		  [ priority PRIORITY ]
+		  [ group_fwd_mask MASK ]
+		  [ group_address ADDRESS ]
+		  [ no_linklocal_learn NO_LINKLOCAL_LEARN ]
+		  [ vlan_filtering VLAN_FILTERING ]
+		  [ vlan_protocol VLAN_PROTOCOL ]
+		  [ vlan_default_pvid VLAN_DEFAULT_PVID ]
+		  [ vlan_stats_enabled VLAN_STATS_ENABLED ]
+		  [ vlan_stats_per_port VLAN_STATS_PER_PORT ]
+		  [ mcast_snooping MULTICAST_SNOOPING ]
+		  [ mcast_vlan_snooping MULTICAST_VLAN_SNOOPING ]
+		  [ mcast_router MULTICAST_ROUTER ]
+		  [ mcast_query_use_ifaddr MCAST_QUERY_USE_IFADDR ]
+		  [ mcast_querier MULTICAST_QUERIER ]
+		  [ mcast_hash_elasticity HASH_ELASTICITY ]
+		  [ mcast_hash_max HASH_MAX ]
+		  [ mcast_last_member_count LAST_MEMBER_COUNT ]
+		  [ mcast_startup_query_count STARTUP_QUERY_COUNT ]
+		  [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]
+		  [ mcast_membership_interval MEMBERSHIP_INTERVAL ]
+		  [ mcast_querier_interval QUERIER_INTERVAL ]
+		  [ mcast_query_interval QUERY_INTERVAL ]
+		  [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]
+		  [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]
+		  [ mcast_stats_enabled MCAST_STATS_ENABLED ]
+		  [ mcast_igmp_version IGMP_VERSION ]
+		  [ mcast_mld_version MLD_VERSION ]
+		  [ nf_call_iptables NF_CALL_IPTABLES ]
+		  [ nf_call_ip6tables NF_CALL_IP6TABLES ]
+		  [ nf_call_arptables NF_CALL_ARPTABLES ]
+
+Where: VLAN_PROTOCOL := { 802.1Q | 802.1ad }`
+	bridgeSlaveUsage = `Usage: ... bridge_slave [ fdb_flush ]
+			[ state STATE ]
+			[ priority PRIO ]
+			[ cost COST ]
+			[ guard {on | off} ]
+			[ hairpin {on | off} ]
+			[ fastleave {on | off} ]
+			[ root_block {on | off} ]
+			[ learning {on | off} ]
+			[ flood {on | off} ]
+			[ proxy_arp {on | off} ]
+			[ proxy_arp_wifi {on | off} ]
+			[ mcast_router MULTICAST_ROUTER ]
+			[ mcast_fast_leave {on | off} ]
+			[ mcast_flood {on | off} ]
+			[ bcast_flood {on | off} ]
+			[ mcast_to_unicast {on | off} ]
+			[ group_fwd_mask MASK ]
+			[ neigh_suppress {on | off} ]
+			[ vlan_tunnel {on | off} ]
+			[ isolated {on | off} ]
+			[ locked {on | off} ]
+			[ backup_port DEVICE ] [ nobackup_port ]`
+)
+
 // parseBrOpts encodes the arguments of "type bridge" (slave false) or
 // "type bridge_slave" into IFLA_BR_* / IFLA_BRPORT_* attributes, in the
 // order given, as bridge_parse_opt and bridge_slave_parse_opt do.
@@ -103,10 +168,17 @@ func parseBrOpts(kind string, args []string, slave bool) ([]*nl.RtAttr, error) {
 		w, _ := a.Next()
 		o, ok := table[w]
 		if !ok {
-			if w == "help" {
-				return nil, fmt.Errorf("usage: ip link add|set DEV type %s [ OPTIONS ]", kind)
+			usage := bridgeUsage
+			if slave {
+				usage = bridgeSlaveUsage
 			}
-			return nil, fmt.Errorf("%s: unknown command %q?", kind, w)
+			switch {
+			case builtins.Is(w, "help"):
+				return nil, &builtins.Failure{Text: usage, Status: 1}
+			case slave:
+				return nil, &builtins.Failure{Text: "bridge_slave: unknown option \"" + w + "\"?\n" + usage, Status: 1}
+			}
+			return nil, &builtins.Failure{Text: "bridge: unknown command \"" + w + "\"?\n" + usage, Status: 1}
 		}
 		if o.kind == "flag" {
 			out = append(out, nl.NewRtAttr(int(o.attr), nil))
@@ -169,9 +241,9 @@ func parseBrOpts(kind string, args []string, slave bool) ([]*nl.RtAttr, error) {
 			}
 			data = binary.BigEndian.AppendUint16(nil, p)
 		case "mac":
-			m, err := net.ParseMAC(s)
-			if err != nil || len(m) != 6 {
-				return nil, bad()
+			m, err := llAddr(s, llBrBuf)
+			if err != nil {
+				return nil, err
 			}
 			data = m
 		case "onoff":
@@ -204,44 +276,4 @@ func parseBrOpts(kind string, args []string, slave bool) ([]*nl.RtAttr, error) {
 		out = append(out, nl.NewRtAttr(iflaBrMultiBoolopt, b))
 	}
 	return out, nil
-}
-
-// bridgeLinkInfo is the IFLA_LINKINFO of "ip link set DEV type bridge
-// ..." (IFLA_INFO_KIND/IFLA_INFO_DATA) or "type bridge_slave ..."
-// (IFLA_INFO_SLAVE_KIND/IFLA_INFO_SLAVE_DATA).
-func bridgeLinkInfo(attrs []*nl.RtAttr, slave bool) *nl.RtAttr {
-	li := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
-	kindAttr, dataAttr := unix.IFLA_INFO_KIND, unix.IFLA_INFO_DATA
-	if slave {
-		kindAttr, dataAttr = unix.IFLA_INFO_SLAVE_KIND, unix.IFLA_INFO_SLAVE_DATA
-	}
-	li.AddRtAttr(kindAttr, nl.NonZeroTerminated("bridge"))
-	data := li.AddRtAttr(dataAttr, nil)
-	for _, a := range attrs {
-		data.AddChild(a)
-	}
-	return li
-}
-
-// setBridgeOpts sends one RTM_NEWLINK carrying attrs for the link with
-// index ifindex in g's namespace.
-func setBridgeOpts(env *builtins.Env, g *Global, ifindex int, attrs []*nl.RtAttr, slave bool) error {
-	if len(attrs) == 0 {
-		return nil
-	}
-	if !slave {
-		c, err := bridge.Dial(env, g.NS)
-		if err != nil {
-			return err
-		}
-		defer c.Close()
-		return c.SetBridge(ifindex, attrs...)
-	}
-	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
-	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
-	msg.Index = int32(ifindex)
-	req.AddData(msg)
-	req.AddData(bridgeLinkInfo(attrs, true))
-	_, err := rawExecute(env, g.NS, req, 0)
-	return err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -200,7 +201,7 @@ func namedAdd(args []string) bool {
 		return false
 	}
 	if r.typ == "veth" {
-		p, err := parseVethPeer(r.typeArgs)
+		p, err := parseVethPeer(r.typeArgs, io.Discard)
 		if err != nil || p == nil {
 			return false
 		}

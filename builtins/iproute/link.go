@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 
@@ -49,12 +50,13 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 // linkReq is what iproute2's iplink_parse reads: the generic link
 // attributes of "ip link add/set" (and of a veth peer).
 type linkReq struct {
-	dev       string // the device word ("dev X" or a bare word)
-	name      string // "name N"
-	parent    string // "link DEV"
-	addr      net.HardwareAddr
-	mtu       int // -1: not given
-	txqlen    int // -1: not given
+	dev       string           // the device word ("dev X" or a bare word)
+	name      string           // "name N"
+	parent    string           // "link DEV"
+	addr      net.HardwareAddr // "address", as ll_addr_a2n reads it (any length)
+	brd       net.HardwareAddr // "broadcast"
+	mtu       int              // -1: not given
+	txqlen    int              // -1: not given
 	netns     string
 	up, down  bool
 	promisc   *bool
@@ -103,9 +105,20 @@ func linkKeyword(word string) string {
 	return ""
 }
 
-// invarg is iproute2's invarg(): `argument "X" is wrong: MSG`.
+// invarg is iproute2's invarg(): `Error: argument "X" is wrong: MSG`
+// on stderr and exit status 255.
 func invarg(msg, arg string) error {
-	return fmt.Errorf("argument %q is wrong: %s", arg, msg)
+	return &builtins.Failure{
+		Text:   "Error: argument \"" + arg + "\" is wrong: " + msg,
+		Status: 255,
+		Err:    fmt.Errorf("argument %q is wrong: %s", arg, msg),
+	}
+}
+
+// duparg2 is iproute2's duparg2(): `Error: either "KEY" is duplicate, or
+// "ARG" is a garbage.` and exit status 255.
+func duparg2(key, arg string) error {
+	return builtins.Fail(255, "Error: either \"%s\" is duplicate, or \"%s\" is a garbage.", key, arg)
 }
 
 // onOff reads iproute2's on|off argument of keyword.
@@ -122,7 +135,8 @@ func onOff(a *builtins.Args, keyword string) (*bool, error) {
 		v := false
 		return &v, nil
 	}
-	return nil, invarg(fmt.Sprintf("%q must be \"on\" or \"off\"", keyword), w)
+	// on_off of ip/iplink.c (and ip/iplink_vlan.c): exit status 1.
+	return nil, builtins.Fail(1, "Error: argument of \"%s\" must be \"on\" or \"off\", not \"%s\"", keyword, w)
 }
 
 // needUint reads a decimal (or 0x hex) number argument of keyword.
@@ -164,12 +178,13 @@ func parseLinkReq(words []string) (*linkReq, error) {
 		case "address":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				if r.addr, err = net.ParseMAC(s); err != nil {
-					err = fmt.Errorf("%q is invalid lladdr", s)
-				}
+				r.addr, err = llAddr(s, llLinkBuf)
 			}
 		case "broadcast", "brd":
-			_, err = a.Need(w)
+			var s string
+			if s, err = a.Need(w); err == nil {
+				r.brd, err = llAddr(s, llLinkBuf)
+			}
 		case "txqueuelen", "qlen", "txqlen":
 			var n uint64
 			n, err = needUint(a, "txqueuelen", 32)
@@ -332,37 +347,14 @@ func kernelError(op, name string, err error) error {
 	case errors.Is(err, unix.EEXIST):
 		return builtins.Rtnl(fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name))
 	case errors.As(err, &ke) && ke.Msg != "":
-		return fmt.Errorf("ip link %s %s: %w", op, name, bridge.AnswerError(err))
+		ae := bridge.AnswerError(err)
+		return &builtins.Failure{Text: ae.Error(), Status: 2, Err: fmt.Errorf("ip link %s %s: %w", op, name, ae)}
 	case errors.Is(err, unix.EOPNOTSUPP) && op == "add":
 		return &builtins.Failure{Text: "RTNETLINK answers: Operation not supported", Status: 2, Err: fmt.Errorf("%w: ip link add %s: RTNETLINK answers: Operation not supported", err, name)}
 	case errors.Is(err, unix.EOPNOTSUPP):
 		return builtins.Rtnl(fmt.Errorf("%w: ip link %s %s: the kernel does not support this", err, op, name))
 	}
 	return builtins.Rtnl(fmt.Errorf("%w: ip link %s %s", err, op, name))
-}
-
-// addError is kernelError for an "ip link add NAME type KIND" sent
-// through a netlink.Handle, whose socket gets no extended ack messages.
-// The kernel refuses an unknown kind with EOPNOTSUPP and "Unknown device
-// type", but also an option it does not support (vlan_filtering on a
-// kernel without it) with a bare EOPNOTSUPP, which iproute2 prints as
-// "RTNETLINK answers: Operation not supported"; a read-only query of
-// whether the kernel knows KIND tells the two apart.
-func addError(env *builtins.Env, g *Global, kind, name string, err error) error {
-	if !errors.Is(err, unix.EOPNOTSUPP) {
-		return kernelError("add", name, err)
-	}
-	known := true
-	if c, derr := bridge.Dial(env, g.NS); derr == nil {
-		if k, kerr := c.KindKnown(kind); kerr == nil {
-			known = k
-		}
-		c.Close()
-	}
-	if known {
-		return kernelError("add", name, err)
-	}
-	return &builtins.Failure{Text: "Error: Unknown device type.", Status: 2, Err: fmt.Errorf("%w: ip link add %s: Error: Unknown device type.", err, name)}
 }
 
 // linkDel is "ip link delete [dev] X".
@@ -385,8 +377,9 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 }
 
 // linkSet is "ip link set [dev] X ...". iproute2 sends one RTM_NEWLINK;
-// nsh applies the same changes in the order the kernel's do_setlink does:
-// namespace, address, mtu, group, name, alias, flags, master, txqueuelen.
+// nsh applies the same changes in the order the kernel does: the type's
+// (changelink), then do_setlink's: namespace, address, mtu, group, name,
+// alias, broadcast, flags, master, txqueuelen.
 func linkSet(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
@@ -395,22 +388,17 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
 	}
-	var typeAttrs []*nl.RtAttr
-	switch r.typ {
-	case "":
-	case "bridge", "bridge_slave":
-		if typeAttrs, err = parseBrOpts(r.typ, r.typeArgs, r.typ == "bridge_slave"); err != nil {
-			return err
-		}
-	default:
-		return builtins.NotImplemented("ip link set ... type %s: not supported by nsh yet", r.typ)
-	}
 	if r.parent != "" {
 		return builtins.NotImplemented("ip link set ... link: not supported by nsh yet")
 	}
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
+	}
+	if hw := l.Attrs().HardwareAddr; r.addr != nil && hw != nil && len(hw) != len(r.addr) {
+		// iplink_parse compares with the device's address length
+		// (nl_get_ll_addr_len) before sending anything.
+		return builtins.Fail(1, "Invalid address length %d - must be %d bytes", len(r.addr), len(hw))
 	}
 	var masterIndex int
 	if r.master != "" {
@@ -421,6 +409,9 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		masterIndex = m.Attrs().Index
 	}
 	fail := func(err error) error { return kernelError("set", r.dev, err) }
+	if r.typ != "" {
+		return linkSetType(env, g, r, h, l, masterIndex)
+	}
 	where := g.NS
 	if r.netns != "" {
 		t, err := resolveNetns(env, r.netns)
@@ -482,6 +473,11 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			return fail(err)
 		}
 	}
+	if r.brd != nil {
+		if err := setBroadcast(env, where, l.Attrs().Index, r.brd); err != nil {
+			return fail(err)
+		}
+	}
 	if r.addrGenMode >= 0 {
 		if err := setAddrGenMode(env, where, l.Attrs().Index, r.addrGenMode); err != nil {
 			return fail(err)
@@ -505,20 +501,12 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			return fail(err)
 		}
 	}
-	if len(typeAttrs) > 0 {
-		if r.netns != "" {
-			return builtins.NotImplemented("ip link set ... netns NS type %s: not supported by nsh yet", r.typ)
-		}
-		if err := setBridgeOpts(env, g, l.Attrs().Index, typeAttrs, r.typ == "bridge_slave"); err != nil {
-			return fail(err)
-		}
-	}
 	return nil
 }
 
 // otherChanges reports whether r asks for anything besides "netns".
 func (r *linkReq) otherChanges() bool {
-	return r.name != "" || r.addr != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
+	return r.name != "" || r.addr != nil || r.brd != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
 		r.promisc != nil || r.arp != nil || r.multicast != nil || r.allmulti != nil ||
 		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0
 }
@@ -535,6 +523,18 @@ func setAddrGenMode(env *builtins.Env, where ns.Ref, ifindex, mode int) error {
 	inet6 := spec.AddRtAttr(unix.AF_INET6, nil)
 	inet6.AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
 	req.AddData(spec)
+	_, err := rawExecute(env, where, req, 0)
+	return err
+}
+
+// setBroadcast sets the link-layer broadcast address of link ifindex
+// (IFLA_BROADCAST, which package netlink cannot send).
+func setBroadcast(env *builtins.Env, where ns.Ref, ifindex int, brd []byte) error {
+	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
+	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
+	msg.Index = int32(ifindex)
+	req.AddData(msg)
+	req.AddData(nl.NewRtAttr(unix.IFLA_BROADCAST, brd))
 	_, err := rawExecute(env, where, req, 0)
 	return err
 }
@@ -648,29 +648,25 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	if r.typ == "veth" {
 		return vethAdd(env, g, h, attrs, r, where)
 	}
-	if parse, ok := rawKinds[r.typ]; ok {
-		data, err := parse(h, builtins.NewArgs(r.typeArgs))
-		if err != nil {
-			return err
-		}
-		if err := retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, data) }, where); err != nil {
-			return kernelError("add", name, err)
-		}
-		if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
-			return nil
-		}
-		l, err := linkByName(h, name)
-		if err != nil {
-			return err
-		}
-		return r.applyAfterAdd(h, l)
-	}
-	l, err := buildLink(h, attrs, r)
+	c := &kindCtx{h: h, kind: r.typ, family: g.Family, stderr: env.Stderr}
+	li, err := linkInfo(c, r.typeArgs)
 	if err != nil {
 		return err
 	}
-	if err := retryDying(env, func() error { return h.LinkAdd(l) }, where); err != nil {
-		return addError(env, g, r.typ, name, err)
+	if err := retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, li) }, where); err != nil {
+		kerr := kernelError("add", name, err)
+		var f *builtins.Failure
+		if (r.typ == "macvlan" || r.typ == "macvtap") && attrs.ParentIndex == 0 && errors.Is(err, unix.EINVAL) && errors.As(kerr, &f) {
+			f.Err = fmt.Errorf("%w (a %s needs \"link\": ip link add link DEV name NAME type %s)", f.Err, r.typ, r.typ)
+		}
+		return kerr
+	}
+	if r.promisc == nil && r.arp == nil && r.multicast == nil && r.allmulti == nil || r.netns != "" {
+		return nil
+	}
+	l, err := linkByName(h, name)
+	if err != nil {
+		return err
 	}
 	return r.applyAfterAdd(h, l)
 }
@@ -695,7 +691,7 @@ func (r *linkReq) applyAfterAdd(h *netlink.Handle, l netlink.Link) error {
 // where is the namespace and name of the first end; a name held by a
 // veth dying with its peer's namespace is waited for (see dying.go).
 func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.LinkAttrs, r *linkReq, where linkName) error {
-	peer, err := parseVethPeer(r.typeArgs)
+	peer, err := parseVethPeer(r.typeArgs, env.Stdout)
 	if err != nil {
 		return err
 	}
@@ -744,10 +740,12 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		defer done()
 		v.PeerNamespace = attr
 	}
-	if v.Name == "" || v.PeerName == "" {
+	if v.Name == "" || v.PeerName == "" || r.brd != nil || peer != nil && peer.brd != nil {
 		// The kernel names an end without a name "vethN"; netlink's
-		// request always names both, so this one is built here.
-		if err := rawLinkAdd(env, g, attrs, r, vethPeerData(v, peer)); err != nil {
+		// request always names both, and cannot carry a broadcast
+		// address, so this one is built here.
+		li := kindLinkInfo("veth", unix.IFLA_INFO_DATA, vethPeerData(v, peer), peer != nil)
+		if err := rawLinkAdd(env, g, attrs, r, li); err != nil {
 			return kernelError("add", v.Name, err)
 		}
 		return nil
@@ -790,14 +788,14 @@ func vethPeerData(v *netlink.Veth, peer *linkReq) []*nl.RtAttr {
 	}
 	pa := nl.NewRtAttr(1 /* VETH_INFO_PEER */, nil)
 	nl.NewIfInfomsgChild(pa, unix.AF_UNSPEC)
-	if v.PeerName != "" {
-		pa.AddRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(v.PeerName))
-	}
 	if peer.mtu >= 0 {
 		pa.AddChild(u32Attr(unix.IFLA_MTU, uint64(peer.mtu)))
 	}
 	if peer.addr != nil {
 		pa.AddRtAttr(unix.IFLA_ADDRESS, peer.addr)
+	}
+	if peer.brd != nil {
+		pa.AddRtAttr(unix.IFLA_BROADCAST, peer.brd)
 	}
 	if peer.txqlen >= 0 {
 		pa.AddChild(u32Attr(unix.IFLA_TXQLEN, uint64(peer.txqlen)))
@@ -808,17 +806,23 @@ func vethPeerData(v *netlink.Veth, peer *linkReq) []*nl.RtAttr {
 	case netlink.NsPid:
 		pa.AddChild(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
 	}
+	if v.PeerName != "" {
+		// iplink_parse adds the name last.
+		pa.AddRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(v.PeerName))
+	}
 	return []*nl.RtAttr{pa}
 }
 
 // parseVethPeer reads "[peer [name] P [address MAC] [mtu N] [netns NS]
 // ...]" (ip/link_veth.c); nil when there is no peer part.
-func parseVethPeer(args []string) (*linkReq, error) {
+func parseVethPeer(args []string, stdout io.Writer) (*linkReq, error) {
 	if len(args) == 0 {
 		return nil, nil
 	}
 	if args[0] != "peer" {
-		return nil, fmt.Errorf("veth: unknown argument %q: expected \"peer\"", args[0])
+		// veth_parse_opt's usage, which it prints on stdout.
+		fmt.Fprintln(stdout, vethUsage)
+		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: unknown argument %q: expected \"peer\"", args[0])}
 	}
 	p, err := parseLinkReq(args[1:])
 	if err != nil {

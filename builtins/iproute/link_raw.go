@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
@@ -13,44 +12,6 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 )
-
-// kindParser reads the arguments after "type KIND" into the attributes
-// of IFLA_INFO_DATA, as the parse_opt of ip/iplink_KIND.c does, in the
-// same order and with the same defaults, so that nsh's RTM_NEWLINK
-// carries the attribute tree iproute2's does (see
-// TestLinkRequestsMatchIproute2).
-type kindParser func(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error)
-
-// rawKinds are the kinds "ip link add" sends as one RTM_NEWLINK built
-// here rather than by package netlink, whose messages carry attributes
-// iproute2 does not send (and cannot carry most bridge options).
-var rawKinds = map[string]kindParser{
-	"dummy":     noOpts("dummy"),
-	"ifb":       noOpts("ifb"),
-	"wireguard": noOpts("wireguard"),
-	"bridge": func(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
-		return parseBrOpts("bridge", a.Rest(), false)
-	},
-	"vlan":   parseVlan,
-	"bond":   parseBond,
-	"vrf":    parseVrf,
-	"gre":    parseGre,
-	"gretap": parseGre,
-	"ipip":   parseIptun,
-	"ipvlan": parseIpvlan,
-	"ipvtap": parseIpvlan,
-	"geneve": parseGeneve,
-	"vxlan":  parseVxlan,
-}
-
-func noOpts(kind string) kindParser {
-	return func(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
-		if a.More() {
-			return nil, fmt.Errorf("%s: unknown argument %q", kind, a.Peek())
-		}
-		return nil, nil
-	}
-}
 
 func u8Attr(t int, v uint64) *nl.RtAttr { return nl.NewRtAttr(t, []byte{uint8(v)}) }
 func u16Attr(t int, v uint64) *nl.RtAttr {
@@ -104,7 +65,7 @@ const (
 
 // parseVlan is vlan_parse_opt (ip/iplink_vlan.c): id, protocol and the
 // on/off flags.
-func parseVlan(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseVlan(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	var out []*nl.RtAttr
 	var flags, mask uint32
 	flagBits := map[string]uint32{"reorder_hdr": 0x1, "gvrp": 0x2, "loose_binding": 0x4, "mvrp": 0x8, "bridge_binding": 0x10}
@@ -189,7 +150,7 @@ var bondNames = map[string][]string{
 }
 
 // parseBond is bond_parse_opt for the common options.
-func parseBond(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseBond(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	type opt struct {
 		attr int
 		size int
@@ -239,7 +200,7 @@ func parseBond(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 }
 
 // parseVrf is vrf_parse_opt: "table ID" (required).
-func parseVrf(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseVrf(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	var out []*nl.RtAttr
 	for a.More() {
 		w, _ := a.Next()
@@ -318,7 +279,7 @@ func (o *tunnelOpts) parse(h *netlink.Handle, a *builtins.Args, w string) (ok bo
 // parseGre is gre_parse_opt (ip/link_gre.c) for remote, local, ttl, tos,
 // key/ikey/okey, dev and [no]pmtudisc: it always sends keys, flags,
 // pmtudisc, ttl, tos, fwmark and the encapsulation, as iproute2 does.
-func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseGre(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	var ikey, okey, iflags, oflags uint64
 	o := tunnelOpts{pmtudisc: 1}
 	for a.More() {
@@ -353,7 +314,7 @@ func parseGre(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 			oflags |= greKeyFlag
 		default:
 			var ok bool
-			switch ok, err = o.parse(h, a, w); {
+			switch ok, err = o.parse(c.h, a, w); {
 			case !ok:
 				err = fmt.Errorf("gre: unknown command %q?", w)
 			case err == nil && (w == "ttl" || w == "hoplimit") && o.ttl != 0:
@@ -402,11 +363,11 @@ const (
 
 // parseIptun is iptunnel_parse_opt (ip/link_iptnl.c) for ipip: remote,
 // local, ttl, tos, dev and [no]pmtudisc, with iproute2's defaults.
-func parseIptun(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseIptun(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	o := tunnelOpts{pmtudisc: 1}
 	for a.More() {
 		w, _ := a.Next()
-		ok, err := o.parse(h, a, w)
+		ok, err := o.parse(c.h, a, w)
 		if !ok {
 			err = fmt.Errorf("ipip: unknown command %q?", w)
 		}
@@ -429,7 +390,7 @@ func parseIptun(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 }
 
 // parseIpvlan is ipvlan_parse_opt: "mode l2|l3|l3s [bridge|private|vepa]".
-func parseIpvlan(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseIpvlan(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	var out []*nl.RtAttr
 	var flags uint64
 	flagSeen := false
@@ -465,7 +426,7 @@ func parseIpvlan(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 
 // parseGeneve is geneve_parse_opt (ip/iplink_geneve.c) for id, remote,
 // ttl, tos and dstport.
-func parseGeneve(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
+func parseGeneve(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	var remote net.IP
 	var id, ttl, tos, port uint64
 	idSeen, portSeen := false, false
@@ -508,11 +469,10 @@ func parseGeneve(_ *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
 
 // rawLinkAdd sends the RTM_NEWLINK of "ip link add" as iplink_modify
 // builds it: ifinfomsg (IFF_UP for "up"), the generic attributes, then
-// IFLA_LINKINFO with the kind and, when the type had arguments,
-// IFLA_INFO_DATA, and IFLA_LINK last.
-func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkReq, data []*nl.RtAttr) error {
+// IFLA_LINKINFO li (see linkInfo), and IFLA_LINK last.
+func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkReq, li *nl.RtAttr) error {
 	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK)
-	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
+	msg := nl.NewIfInfomsg(ifiFamily(g))
 	if r.up {
 		msg.Flags |= unix.IFF_UP
 		msg.Change |= unix.IFF_UP
@@ -526,6 +486,9 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 	}
 	if r.addr != nil {
 		req.AddData(nl.NewRtAttr(unix.IFLA_ADDRESS, r.addr))
+	}
+	if r.brd != nil {
+		req.AddData(nl.NewRtAttr(unix.IFLA_BROADCAST, r.brd))
 	}
 	if r.txqlen >= 0 {
 		req.AddData(u32Attr(unix.IFLA_TXQLEN, uint64(r.txqlen)))
@@ -551,136 +514,10 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 	case netlink.NsPid:
 		req.AddData(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
 	}
-	li := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
-	li.AddRtAttr(unix.IFLA_INFO_KIND, nl.NonZeroTerminated(r.typ))
-	if len(r.typeArgs) > 0 {
-		d := li.AddRtAttr(unix.IFLA_INFO_DATA, nil)
-		for _, a := range data {
-			d.AddChild(a)
-		}
-	}
 	req.AddData(li)
 	if attrs.ParentIndex != 0 {
 		req.AddData(u32Attr(unix.IFLA_LINK, uint64(attrs.ParentIndex)))
 	}
 	_, err := rawExecute(env, g.NS, req, 0)
 	return err
-}
-
-// VXLAN attributes (linux/if_link.h IFLA_VXLAN_*) not in x/sys/unix.
-const iflaVxlanCollectMetadata = 25
-
-// parseVxlan is vxlan_parse_opt (ip/iplink_vxlan.c) for id/vni,
-// remote/group, local, dev, ttl, tos, dstport, [no]learning, proxy,
-// ageing and external: learning is always sent (off with external).
-func parseVxlan(h *netlink.Handle, a *builtins.Args) ([]*nl.RtAttr, error) {
-	var out []*nl.RtAttr
-	var id, port uint64
-	var group, local net.IP
-	idSeen, portSeen, external := false, false, false
-	learning := uint64(1)
-	ip := func(w string) (net.IP, error) {
-		s, err := a.Need(w)
-		if err != nil {
-			return nil, err
-		}
-		addr := builtins.ParseIP(s)
-		if addr == nil {
-			return nil, invarg(fmt.Sprintf("invalid address for %q", w), s)
-		}
-		return addr, nil
-	}
-	for a.More() {
-		w, _ := a.Next()
-		var err error
-		switch w {
-		case "id", "vni":
-			id, err = needUint(a, "id", 24)
-			idSeen = true
-		case "remote", "group":
-			group, err = ip(w)
-		case "local":
-			local, err = ip(w)
-		case "dev":
-			var n uint64
-			if n, err = needIndex(h, a, w); err == nil {
-				out = append(out, u32Attr(unix.IFLA_VXLAN_LINK, n))
-			}
-		case "ttl", "hoplimit":
-			var s string
-			if s, err = a.Need(w); err != nil {
-				break
-			}
-			if s == "inherit" {
-				out = append(out, u8Attr(unix.IFLA_VXLAN_TTL_INHERIT, 1))
-				break
-			}
-			var n uint64
-			if s != "auto" {
-				if n, err = strconv.ParseUint(s, 0, 8); err != nil {
-					err = invarg("invalid TTL", s)
-					break
-				}
-			}
-			out = append(out, u8Attr(unix.IFLA_VXLAN_TTL, n))
-		case "tos", "dsfield":
-			var s string
-			if s, err = a.Need(w); err != nil {
-				break
-			}
-			var n uint64 = 1
-			if s != "inherit" {
-				if n, err = strconv.ParseUint(strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X"), 16, 8); err != nil {
-					err = invarg("bad TOS value", s)
-					break
-				}
-			}
-			out = append(out, u8Attr(unix.IFLA_VXLAN_TOS, n))
-		case "dstport":
-			port, err = needUint(a, w, 16)
-			portSeen = true
-		case "learning":
-			learning = 1
-		case "nolearning":
-			learning = 0
-		case "proxy":
-			out = append(out, u8Attr(unix.IFLA_VXLAN_PROXY, 1))
-		case "ageing":
-			var n uint64
-			if n, err = needUint(a, w, 32); err == nil {
-				out = append(out, u32Attr(unix.IFLA_VXLAN_AGEING, n))
-			}
-		case "external":
-			external, learning = true, 0
-			out = append(out, u8Attr(iflaVxlanCollectMetadata, 1))
-		default:
-			err = fmt.Errorf("vxlan: unknown command %q?", w)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if !idSeen && !external {
-		return nil, fmt.Errorf("vxlan: \"id\" is required: Error: Required attributes not provided to perform the operation.")
-	}
-	if idSeen {
-		out = append(out, u32Attr(unix.IFLA_VXLAN_ID, id))
-	}
-	switch {
-	case len(local) == 4:
-		out = append(out, nl.NewRtAttr(unix.IFLA_VXLAN_LOCAL, local))
-	case len(local) == 16:
-		out = append(out, nl.NewRtAttr(iflaVxlanLocal6, local))
-	}
-	switch {
-	case len(group) == 4:
-		out = append(out, nl.NewRtAttr(unix.IFLA_VXLAN_GROUP, group))
-	case len(group) == 16:
-		out = append(out, nl.NewRtAttr(iflaVxlanGroup6, group))
-	}
-	out = append(out, u8Attr(unix.IFLA_VXLAN_LEARNING, learning))
-	if portSeen {
-		out = append(out, be16Attr(unix.IFLA_VXLAN_PORT, port))
-	}
-	return out, nil
 }

@@ -38,8 +38,9 @@ func TestIPHelper(t *testing.T) {
 }
 
 // tracedNewlinks runs cmd under strace and returns the RTM_NEWLINK
-// messages it sent, as bytes.
-func tracedNewlinks(t *testing.T, env []string, name string, args ...string) [][]byte {
+// messages it sent, as bytes: those with NLM_F_CREATE (create true) or
+// those without.
+func tracedNewlinks(t *testing.T, create bool, env []string, name string, args ...string) [][]byte {
 	t.Helper()
 	out := t.TempDir() + "/trace"
 	sargs := append([]string{"-f", "-e", "trace=sendmsg,sendto", "-e", "write=all", "-xx", "-s", "0", "-o", out, name}, args...)
@@ -55,7 +56,7 @@ func tracedNewlinks(t *testing.T, env []string, name string, args ...string) [][
 	var msgs [][]byte
 	var cur []byte
 	flush := func() {
-		if len(cur) >= 16 && binary.LittleEndian.Uint16(cur[4:6]) == unix.RTM_NEWLINK && binary.LittleEndian.Uint16(cur[6:8])&unix.NLM_F_CREATE != 0 {
+		if len(cur) >= 16 && binary.LittleEndian.Uint16(cur[4:6]) == unix.RTM_NEWLINK && (binary.LittleEndian.Uint16(cur[6:8])&unix.NLM_F_CREATE != 0) == create {
 			msgs = append(msgs, cur)
 		}
 		cur = nil
@@ -164,6 +165,34 @@ var linkRequests = []string{
 	"link add bond3 type bond mode 802.3ad miimon 100 lacp_rate fast xmit_hash_policy layer3+4 min_links 2",
 	"link add up mtu 1400 txqueuelen 100 address 02:00:00:00:00:01 alias hello name dm2 type dummy",
 	"link add link lnk0 name mvl7 type macvlan mode private",
+	"link add vx12 type vxlan id 42 dstport 4789 local 127.0.0.1 l2miss l3miss nolearning",
+	"link add vx13 type vxlan id 44 dstport 4789 noudpcsum udp6zerocsumtx udp6zerocsumrx remcsumtx remcsumrx gbp df set srcport 1000 2000 maxaddress 10 ageing 30 proxy rsc ttl inherit tos inherit",
+	"link add vx14 type vxlan external vnifilter dstport 4789",
+	"link add vx15 type vxlan id 49 gpe remote 2001:db8::2 flowlabel 5 noproxy norsc nol2miss nol3miss",
+	"link add vx16 type vxlan id 50 group 239.1.1.1 dev lnk0 ttl auto tos AF11 df inherit ageing none maxaddress unlimited",
+	"-4 link add vx17 type vxlan id 51",
+	"-6 link add vx18 type vxlan id 52 dstport 0",
+	"link add link lnk0 name mvl8 type macvtap mode vepa bcqueuelen 10 nodst",
+	"link add link lnk0 name mvl9 type macvlan mode source macaddr add 02:00:00:00:00:09",
+	"link add link lnk0 name mvl10 type macvlan mode passthru flag nopromisc",
+	"link add vs0 broadcast ff:ff:ff:ff:ff:1 address 2:0:0:0:0:1 type veth peer name vs1 address 2:0:0:0:0:2",
+}
+
+// setRequests are "ip link set" lines on the links of
+// TestSetRequestsMatchIproute2; the RTM_NEWLINK nsh sends for each
+// (without NLM_F_CREATE) must carry the attribute tree iproute2 sends.
+var setRequests = []string{
+	"link set vx0 type vxlan l2miss l3miss",
+	"link set vx0 type vxlan ttl 10 tos 0x10 learning",
+	"link set vx0 mtu 1400 up type vxlan ttl 30",
+	"link set dev vx0 name vx0 alias hi address 2:0:0:0:0:9 brd ff:ff:ff:ff:ff:fe txqlen 5 group 3 type vxlan df set",
+	"-6 link set vx0 type vxlan remote 2001:db8::1",
+	"link set br0 type bridge stp_state 1 priority 100",
+	"link set p0 type bridge_slave cost 10 learning off",
+	"link set mv0 type macvlan mode private",
+	"link set p0 type veth",
+	"link set p0 type dummy foo",
+	"link set p0 master br0 down promisc on arp off type bridge_slave priority 3",
 }
 
 // TestLinkRequestsMatchIproute2 traces the real ip and nsh (this test
@@ -182,8 +211,8 @@ func TestLinkRequestsMatchIproute2(t *testing.T) {
 		}
 		same := 0
 		for _, line := range linkRequests {
-			want := tracedNewlinks(t, nil, "ip", strings.Fields(line)...)
-			got := tracedNewlinks(t, []string{helperEnv + "=" + line}, self, "-test.run=^TestIPHelper$")
+			want := tracedNewlinks(t, true, nil, "ip", strings.Fields(line)...)
+			got := tracedNewlinks(t, true, []string{helperEnv + "=" + line}, self, "-test.run=^TestIPHelper$")
 			if len(want) == 0 {
 				t.Errorf("ip %s: no RTM_NEWLINK traced from the real ip", line)
 				continue
@@ -200,6 +229,55 @@ func TestLinkRequestsMatchIproute2(t *testing.T) {
 			same++
 		}
 		t.Logf("link requests: %d of %d identical attribute trees", same, len(linkRequests))
+	})
+}
+
+// changes drops from msgs the RTM_NEWLINK messages for no link (index
+// 0): iplink_have_newlink's probe.
+func changes(msgs [][]byte) [][]byte {
+	var out [][]byte
+	for _, m := range msgs {
+		if len(m) >= 24 && binary.LittleEndian.Uint32(m[20:24]) != 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestSetRequestsMatchIproute2 traces the real ip and nsh for each of
+// setRequests, as TestLinkRequestsMatchIproute2 does for creations: "ip
+// link set ... type KIND ARGS" goes out as one RTM_NEWLINK, generic
+// attributes and IFLA_LINKINFO together, as iproute2 sends it.
+func TestSetRequestsMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "ip")
+		sandbox.RequireTool(t, "strace")
+		for _, line := range []string{
+			"link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1",
+			"link add br0 type bridge",
+			"link add p0 type veth peer name p1",
+			"link set p0 master br0",
+			"link add link p1 name mv0 type macvlan mode bridge",
+		} {
+			sys(t, line)
+		}
+		self, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range setRequests {
+			// iplink_have_newlink's probe is not the request.
+			want := changes(tracedNewlinks(t, false, nil, "ip", strings.Fields(line)...))
+			got := changes(tracedNewlinks(t, false, []string{helperEnv + "=" + line}, self, "-test.run=^TestIPHelper$"))
+			if len(want) != 1 || len(got) != 1 {
+				t.Errorf("ip %s: %d RTM_NEWLINK from ip, %d from nsh; want one each", line, len(want), len(got))
+				continue
+			}
+			if w, g := describe(want[0]), describe(got[0]); w != g {
+				t.Errorf("ip %s: RTM_NEWLINK differs\n--- nsh\n%s--- ip\n%s", line, g, w)
+			}
+		}
 	})
 }
 

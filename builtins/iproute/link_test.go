@@ -124,7 +124,7 @@ func TestLinkErrors(t *testing.T) {
 			{"link add x/y type veth", nil, "invalid interface name"},
 			{"link set a0 promisc maybe", nil, `must be "on" or "off"`},
 			{"link frob a0", nil, `"frob" is unknown`},
-			{"link add v1 type vxlan", nil, `"id" is required`},
+			{"link add v1 type vxlan", unix.EINVAL, "Required attributes not provided"},
 		}
 		for _, c := range cases {
 			_, err := l.ip(strings.Fields(c.line)...)

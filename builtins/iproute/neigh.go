@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/bridge"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -146,19 +147,18 @@ func neighGet(env *builtins.Env, g *Global, args []string) error {
 // neighModify is ipneigh_modify.
 func neighModify(env *builtins.Env, g *Global, verb string, args []string) error {
 	n := &netlink.Neigh{State: unix.NUD_PERMANENT}
-	var dst, dev string
+	var dst, dev, lla string
 	a := builtins.NewArgs(args)
 	for a.More() {
 		w, _ := a.Next()
 		var err error
 		switch {
-		case w == "lladdr":
+		case builtins.Is(w, "lladdr"):
 			var s string
-			if s, err = a.Need(w); err == nil {
-				if n.HardwareAddr, err = net.ParseMAC(s); err != nil {
-					err = fmt.Errorf("%q is invalid lladdr", s)
-				}
+			if s, err = a.Need(w); err == nil && lla != "" {
+				return builtins.Fail(255, "Error: duplicate \"lladdr\": \"%s\" is the second value.", s)
 			}
+			lla = s
 		case w == "nud":
 			var s string
 			if s, err = a.Need(w); err == nil {
@@ -199,28 +199,40 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if n.IP == nil {
 		return invarg("invalid address", dst)
 	}
+	// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) stays IPv6, as in
+	// iproute2.
 	n.Family = builtins.IPFamily(n.IP)
-	h, l, err := handleLink(env, g.NS, dev)
+	if lla != "" && lla != "null" {
+		// iproute2 reads the address after the other arguments; "null"
+		// sends none.
+		var err error
+		if n.HardwareAddr, err = llAddr(lla, llNeighBuf); err != nil {
+			return err
+		}
+	}
+	_, l, err := handleLink(env, g.NS, dev)
 	if err != nil {
 		return err
 	}
 	n.LinkIndex = l.Attrs().Index
-	switch {
-	case builtins.IsMapped(n.IP) || verb == "change":
-		err = neighRequest(env, g, verb, n)
-	case verb == "add":
-		err = h.NeighAdd(n)
-	case verb == "delete":
-		err = h.NeighDel(n)
-	case verb == "replace":
-		err = h.NeighSet(n)
+	cmd, flags := unix.RTM_NEWNEIGH, 0
+	switch verb {
+	case "add":
+		flags = unix.NLM_F_CREATE | unix.NLM_F_EXCL
+	case "delete":
+		cmd = unix.RTM_DELNEIGH
+	case "replace":
+		flags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE
+	default:
+		// "change" is NLM_F_REPLACE without NLM_F_CREATE: it fails for a
+		// missing entry.
+		flags = unix.NLM_F_REPLACE
 	}
-	if err != nil {
-		switch {
-		case errors.Is(err, unix.EEXIST):
-			return &builtins.Failure{Text: "RTNETLINK answers: File exists", Status: 2, Err: fmt.Errorf("%w: RTNETLINK answers: File exists", err)}
-		case errors.Is(err, unix.ENOENT):
-			return &builtins.Failure{Text: "RTNETLINK answers: No such file or directory", Status: 2, Err: fmt.Errorf("%w: RTNETLINK answers: No such file or directory", err)}
+	if err := neighRequest(env, g, n, cmd, flags); err != nil {
+		var ke *bridge.KernelError
+		if errors.As(err, &ke) && ke.Msg != "" {
+			ae := bridge.AnswerError(err)
+			return &builtins.Failure{Text: ae.Error(), Status: 2, Err: fmt.Errorf("ip neigh %s %s: %w", verb, dst, ae)}
 		}
 		return builtins.Rtnl(fmt.Errorf("%w: ip neigh %s %s", err, verb, dst))
 	}
@@ -507,23 +519,12 @@ func neighCacheInfo(env *builtins.Env, g *Global, family int, proxy bool) (map[s
 	return out, nil
 }
 
-// neighRequest sends the request of "ip neigh VERB" itself, where
-// package netlink's would differ: "change" is NLM_F_REPLACE without
-// NLM_F_CREATE, so that it fails for a missing entry, where NeighSet
-// would create it; and package netlink sends an IPv4-mapped IPv6 address
-// (::ffff:a.b.c.d) as an IPv4 one.
-func neighRequest(env *builtins.Env, g *Global, verb string, n *netlink.Neigh) error {
-	typ, flags := unix.RTM_NEWNEIGH, unix.NLM_F_REPLACE|unix.NLM_F_ACK
-	switch verb {
-	case "add":
-		flags = unix.NLM_F_CREATE | unix.NLM_F_EXCL | unix.NLM_F_ACK
-	case "replace":
-		flags = unix.NLM_F_CREATE | unix.NLM_F_REPLACE | unix.NLM_F_ACK
-	case "delete":
-		typ, flags = unix.RTM_DELNEIGH, unix.NLM_F_ACK
-	}
-	req := nl.NewNetlinkRequest(typ, flags)
-	req.AddData(&netlink.Ndmsg{Family: uint8(n.Family), Index: uint32(n.LinkIndex), State: uint16(n.State), Flags: uint8(n.Flags), Type: unix.RTN_UNICAST})
+// neighRequest sends the request of "ip neigh add|replace|change|delete"
+// as ipneigh_modify builds it (message type cmd with flags) on a socket
+// that gets the kernel's extended ack messages.
+func neighRequest(env *builtins.Env, g *Global, n *netlink.Neigh, cmd, flags int) error {
+	req := nl.NewNetlinkRequest(cmd, flags|unix.NLM_F_ACK)
+	req.AddData(&netlink.Ndmsg{Family: uint8(n.Family), Index: uint32(n.LinkIndex), State: uint16(n.State), Flags: uint8(n.Flags)})
 	req.AddData(nl.NewRtAttr(unix.NDA_DST, n.IP))
 	if len(n.HardwareAddr) > 0 {
 		req.AddData(nl.NewRtAttr(unix.NDA_LLADDR, n.HardwareAddr))

@@ -352,10 +352,18 @@ func printMacvlanOpt(p *printer, _ *linkView, d rattrs) {
 
 // printVxlanOpt is vxlan_print_opt (ip/iplink_vxlan.c).
 func printVxlanOpt(p *printer, v *linkView, d rattrs) {
-	if len(d[unix.IFLA_VXLAN_ID]) < 4 {
-		return
+	if d.u8(unix.IFLA_VXLAN_COLLECT_METADATA) != 0 {
+		p.js("external", true)
+		p.fp("external ")
 	}
-	p.any("id", "id %d ", d.u32(unix.IFLA_VXLAN_ID))
+	if d.u8(unix.IFLA_VXLAN_VNIFILTER) != 0 {
+		// iproute2 6.1 prints no blank after it ("vnifilterid 0").
+		p.js("vnifilter", true)
+		p.fp("vnifilter")
+	}
+	if len(d[unix.IFLA_VXLAN_ID]) >= 4 {
+		p.any("id", "id %d ", d.u32(unix.IFLA_VXLAN_ID))
+	}
 	if g := d[unix.IFLA_VXLAN_GROUP]; len(g) == 4 {
 		ip := net.IP(g)
 		if !ip.IsUnspecified() {
@@ -428,7 +436,7 @@ func printVxlanOpt(p *printer, v *linkView, d rattrs) {
 		}
 	}
 	if d.u8(unix.IFLA_VXLAN_TTL_INHERIT) != 0 {
-		p.any("ttl", "ttl %s ", "inherit")
+		p.fp("ttl %s ", "inherit") // text only, as in iproute2 6.1
 	} else if d.has(unix.IFLA_VXLAN_TTL) {
 		ttl := d.u8(unix.IFLA_VXLAN_TTL)
 		p.js("ttl", ttl)
@@ -486,7 +494,6 @@ func printVxlanOpt(p *printer, v *linkView, d rattrs) {
 	}{
 		{unix.IFLA_VXLAN_REMCSUM_TX, "remcsum_tx", "remcsumtx"},
 		{unix.IFLA_VXLAN_REMCSUM_RX, "remcsum_rx", "remcsumrx"},
-		{unix.IFLA_VXLAN_COLLECT_METADATA, "collect_metadata", "external"},
 	} {
 		if d.u8(f.t) != 0 {
 			p.js(f.key, true)

@@ -26,11 +26,35 @@ var timings = []struct {
 	{regexp.MustCompile(`time [0-9]+ms`), "time Tms"},
 	{regexp.MustCompile(`rtt min/avg/max/mdev = [0-9./]+ ms`), "rtt min/avg/max/mdev = R ms"},
 	{regexp.MustCompile(`ipg/ewma [0-9./]+ ms`), "ipg/ewma R ms"},
+	// How many probes were out at once: timing (a flood under load).
+	{regexp.MustCompile(`, pipe [0-9]+`), ""},
+}
+
+// floodRE matches the marks of a flood ping (-f) between the header and
+// the statistics.
+var floodRE = regexp.MustCompile("(?s)^(PING [^\n]*\n)([.\b EC!]+)(\n--- )")
+
+// floodCounts describes flood marks by what they count: probes sent
+// ("."), replies ("\b \b"), errors ("\bE", "E") and corrupted replies
+// ("\bC"). Their interleaving depends on timing (a reply that takes
+// longer than 10 ms lets a second probe out first), their numbers do not.
+func floodCounts(marks string) string {
+	replies := strings.Count(marks, "\b \b")
+	marks = strings.ReplaceAll(marks, "\b \b", "")
+	icmpErrors := strings.Count(marks, "\bE")
+	marks = strings.ReplaceAll(marks, "\bE", "")
+	corrupted := strings.Count(marks, "\bC")
+	marks = strings.ReplaceAll(marks, "\bC", "")
+	return fmt.Sprintf("[flood: %d sent, %d replies, %d ICMP errors, %d corrupted, %d local errors, rest %q]",
+		strings.Count(marks, "."), replies, icmpErrors, corrupted, strings.Count(marks, "E"), strings.Trim(marks, ".E"))
 }
 
 func normalize(s string) string {
 	for _, t := range timings {
 		s = t.re.ReplaceAllString(s, t.repl)
+	}
+	if m := floodRE.FindStringSubmatchIndex(s); m != nil {
+		s = s[:m[4]] + floodCounts(s[m[4]:m[5]]) + s[m[5]:]
 	}
 	return s
 }
@@ -151,6 +175,57 @@ func TestPingMatchesIputils(t *testing.T) {
 		// The error variant: the neighbour never answers ARP, so the
 		// kernel reports "Destination Host Unreachable" after ~3 s.
 		compare(t, ns1, "-c", "1", "-W", "5", "10.0.12.99")
+	})
+}
+
+// TestPingFloodMatchesIputils compares "ping -f" (flood) with iputils':
+// the dots and backspaces on stdout (by what they count: their order
+// depends on timing), the statistics with the ipg/ewma part, quiet
+// floods, a given interval, no answer, an ICMP error, IPv6 and loopback,
+// with raw and with ping sockets. Only addresses in the test's own
+// namespaces are pinged.
+func TestPingFloodMatchesIputils(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "ping")
+		host, st := testenv.New(t)
+		ns1 := testenv.NewLab(t, host, st, "ns1")
+		ns2 := testenv.NewLab(t, host, st, "ns2")
+		ns1.Sh(t,
+			"ip link set lo up",
+			"ip link add veth1 type veth peer name veth2 netns ns2",
+			"ip addr add 10.0.12.1/24 dev veth1",
+			"ip -6 addr add fd00:12::1/64 dev veth1 nodad",
+			"ip link set veth1 up",
+		)
+		ns2.Sh(t,
+			"ip addr add 10.0.12.2/24 dev veth2",
+			"ip -6 addr add fd00:12::2/64 dev veth2 nodad",
+			"ip link set veth2 up",
+		)
+		cases := [][]string{
+			{"-f", "-c", "5", "10.0.12.2"},
+			{"-f", "-c", "200", "10.0.12.2"},
+			{"-fc", "3", "10.0.12.2"},
+			{"10.0.12.2", "-f", "-c", "4"},
+			{"-f", "-c", "3", "-i", "0.2", "10.0.12.2"},
+			{"-f", "-q", "-c", "5", "10.0.12.2"},
+			{"-f", "-c", "5", "-s", "8", "10.0.12.2"}, // no timestamps: no rtt line
+			{"-f", "-c", "5", "fd00:12::2"},
+			{"-f", "-c", "10", "127.0.0.1"},
+			{"-f", "-c", "3", "::1"},
+			{"-f", "-c", "2", "-W", "1", "10.0.12.77"}, // no answer
+			{"-f", "-c", "1", "-W", "5", "10.0.12.99"}, // Destination Host Unreachable after ~3 s
+		}
+		for _, args := range cases {
+			compare(t, ns1, args...)
+		}
+		if _, err := ns1.Run(sysctl.Main, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647"); err != nil {
+			t.Fatalf("allowing ping sockets: %v %s", err, ns1.Err.String())
+		}
+		for _, args := range [][]string{{"-f", "-c", "20", "10.0.12.2"}, {"-f", "-c", "3", "127.0.0.1"}, {"-f", "-q", "-c", "3", "10.0.12.2"}} {
+			compare(t, ns1, args...)
+		}
 	})
 }
 

@@ -26,17 +26,21 @@ import (
 type options struct {
 	count    int64         // -c: stop after this many replies (0: no limit)
 	interval time.Duration // -i
-	linger   time.Duration // -W: how long to wait for replies after the last probe
-	deadline time.Duration // -w: stop after this long (0: none)
-	quiet    bool          // -q
-	stamp    bool          // -D
-	iface    string        // -I DEV
-	source   netip.Addr    // -I ADDR
-	size     int           // -s
-	ttl      int           // -t (-1: kernel default)
-	family   int           // 4, 6 or 0 (-4, -6)
-	numeric  bool          // -n, or a numeric target: no names in reply lines
-	target   string
+	// intervalSet is iputils' opt_interval: -i was given, so -f keeps
+	// the interval instead of sending as fast as replies come.
+	intervalSet bool
+	flood       bool          // -f: a dot per probe, a backspace per reply
+	linger      time.Duration // -W: how long to wait for replies after the last probe
+	deadline    time.Duration // -w: stop after this long (0: none)
+	quiet       bool          // -q
+	stamp       bool          // -D
+	iface       string        // -I DEV
+	source      netip.Addr    // -I ADDR
+	size        int           // -s
+	ttl         int           // -t (-1: kernel default)
+	family      int           // 4, 6 or 0 (-4, -6)
+	numeric     bool          // -n, or a numeric target: no names in reply lines
+	target      string
 	// hosts is the hosts file names are resolved from (see readHosts).
 	hosts []hostsEntry
 }
@@ -63,6 +67,7 @@ Options:
                      "exec ping" runs the system's ping)
   -c <count>         stop after <count> replies
   -D                 print timestamps
+  -f                 flood ping
   -I <interface>     either interface name or address
   -i <interval>      seconds between sending each packet
   -n                 no dns name resolution
@@ -155,6 +160,7 @@ func (o *options) set(c byte, arg string) error {
 			return fail(2, "ping: bad timing interval: %s", arg)
 		}
 		o.interval = time.Duration(v*1000) * time.Millisecond
+		o.intervalSet = true
 	case 'W':
 		v, err := strconv.ParseFloat(arg, 64)
 		if err != nil || v < 0.001 || v > math.MaxInt32/1000 {
@@ -196,6 +202,9 @@ func (o *options) set(c byte, arg string) error {
 		o.quiet = true
 	case 'D':
 		o.stamp = true
+	case 'f':
+		// iputils also turns off name look-ups for the flood.
+		o.flood, o.numeric = true, true
 	case 'n':
 		o.numeric = true
 	case 'v':
@@ -207,8 +216,11 @@ func (o *options) set(c byte, arg string) error {
 }
 
 // Main is the "ping" builtin (iputils' ping): ping [-c N] [-i S] [-W S]
-// [-w S] [-q] [-D] [-I DEV|ADDR] [-s SIZE] [-t TTL] [-4|-6] HOST, where
-// HOST is an IPv4 or IPv6 address (no name resolution: no DNS traffic).
+// [-w S] [-q] [-D] [-f] [-I DEV|ADDR] [-s SIZE] [-t TTL] [-4|-6] HOST,
+// where HOST is an IPv4 or IPv6 address or a name of the hosts file (no
+// DNS traffic). -f floods as iputils does: a dot per probe sent and a
+// backspace per reply, probes as fast as replies come unless -i is given
+// (root only below 2 ms).
 // It exits 0 if a reply came, 1 if none did, 2 on an error; a cancelled
 // ctx (Ctrl-C) stops it after printing the statistics.
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
@@ -297,6 +309,15 @@ func (s *stats) rcvdTest(seq uint16) bool { return s.rcvd[seq/64]&(1<<(seq%64)) 
 func (s *stats) rcvdSet(seq uint16)       { s.rcvd[seq/64] |= 1 << (seq % 64) }
 func (s *stats) rcvdClear(seq uint16)     { s.rcvd[seq/64] &^= 1 << (seq % 64) }
 
+// inFlight is the number of probes not answered yet (ping.h in_flight).
+func (s *stats) inFlight() int64 {
+	diff := uint16(s.ntransmitted) - s.acked
+	if diff <= 0x7fff {
+		return int64(diff)
+	}
+	return s.ntransmitted - s.nreceived - s.nerrors
+}
+
 // acknowledge records that probe seq was answered (ping_common.h).
 func (s *stats) acknowledge(seq uint16) {
 	diff := uint16(s.ntransmitted) - seq
@@ -365,7 +386,7 @@ func (p *pinger) finish(w io.Writer, elapsed time.Duration) int {
 		fmt.Fprintf(&b, "%spipe %d", comma, s.pipesize)
 		comma = ", "
 	}
-	if s.nreceived > 0 && p.o.interval == 0 && s.ntransmitted > 1 {
+	if s.nreceived > 0 && (p.o.interval == 0 || p.o.flood) && s.ntransmitted > 1 {
 		ipg := elapsed.Microseconds() / (s.ntransmitted - 1)
 		fmt.Fprintf(&b, "%sipg/ewma %d.%03d/%d.%03d ms", comma, ipg/1000, ipg%1000, s.rtt/8000, (s.rtt/8)%1000)
 	}

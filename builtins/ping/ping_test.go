@@ -61,6 +61,19 @@ func TestParseArgs(t *testing.T) {
 	}
 }
 
+// TestParseFlood: -f floods with name look-ups off and, until -i says
+// otherwise, no interval (set when the run starts).
+func TestParseFlood(t *testing.T) {
+	o, err := parseArgs([]string{"-f", "-c", "3", "10.0.0.1"})
+	if err != nil || !o.flood || !o.numeric || o.intervalSet || o.count != 3 {
+		t.Errorf("-f -c 3: %+v, %v", o, err)
+	}
+	o, err = parseArgs([]string{"-fi", "0.5", "10.0.0.1"})
+	if err != nil || !o.flood || !o.intervalSet || o.interval != 500*time.Millisecond {
+		t.Errorf("-fi 0.5: %+v, %v", o, err)
+	}
+}
+
 func TestResolve(t *testing.T) {
 	for in, want := range map[string]string{"10.0.0.1": "10.0.0.1", "127.1": "127.0.0.1", "10.0.258": "10.0.1.2", "::1": "::1", "::ffff:10.0.0.1": "::ffff:10.0.0.1"} {
 		a, err := resolve(&options{target: in})

@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/netip"
+	"os"
 	"strings"
 	"time"
 
@@ -226,6 +228,11 @@ func (p *pinger) header() string {
 	return b.String()
 }
 
+// flood writes the marks of -f (write_stdout in iputils): "." for a
+// probe, "\b \b" for its reply, "\bE" or "E" for an error, with no
+// timestamp.
+func (p *pinger) flood(marks string) { io.WriteString(p.env.Stdout, marks) }
+
 func (p *pinger) print(s string) {
 	if p.o.stamp {
 		now := time.Now()
@@ -260,6 +267,9 @@ func (p *pinger) send() {
 		err := unix.Sendto(p.fd, pkt, 0, p.sockaddr(p.dst, 0))
 		if err == nil {
 			s.ntransmitted++
+			if p.o.flood && !p.o.quiet {
+				p.flood(".")
+			}
 			return
 		}
 		if errors.Is(err, unix.EINTR) {
@@ -273,7 +283,11 @@ func (p *pinger) send() {
 		// A hard local error: pretend the probe went out.
 		net := p.receiveErrors()
 		s.ntransmitted++
-		if net == 0 && !p.o.quiet {
+		switch {
+		case net > 0 || p.o.quiet:
+		case p.o.flood:
+			p.flood("E")
+		default:
 			fmt.Fprintf(p.env.Stderr, "ping: sendmsg: %v\n", ns.Strerror(err))
 		}
 		return
@@ -311,6 +325,10 @@ func (p *pinger) receiveErrors() int {
 				if p.o.quiet {
 					continue
 				}
+				if p.o.flood {
+					p.flood("E")
+					continue
+				}
 				if unix.Errno(eeErrno) == unix.EMSGSIZE {
 					fmt.Fprintf(p.env.Stderr, "ping: local error: message too long, mtu=%d\n", info)
 				} else {
@@ -332,6 +350,10 @@ func (p *pinger) receiveErrors() int {
 				p.st.nerrors++
 				found++
 				if p.o.quiet {
+					continue
+				}
+				if p.o.flood {
+					p.flood("\bE")
 					continue
 				}
 				off := offender(m.Data[16:])
@@ -572,6 +594,14 @@ func (p *pinger) gather(icmp []byte, ttl int, csfailed bool, now time.Time, from
 	if p.o.quiet {
 		return
 	}
+	if p.o.flood {
+		if csfailed {
+			p.flood("\bC")
+		} else {
+			p.flood("\b \b")
+		}
+		return
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d bytes from %s: icmp_seq=%d", cc, from, seq)
 	if ttl >= 0 {
@@ -601,6 +631,14 @@ func (p *pinger) gather(icmp []byte, ttl int, csfailed bool, now time.Time, from
 func (p *pinger) run(ctx context.Context) error {
 	fmt.Fprint(p.env.Stdout, p.header())
 	o, s := p.o, &p.st
+	// setup() of ping_common.c, after the header.
+	if o.flood && !o.intervalSet {
+		o.interval = 0
+	}
+	if os.Getuid() != 0 && o.interval < 2*time.Millisecond {
+		fmt.Fprintln(p.env.Stderr, "ping: cannot flood; minimal interval allowed for user is 2ms")
+		return interp.ExitStatus(2)
+	}
 	start := time.Now()
 	lastSend := start
 	nextSend := start
@@ -627,7 +665,9 @@ func (p *pinger) run(ctx context.Context) error {
 		if !exitAt.IsZero() && !now.Before(exitAt) {
 			break
 		}
-		if more() && !now.Before(nextSend) {
+		// With no interval, the next probe goes out as soon as the last
+		// is answered, or 10 ms after it (iputils' MININTERVAL).
+		if more() && (!now.Before(nextSend) || o.interval == 0 && s.inFlight() == 0) {
 			before := s.ntransmitted
 			p.send()
 			if s.ntransmitted > before {
@@ -637,14 +677,21 @@ func (p *pinger) run(ctx context.Context) error {
 			if o.interval == 0 {
 				nextSend = now.Add(10 * time.Millisecond)
 			}
-			if o.count > 0 && s.ntransmitted >= o.count && o.deadline == 0 && exitAt.IsZero() {
-				wait := o.linger
-				if s.nreceived > 0 {
-					wait = max(2*time.Duration(s.tmax)*time.Microsecond, o.interval)
-				}
+			continue
+		}
+		if o.count > 0 && s.ntransmitted >= o.count && o.deadline == 0 && exitAt.IsZero() {
+			// schedule_exit: wait for the last replies twice the
+			// longest round trip (at least an interval), or the
+			// linger time without replies. A wait of zero (no
+			// interval, no round-trip times: -f -s 8) arms no timer:
+			// ping then waits for every reply.
+			wait := o.linger
+			if s.nreceived > 0 {
+				wait = max(2*time.Duration(s.tmax)*time.Microsecond, o.interval)
+			}
+			if wait > 0 {
 				exitAt = now.Add(wait)
 			}
-			continue
 		}
 		until := now.Add(100 * time.Millisecond)
 		for _, t := range []time.Time{exitAt, deadlineAt} {
