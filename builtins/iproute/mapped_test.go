@@ -21,6 +21,7 @@ func TestMappedAddressesAsIproute2(t *testing.T) {
 	sandbox.Run(t, func(t *testing.T) {
 		noDAD(t)
 		ipPath := sandbox.RequireTool(t, "ip")
+		sandbox.RequireTool(t, "sysctl")
 		// real runs the real ip: its standard output, and its error with
 		// what it printed on standard error.
 		real := func(args ...string) (string, error) {
@@ -33,7 +34,14 @@ func TestMappedAddressesAsIproute2(t *testing.T) {
 			return o.String(), nil
 		}
 		for _, n := range []string{"nsh", "ip"} {
-			for _, line := range []string{"netns add " + n, "-n " + n + " link set lo up",
+			// No duplicate address detection in the new namespace (noDAD
+			// covers the test's own): an address shown "tentative" on one
+			// side only would make the comparison depend on timing.
+			for _, line := range []string{"netns add " + n,
+				"netns exec " + n + " sysctl -q -w net.ipv6.conf.all.accept_dad=0",
+				"netns exec " + n + " sysctl -q -w net.ipv6.conf.default.accept_dad=0",
+				"netns exec " + n + " sysctl -q -w net.ipv6.conf.lo.accept_dad=0",
+				"-n " + n + " link set lo up",
 				"-n " + n + " link add d0 type veth peer name d1", "-n " + n + " link set d0 up", "-n " + n + " link set d1 up",
 				"-n " + n + " addr add 2001:db8::1/64 dev d0 nodad"} {
 				sys(t, line)

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nshlab/nsh/internal/sandbox"
 )
@@ -77,7 +78,7 @@ ip -n ns1 link set B up
 			file := writeScript(t, fmt.Sprintf("case%d.sh", i), src)
 			// bash and the real ip, in a namespace of their own.
 			out, err := exec.Command("unshare", "--net", "--mount", "--propagation", "private", "sh", "-c",
-				`mount -t tmpfs none /run/netns && { bash "$1" 2>"$2/err"; echo "rc=$?"; echo "failures=$(wc -l <"$2/err")"; }; for n in "" ns1 x; do
+				`mount -t tmpfs none /run/netns && { bash "$1" 2>"$2/err"; echo "rc=$?"; echo "failures=$(wc -l <"$2/err")"; }; sleep 1.2; for n in "" ns1 x; do
 				if [ -z "$n" ]; then echo "[] $(ip -br link >"$2/o" 2>&1; r=$?; [ $r = 0 ] && echo '<nil>' || echo "exit status $r")"; cat "$2/o"
 				elif [ -e /run/netns/$n ]; then echo "[$n] <nil>"; ip -n $n -br link; fi; done`, "sh", file, t.TempDir()).CombinedOutput()
 			if err != nil {
@@ -85,6 +86,10 @@ ip -n ns1 link set B up
 			}
 			want := regexp.MustCompile(`@if\d+`).ReplaceAllString(regexp.MustCompile(`([0-9a-f]{2}:){5}[0-9a-f]{2}`).ReplaceAllString(string(out), "MAC"), "@ifN")
 			_, stderr, code := runMain(t, file)
+			// Carrier and operstate changes reach the flags through
+			// linkwatch, which batches them for up to a second: both
+			// sides are looked at once that has passed.
+			time.Sleep(1200 * time.Millisecond)
 			names := []string{"ns1"}
 			if strings.Contains(src, "netns add x") {
 				names = append(names, "x")
