@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nshlab/nsh/internal/sandbox"
 )
@@ -87,6 +88,16 @@ func TestMappedAddressesAsIproute2(t *testing.T) {
 			}
 			if (nerr == nil) != c.ok {
 				t.Errorf("nsh ip %s: error %v, want ok %v (ip: %v)", c.line, nerr, c.ok, rerr)
+			}
+			// With DAD off, an address is still "tentative" until the
+			// kernel's DAD work runs (a workqueue, late under load): wait
+			// until no address in either namespace is.
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				a, _ := real("-n", "nsh", "-6", "addr")
+				b, _ := real("-n", "ip", "-6", "addr")
+				if !strings.Contains(a+b, "tentative") {
+					break
+				}
 			}
 			for _, v := range views {
 				want, _ := real(append([]string{"-n", "ip"}, strings.Fields(v)...)...)

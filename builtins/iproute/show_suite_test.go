@@ -148,6 +148,10 @@ var suiteDifferences = []struct {
 	// apart rarely agree, so the value itself is not compared.
 	{`gc_timer +[0-9]+\.[0-9]+`, "gc_timer T", "running timer"},
 	{`"gc_timer": ?[0-9]+\.[0-9]+`, `"gc_timer":T`, "running timer (JSON)"},
+	// A neighbour's cache times (-s) are seconds since it was used,
+	// confirmed and updated: they tick between two dumps.
+	{`used [0-9]+/[0-9]+/[0-9]+`, "used T/T/T", "neighbour ages"},
+	{`"(used|confirmed|updated)": ?[0-9]+`, `"$1":T`, "neighbour ages (JSON)"},
 }
 
 // suiteNormalize applies suiteDifferences.
