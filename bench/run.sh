@@ -24,7 +24,7 @@ REPS=${REPS:-1}
 [ "$(id -u)" = 0 ] || { echo "bench/run.sh: needs root" >&2; exit 1; }
 
 if [ -z "${NSH:-}" ]; then
-	go build -ldflags="-s -w" -o bench/nsh ./cmd/nsh
+	CGO_ENABLED=0 go build -ldflags="-s -w" -o bench/nsh ./cmd/nsh
 	NSH=bench/nsh
 fi
 

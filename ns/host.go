@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/internal/multicall"
 )
 
 // init keeps the main goroutine on the main thread for good (the runtime
@@ -21,8 +23,15 @@ import (
 // foreign namespace: /proc/PID/ns/net (which is the main thread's) then
 // reports that namespace for nsh, "ip netns pids" lists nsh there, and the
 // namespace is pinned after "ip netns del" (HAZARDS #1, #3, #4).
+//
+// A process started as one of nsh's one-shot tools (a link named ip to
+// nsh; see internal/multicall) runs one command and exits: it has no
+// long-lived main thread to protect, and locking here would start the
+// runtime's template thread, a measurable part of the tool's start-up.
 func init() {
-	runtime.LockOSThread()
+	if !multicall.Self() {
+		runtime.LockOSThread()
+	}
 }
 
 // Host is the view of network namespaces for one run of nsh: the namespace

@@ -4,23 +4,27 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // hostPrompt matches the prompts tutorials show before a command:
 // "[root@host ~]# ", "root@host:~# ", "user@host:~/lab$ ".
-var hostPrompt = regexp.MustCompile(`^\s*(\[[^\]\s]+@[^\]]+\]|[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^\s#$]*)\s?[#$]\s+`)
+// Compiled on first use: nothing is built at start-up.
+var hostPrompt = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(\[[^\]\s]+@[^\]]+\]|[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+:[^\s#$]*)\s?[#$]\s+`)
+})
 
 // labTools are programs that tutorials run next to ip and brctl; after a
 // "# " prompt, only these (and nsh's network builtins and procedures)
 // make the line a command rather than a comment.
-var labTools = map[string]bool{
-	"ip": true, "brctl": true, "bridge": true, "sudo": true,
-	"ping": true, "ping6": true, "tcpdump": true, "sysctl": true,
-	"iptables": true, "ip6tables": true, "nft": true, "ethtool": true,
-	"ss": true, "netstat": true, "arping": true, "traceroute": true,
-	"tracepath": true, "nc": true, "ncat": true, "socat": true,
-	"iperf": true, "iperf3": true, "curl": true, "wget": true,
-	"unshare": true, "nsenter": true, "modprobe": true, "dhclient": true,
+var labTools = []string{
+	"ip", "brctl", "bridge", "sudo",
+	"ping", "ping6", "tcpdump", "sysctl",
+	"iptables", "ip6tables", "nft", "ethtool",
+	"ss", "netstat", "arping", "traceroute",
+	"tracepath", "nc", "ncat", "socat",
+	"iperf", "iperf3", "curl", "wget",
+	"unshare", "nsenter", "modprobe", "dhclient",
 }
 
 // isCommandWord reports whether w starts a command: one of nsh's own
@@ -43,7 +47,7 @@ func isCommandWord(w string, procs []string) bool {
 // isLabCommand is the stricter test after a "# " prompt, where the rest
 // of the line may just as well be a comment ("# set up the bridge").
 func isLabCommand(w string, procs []string) bool {
-	return labTools[w] || contains(procs, w)
+	return contains(labTools, w) || contains(procs, w)
 }
 
 // StripPrompt removes what a tutorial prints before a command, so that
@@ -55,7 +59,7 @@ func isLabCommand(w string, procs []string) bool {
 // procedures.
 func StripPrompt(line string, procs []string) string {
 	rest := line
-	if m := hostPrompt.FindString(rest); m != "" && strings.TrimSpace(rest[len(m):]) != "" {
+	if m := hostPrompt().FindString(rest); m != "" && strings.TrimSpace(rest[len(m):]) != "" {
 		rest = rest[len(m):]
 	} else {
 		trimmed := strings.TrimLeft(rest, " \t")

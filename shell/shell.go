@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -188,7 +189,7 @@ func (s *Shell) exec(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, 
 	if f, ok := s.cfg.Cmds[name]; ok {
 		return s.builtin(ctx, hc, r, f, args, ix)
 	}
-	if f, ok := s.cfg.Cmds[filepath.Base(name)]; ok && systemDirs[filepath.Dir(name)] {
+	if f, ok := s.cfg.Cmds[filepath.Base(name)]; ok && slices.Contains(systemDirs, filepath.Dir(name)) {
 		// "/sbin/ip" and the like: the system's tool, so nsh's.
 		args = append([]string{filepath.Base(name)}, args[1:]...)
 		return s.builtin(ctx, hc, r, f, args, ix)
@@ -198,7 +199,7 @@ func (s *Shell) exec(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, 
 
 // systemDirs are where Debian and others install ip, brctl, bridge, ping
 // and sysctl; a script naming one of them by such a path gets nsh's.
-var systemDirs = map[string]bool{"/sbin": true, "/bin": true, "/usr/sbin": true, "/usr/bin": true}
+var systemDirs = []string{"/sbin", "/bin", "/usr/sbin", "/usr/bin"}
 
 // builtin runs one of nsh's commands in-process. Its failure is printed
 // as the real tool prints it, and its exit status is the tool's.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -51,7 +52,7 @@ func Unsupported(file *syntax.File) (pos syntax.Pos, what string, ok bool) {
 		}
 		switch n := n.(type) {
 		case *syntax.ParamExp:
-			if n.Param != nil && bashOnlyVars[n.Param.Value] {
+			if n.Param != nil && slices.Contains(bashOnlyVars, n.Param.Value) {
 				return found(n.Pos(), "$%s", n.Param.Value)
 			}
 			if n.Param != nil && assoc[n.Param.Value] && n.Index != nil {
@@ -105,9 +106,8 @@ func Unsupported(file *syntax.File) (pos syntax.Pos, what string, ok bool) {
 }
 
 // bashOnlyVars are bash's variables that mvdan.cc/sh leaves empty.
-var bashOnlyVars = map[string]bool{
-	"BASH_SOURCE": true, "FUNCNAME": true, "BASHPID": true, "SECONDS": true,
-	"PIPESTATUS": true, "BASH_LINENO": true,
+var bashOnlyVars = []string{
+	"BASH_SOURCE", "FUNCNAME", "BASHPID", "SECONDS", "PIPESTATUS", "BASH_LINENO",
 }
 
 // groupedEcho reports whether arg is echo options given together, which

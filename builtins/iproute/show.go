@@ -207,7 +207,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		masterIndex = m.Attrs().Index
 	}
 	qdiscs := map[int]string{}
-	{
+	if !g.Brief { // brief lines print no qdisc: one dump less
 		var ql []netlink.Qdisc
 		if f.dev != "" {
 			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(links[0]) })

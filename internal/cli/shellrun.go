@@ -15,6 +15,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/all"
+	"github.com/nshlab/nsh/internal/multicall"
 	"github.com/nshlab/nsh/lang"
 	"github.com/nshlab/nsh/ns"
 	"github.com/nshlab/nsh/shell"
@@ -89,9 +90,6 @@ func checkShell(name string, src []byte, stderr io.Writer) int {
 	return 0
 }
 
-// toolNames are the commands nsh stands in for under the bash fallback.
-var toolNames = []string{"ip", "brctl", "bridge", "ping", "sysctl"}
-
 // fallbackBash runs a script the shell parser refused under the system's
 // bash (or the interpreter its "#!" line names), with a directory of
 // links to nsh named ip, brctl, bridge, ping and sysctl first on its PATH:
@@ -115,13 +113,13 @@ func fallbackBash(ctx context.Context, o options, name string, src []byte, perr 
 		return 2
 	}
 	defer os.RemoveAll(dir)
-	for _, t := range toolNames {
+	for _, t := range multicall.Names {
 		if err := os.Symlink(self, filepath.Join(dir, t)); err != nil {
 			fmt.Fprintf(stderr, "%v\nnsh: %v\n", perr, err)
 			return 2
 		}
 	}
-	fmt.Fprintf(stderr, "nsh: %v: running it under %s, with nsh as %s\n", perr, path, strings.Join(toolNames, ", "))
+	fmt.Fprintf(stderr, "nsh: %v: running it under %s, with nsh as %s\n", perr, path, strings.Join(multicall.Names[:], ", "))
 	var args []string
 	if name == "-c" {
 		args = append([]string{"-c", string(src), "nsh"}, o.args...)
@@ -157,15 +155,10 @@ func fallbackBash(ctx context.Context, o options, name string, src []byte, perr 
 // when called by that name (a multi-call binary: a link named ip to nsh
 // is ip).
 func IsTool(name string) bool {
-	for _, t := range toolNames {
-		if name == t {
-			return true
-		}
-	}
-	return false
+	return multicall.Is(name)
 }
 
-// Tool runs args (args[0] one of toolNames, as IsTool accepts) as the real
+// Tool runs args (args[0] one of multicall.Names, as IsTool accepts) as the real
 // program would run: in-process in the namespace the process is in,
 // writing what the tool writes and exiting with its status.
 func Tool(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
