@@ -54,6 +54,11 @@ type Runner struct {
 	jobs *jobs
 	// pipefail is "set -o pipefail".
 	pipefail bool
+
+	// dryRun: see DryRun.
+	dryRun bool
+	// observer: see Observe.
+	observer Observer
 }
 
 // Option configures a Runner.
@@ -118,6 +123,40 @@ func ExecHandlers(middlewares ...func(next ExecHandlerFunc) ExecHandlerFunc) Opt
 		for i := len(middlewares) - 1; i >= 0; i-- {
 			r.exec = middlewares[i](r.exec)
 		}
+		return nil
+	}
+}
+
+// DryRun makes the runner touch no namespace itself, for "nsh export",
+// whose exec handler records commands instead of running them: "in NS"
+// checks NS's name but not that the namespace exists; "exists", "exec"
+// "exec", "sleep" and "sudo" (as if nsh were root) go to the handler
+// chain as commands, args[0] being "exists", "exec", "sleep" or the
+// command after sudo's options; a redirection is an error.
+func DryRun() Option {
+	return func(r *Runner) error {
+		r.dryRun = true
+		return nil
+	}
+}
+
+// Observer follows a run as it goes (nsh's progress line). Its methods
+// may be called from several goroutines at once.
+type Observer interface {
+	// Statement is called before each statement runs, with its position.
+	Statement(pos lang.Pos)
+	// External is called with true before an external program starts
+	// and with false when it has ended (or failed to start).
+	External(running bool)
+}
+
+// Observe makes the runner report its statements and external programs
+// to o. An external program is given the file behind a standard stream
+// that has a File() *os.File method (a wrapper of a terminal), so that it
+// writes there directly, as it would without o.
+func Observe(o Observer) Option {
+	return func(r *Runner) error {
+		r.observer = o
 		return nil
 	}
 }

@@ -69,9 +69,13 @@ func (r *Runner) echo(_ context.Context, _ lang.Pos, _ ns.Ref, args []string) er
 }
 
 // sleep waits for a number of seconds (fractions allowed).
-func (r *Runner) sleep(ctx context.Context, _ lang.Pos, _ ns.Ref, args []string) error {
+func (r *Runner) sleep(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
 	if len(args) != 2 {
 		return errors.New("usage: sleep SECONDS")
+	}
+	if r.dryRun {
+		hc := r.handlerCtx(pos, ref, noFollowing, noSkip)
+		return r.exec(WithHandlerCtx(ctx, hc), args)
 	}
 	s := strings.TrimSuffix(args[1], "s")
 	f, err := strconv.ParseFloat(s, 64)
@@ -142,7 +146,7 @@ func (r *Runner) source(ctx context.Context, _ lang.Pos, ref ns.Ref, args []stri
 // so tutorial lines with "sudo ip ..." run unchanged; otherwise it runs
 // the real sudo.
 func (r *Runner) sudo(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 && !r.dryRun {
 		return r.external(ctx, ref, args, r.stdin, r.stdout, r.stderr)
 	}
 	rest, err := SudoArgs(args)
@@ -289,6 +293,10 @@ func (r *Runner) exists(ctx context.Context, pos lang.Pos, ref ns.Ref, args []st
 	if len(args) != 3 {
 		return errors.New("usage: exists netns|link NAME")
 	}
+	if r.dryRun && (args[1] == "netns" || args[1] == "link") {
+		hc := r.handlerCtx(pos, ref, noFollowing, noSkip)
+		return r.exec(WithHandlerCtx(ctx, hc), args)
+	}
 	switch args[1] {
 	case "netns":
 		target, err := r.host.Resolve(args[2])
@@ -308,9 +316,13 @@ func (r *Runner) exists(ctx context.Context, pos lang.Pos, ref ns.Ref, args []st
 
 // execExternal is "exec CMD ARGS...": run an external program even when a
 // builtin has the same name.
-func (r *Runner) execExternal(ctx context.Context, _ lang.Pos, ref ns.Ref, args []string) error {
+func (r *Runner) execExternal(ctx context.Context, pos lang.Pos, ref ns.Ref, args []string) error {
 	if len(args) < 2 || args[1] == "" {
 		return errors.New("exec: no program given")
+	}
+	if r.dryRun {
+		hc := r.handlerCtx(pos, ref, noFollowing, noSkip)
+		return r.exec(WithHandlerCtx(ctx, hc), args)
 	}
 	return r.external(ctx, ref, args[1:], r.stdin, r.stdout, r.stderr)
 }
@@ -333,7 +345,11 @@ func (r *Runner) external(ctx context.Context, ref ns.Ref, args []string, stdin 
 	cmd.Args[0] = args[0]
 	cmd.Env = r.env
 	cmd.Dir = r.dir
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, fileOf(stdout), fileOf(stderr)
+	if r.observer != nil {
+		r.observer.External(true)
+		defer r.observer.External(false)
+	}
 	if err := r.host.Start(ref, cmd); err != nil {
 		return err
 	}
@@ -370,6 +386,15 @@ func (r *Runner) external(ctx context.Context, ref ns.Ref, args []string, stdin 
 		return ExitStatus(ee.ExitCode())
 	}
 	return err
+}
+
+// fileOf returns the file behind w when w is a wrapper of one (see
+// Observe), else w.
+func fileOf(w io.Writer) io.Writer {
+	if f, ok := w.(interface{ File() *os.File }); ok {
+		return f.File()
+	}
+	return w
 }
 
 // lookPath finds a program in the runner's PATH. Relative PATH entries

@@ -43,6 +43,9 @@ func (r *Runner) stmts(ctx context.Context, list []lang.Stmt) (err error) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if r.observer != nil {
+			r.observer.Statement(st.Pos())
+		}
 		if sk, ok := skip[i]; ok {
 			delete(skip, i)
 			if r.trace != nil {
@@ -360,7 +363,7 @@ func (r *Runner) inStmt(ctx context.Context, s *lang.In) error {
 		}
 		ref, err = r.host.Resolve(path)
 	}
-	if err == nil {
+	if err == nil && !r.dryRun {
 		_, err = r.host.Key(ref)
 	}
 	if err != nil {
@@ -395,6 +398,10 @@ func (r *Runner) command(ctx context.Context, c *lang.Command, rest []lang.Stmt,
 		return &RuntimeError{Pos: c.Pos(), Stmt: lang.Format(c), NS: r.cur, Err: errors.New("the command word expanded to nothing")}
 	}
 	text := quoteArgs(args)
+	if len(c.Redirs) > 0 && r.dryRun {
+		r.status = 1
+		return &RuntimeError{Pos: c.Pos(), Stmt: text, NS: r.cur, Err: errors.New("a redirection opens its file when the command runs: not in a dry run")}
+	}
 	if len(c.Redirs) > 0 {
 		rd, err := r.redirect(c.Redirs)
 		text += rd.text

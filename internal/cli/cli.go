@@ -66,6 +66,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 1 && args[1] == "replay" {
 		return replayMain(args, stdin, stdout, stderr)
 	}
+	if len(args) > 1 && args[1] == "export" {
+		return exportMain(args, stdout, stderr)
+	}
 	if len(args) > 1 && IsTool(args[1]) {
 		// "nsh ip ...": nsh as the tool (see Tool).
 		return Tool(args[1:], stdin, stdout, stderr)
