@@ -26,6 +26,10 @@ const usage = `usage: nsh [-x] [--sandbox] FILE [ARGS...]
        nsh [-x] [--sandbox] -c TEXT [ARGS...]
        nsh [-x] -              read the script from standard input
        nsh -n FILE...          check syntax only, run nothing
+       nsh export [-o OUT] FILE [ARGS...]
+                               print FILE as a plain bash script (ip -n NS ...)
+       nsh graph [-f text|dot|mermaid] [-o FILE.svg|png]
+                               the topology in the kernel now
        nsh --version | --help
 
 Runs nsh scripts: iproute2, brctl and bridge command lines executed
@@ -68,6 +72,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 1 && args[1] == "export" {
 		return exportMain(args, stdout, stderr)
+	}
+	if len(args) > 1 && args[1] == "graph" {
+		return graphMain(args, stdout, stderr)
 	}
 	if len(args) > 1 && IsTool(args[1]) {
 		// "nsh ip ...": nsh as the tool (see Tool).
