@@ -158,6 +158,9 @@ func lockWriter(w io.Writer, mu *sync.Mutex) io.Writer {
 	if _, ok := w.(*os.File); ok || w == nil {
 		return w
 	}
+	if _, ok := w.(interface{ File() *os.File }); ok {
+		return w // a wrapper of a file (see Observe), which locks itself
+	}
 	return &lockedWriter{mu: mu, w: w}
 }
 

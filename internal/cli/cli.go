@@ -15,6 +15,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/all"
+	"github.com/nshlab/nsh/internal/progress"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/lang"
 )
@@ -158,12 +159,20 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeRun()
-	opts := []interp.Option{
+	var opts []interp.Option
+	if m := progress.Start(stderr); m != nil {
+		// On a terminal: a progress line after a second, erased at the
+		// end (and before anything is written).
+		defer m.Stop()
+		stdout, stderr = m.Writer(stdout), m.Writer(stderr)
+		opts = append(opts, interp.Observe(m))
+	}
+	opts = append(opts,
 		interp.StdIO(stdin, stdout, stderr),
 		interp.Params(o.args...),
 		interp.Host(host),
 		builtins.Install(st, all.Commands()),
-	}
+	)
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
 	}
