@@ -69,22 +69,53 @@ func (ps Problems) Error() string {
 var langCommands = [...]string{"echo", "sleep", "exit", "source", ".", "exec", "sudo", "true", ":", "false", "cd", "set", "exists", "wait", "export"}
 
 // Check returns the constructs of f that export cannot expand, in source
-// order (nil if none).
+// order (nil if none). Files that f sources by a literal name (taken from
+// the working directory, as nsh takes it) are checked too, after f.
 func Check(f *lang.File) Problems {
-	c := &checker{procs: map[string]bool{}}
-	walkStmts(f.Stmts, func(st lang.Stmt) {
-		if d, ok := st.(*lang.Def); ok {
-			c.procs[d.Name] = true
-		}
-	})
-	walkStmts(f.Stmts, c.stmt)
-	slices.SortStableFunc(c.probs, func(a, b *Problem) int { return a.Pos.Offset - b.Pos.Offset })
+	c := &checker{procs: map[string]bool{}, seen: map[string]bool{f.Name: true}}
+	c.file(f)
 	return c.probs
 }
 
 type checker struct {
 	procs map[string]bool
 	probs Problems
+	seen  map[string]bool // files checked
+}
+
+// file checks f, then the files it sources.
+func (c *checker) file(f *lang.File) {
+	start := len(c.probs)
+	walkStmts(f.Stmts, func(st lang.Stmt) {
+		if d, ok := st.(*lang.Def); ok {
+			c.procs[d.Name] = true
+		}
+	})
+	var sourced []string
+	walkStmts(f.Stmts, func(st lang.Stmt) {
+		c.stmt(st)
+		cmd, ok := st.(*lang.Command)
+		if !ok || len(cmd.Args) != 2 {
+			return
+		}
+		name, ok1 := cmd.Args[0].Lit()
+		file, ok2 := cmd.Args[1].Lit()
+		if ok1 && ok2 && (name == "source" || name == ".") && !c.seen[file] {
+			c.seen[file] = true
+			sourced = append(sourced, file)
+		}
+	})
+	mine := c.probs[start:]
+	slices.SortStableFunc(mine, func(a, b *Problem) int { return a.Pos.Offset - b.Pos.Offset })
+	for _, name := range sourced {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			continue // the dry run reports it where nsh would
+		}
+		if sf, err := lang.Parse(name, lang.StripBOM(src)); err == nil {
+			c.file(sf)
+		}
+	}
 }
 
 func (c *checker) add(pos lang.Pos, format string, a ...any) {

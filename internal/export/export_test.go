@@ -145,3 +145,61 @@ func TestCheckReportsKernelConstructs(t *testing.T) {
 		}
 	}
 }
+
+// TestExistsNetnsChecked exports a script whose "exists netns" answer is
+// no, then makes the answer yes before bash runs the export: the export
+// stops at that point, saying where, instead of going on down the branch
+// nsh would not take.
+func TestExistsNetnsChecked(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		bash := sandbox.RequireTool(t, "bash")
+		ip := sandbox.RequireTool(t, "ip")
+		dir := t.TempDir()
+		file := filepath.Join(dir, "guard.nsh")
+		src := "ns = x\nif ! exists netns $ns < ip netns add $ns >\nip netns add y\n"
+		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		script := filepath.Join(dir, "guard.sh")
+		var out, errb bytes.Buffer
+		if code := cli.Main([]string{"nsh", "export", "-o", script, file}, strings.NewReader(""), &out, &errb); code != 0 {
+			t.Fatalf("nsh export: status %d: %s", code, errb.String())
+		}
+		if out, err := exec.Command(ip, "netns", "add", "x").CombinedOutput(); err != nil {
+			t.Fatalf("ip netns add x: %v: %s", err, out)
+		}
+		cmd := exec.Command(bash, script)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+			t.Fatalf("bash %s: %v, want exit status 1", script, err)
+		}
+		if want := file + ":2:6: netns x is there"; !strings.HasPrefix(stderr.String(), want) {
+			t.Errorf("stderr %q, want it to start with %q", stderr.String(), want)
+		}
+		if _, err := os.Stat("/run/netns/y"); err == nil {
+			t.Errorf("the export went on after the failed check: netns y exists")
+		}
+	})
+}
+
+// TestCheckFollowsSource checks that a file sourced by a literal name is
+// checked too, with its own positions.
+func TestCheckFollowsSource(t *testing.T) {
+	dir := t.TempDir()
+	lib := filepath.Join(dir, "lib.nsh")
+	if err := os.WriteFile(lib, []byte("def up l < ip link set $l up >\ntry < ip link del x >\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := lang.Parse("main.nsh", []byte("source "+lib+"\nup br0\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	probs := export.Check(f)
+	if len(probs) != 1 || probs[0].Pos.String() != lib+":2:1" {
+		t.Errorf("problems %v, want the try at %s:2:1", probs, lib)
+	}
+}
