@@ -30,8 +30,9 @@
 // ff00::/8.
 //
 // Snapshot reads the state as it is; links come up asynchronously
-// (linkwatch runs up to a second late), so a test should use Settled,
-// which waits until the state stops changing.
+// (linkwatch runs up to a second late) and STP takes bridge ports to
+// forwarding in steps a forward delay apart, so a test should use
+// Settled, which waits until the state stops changing.
 package kstate
 
 import (
@@ -84,7 +85,9 @@ func Snapshot() (string, error) {
 
 // snapshot returns the snapshot and whether the kernel is still busy with
 // it: an IPv6 address it shows is tentative on a link that has carrier, so
-// duplicate address detection will soon add its local route.
+// duplicate address detection will soon add its local route; or a bridge
+// port is listening or learning, on its way to forwarding (see
+// linkInfoFacts).
 func snapshot() (string, bool, error) {
 	var lines []string
 	busy := false
@@ -153,9 +156,11 @@ func snapshot() (string, bool, error) {
 		if err := routeFacts(s, add); err != nil {
 			return "", false, err
 		}
-		if err := linkInfoFacts(s, add); err != nil {
+		b, err = linkInfoFacts(s, add)
+		if err != nil {
 			return "", false, err
 		}
+		busy = busy || b
 		if err := ruleFacts(s, add); err != nil {
 			return "", false, err
 		}
@@ -169,8 +174,10 @@ func snapshot() (string, bool, error) {
 
 // Settled takes snapshots every 200ms until one has stayed the same for
 // quiet (at least 1.2s if shorter, to outlast linkwatch's one-second
-// batching) and no IPv6 address it shows is still in duplicate address
-// detection, and returns it. After timeout it returns the latest snapshot
+// batching), no IPv6 address it shows is still in duplicate address
+// detection and no bridge port is still listening or learning on its way
+// to forwarding (STP moves a port on every forward delay, seconds apart),
+// and returns it. After timeout it returns the latest snapshot
 // and an error saying the state kept changing.
 func Settled(quiet, timeout time.Duration) (string, error) {
 	if quiet < 1200*time.Millisecond {

@@ -279,23 +279,41 @@ var infoIndex = map[string]map[uint16]bool{
 	"vxlan": {unix.IFLA_VXLAN_LINK: true},
 }
 
+// Bridge port states (BR_STATE_*) that STP leaves after a forward delay.
+const (
+	brStateListening = 1
+	brStateLearning  = 2
+)
+
 // linkInfoFacts adds, for every link, one line per attribute of its
 // IFLA_INFO_DATA ("info KIND N HEX") and IFLA_INFO_SLAVE_DATA ("info
 // KIND_slave N HEX"): the options of bridges, ports, macvlans, vxlans,
-// tun/tap devices and any other kind, as the kernel reports them.
-func linkInfoFacts(s *space, add func(string, ...any)) error {
+// tun/tap devices and any other kind, as the kernel reports them. It
+// reports busy when a bridge port is listening or learning and the
+// kernel will move it on: its bridge runs STP, or its forward-delay
+// timer runs (a bridge without STP arms it too when a port comes up).
+func linkInfoFacts(s *space, add func(string, ...any)) (busy bool, err error) {
 	msgs, err := rawDump(s, func() *nl.NetlinkRequest {
 		r := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
 		r.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
 		return r
 	}, unix.RTM_NEWLINK)
 	if err != nil {
-		return fmt.Errorf("netns %s: dump links: %w", s.name, err)
+		return false, fmt.Errorf("netns %s: dump links: %w", s.name, err)
 	}
+	stp := map[uint32]bool{} // bridge ifindex -> STP on
+	// The masters of the ports that are listening or learning, and
+	// whether their forward-delay timer runs.
+	type port struct {
+		master uint32
+		timer  bool
+	}
+	var moving []port
 	for _, m := range msgs {
 		if len(m) < unix.SizeofIfInfomsg {
 			continue
 		}
+		index := binary.LittleEndian.Uint32(m[4:8])
 		a := rawAttrs(m[unix.SizeofIfInfomsg:])
 		li, ok := a[unix.IFLA_LINKINFO]
 		if !ok {
@@ -303,6 +321,19 @@ func linkInfoFacts(s *space, add func(string, ...any)) error {
 		}
 		p := q(s.name) + " link " + q(attrStr(a, unix.IFLA_IFNAME))
 		info := rawAttrs(li)
+		if attrStr(info, unix.IFLA_INFO_KIND) == "bridge" {
+			if v, ok := attrU32(rawAttrs(info[unix.IFLA_INFO_DATA]), unix.IFLA_BR_STP_STATE); ok && v != 0 {
+				stp[index] = true
+			}
+		}
+		if attrStr(info, unix.IFLA_INFO_SLAVE_KIND) == "bridge" {
+			d := rawAttrs(info[unix.IFLA_INFO_SLAVE_DATA])
+			if st := d[unix.IFLA_BRPORT_STATE]; len(st) == 1 && (st[0] == brStateListening || st[0] == brStateLearning) {
+				master, _ := attrU32(a, unix.IFLA_MASTER)
+				t := d[unix.IFLA_BRPORT_FORWARD_DELAY_TIMER]
+				moving = append(moving, port{master, len(t) == 8 && binary.LittleEndian.Uint64(t) != 0})
+			}
+		}
 		for _, part := range []struct{ kind, data uint16 }{
 			{unix.IFLA_INFO_KIND, unix.IFLA_INFO_DATA},
 			{unix.IFLA_INFO_SLAVE_KIND, unix.IFLA_INFO_SLAVE_DATA},
@@ -330,5 +361,8 @@ func linkInfoFacts(s *space, add func(string, ...any)) error {
 			}
 		}
 	}
-	return nil
+	for _, p := range moving {
+		busy = busy || p.timer || stp[p.master]
+	}
+	return busy, nil
 }
