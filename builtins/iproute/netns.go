@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -324,7 +325,7 @@ func netnsSet(env *builtins.Env, g *Global, args []string) error {
 		return err
 	}
 	if err := h.SetNetNsIdByFd(int(f.Fd()), nsid); err != nil {
-		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+		return builtins.Answer(rtnl.FromHandle(err))
 	}
 	return nil
 }
