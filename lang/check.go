@@ -474,22 +474,20 @@ func (c *checker) body(p *procInfo, quiet bool) {
 	for _, name := range p.def.Params {
 		st.vars[name] = varInfo{}
 	}
+	// Any definition of the program may have been made, or replaced
+	// another, when it runs.
+	for _, q := range c.procs {
+		addMay(st, q.def)
+	}
 	if quiet {
 		st.any, st.procsAny, st.nsAny = true, true, true
 	} else {
 		// Procedures certainly defined when it runs: those certainly
-		// defined wherever it can be called. Any definition of the
-		// program may have replaced them.
+		// defined wherever it can be called.
 		for n := range p.mustAt {
 			st.must[n] = true
 		}
 		st.must[p.def.Name] = true
-		for _, q := range c.procs {
-			if st.may[q.def.Name] == nil {
-				st.may[q.def.Name] = map[int]bool{}
-			}
-			st.may[q.def.Name][len(q.def.Params)] = true
-		}
 		st.procsAny = c.everyProc
 		for n := range c.allNS {
 			st.ns[n] = true
@@ -943,7 +941,7 @@ func (c *checker) word(w *Word, st *state) wordValue {
 				vi, ok := st.vars[p.Name]
 				// A global seen from a procedure, or anything after an
 				// unknown source, may be a list.
-				v.multi = !ok && (c.cur != nil || st.any) || vi.list
+				v.multi = vi.list || !ok && (st.any || c.cur != nil && (c.cur.globalsAny || c.cur.globals[p.Name]))
 			}
 		}
 	}
@@ -1225,10 +1223,9 @@ func (c *checker) command(cmd *Command, st *state) {
 		// Not found now, and close to a name that is: a likely typo (a
 		// program may be installed by the time it runs, so a warning).
 		cands := append(append([]string(nil), langBuiltins[:]...), c.cfg.Commands...)
-		for p := range st.may {
-			cands = append(cands, p)
+		for _, p := range c.procs {
+			cands = append(cands, p.def.Name)
 		}
-		sort.Strings(cands[len(langBuiltins):])
 		if s := Suggest(name, cands); s != "" {
 			c.report(pos(off), true, "command not found: %s; did you mean %q?", name, s)
 		}

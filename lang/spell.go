@@ -2,9 +2,13 @@ package lang
 
 // Suggest returns the candidate closest to word by edit distance, when
 // one is close enough to be a likely misspelling of it (at most one edit
-// for short names, two for names of six characters or more), and ""
+// for names of three to five characters, two for longer ones; none for
+// shorter ones, where one edit makes anything of anything), and ""
 // otherwise. Ties go to the first candidate.
 func Suggest(word string, candidates []string) string {
+	if len(word) < 3 {
+		return ""
+	}
 	limit := 1
 	if len(word) >= 6 {
 		limit = 2
