@@ -8,14 +8,13 @@ package builtins
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"sync"
 	"time"
 
 	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/lang"
 	"github.com/nshlab/nsh/ns"
@@ -47,21 +46,42 @@ type Env struct {
 	Skip      func(i int, undo func(ctx context.Context) error)
 
 	mu       sync.Mutex
-	releases []func() // leases of Handle, ended by Release
+	releases []func() // leases of Handle and Conn, ended by Release
 }
 
 // Handle returns the netlink handle of namespace r, leased to this Env:
 // the handle stays open, and keeps reaching r's namespace, until Release,
 // even if the namespace is deleted meanwhile. Never keep it past Release.
 func (e *Env) Handle(r ns.Ref) (*netlink.Handle, error) {
-	h, release, err := e.State.Acquire(r)
+	p, err := e.lease(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.Handle, nil
+}
+
+// Conn returns the raw NETLINK_ROUTE socket of namespace r (for the
+// requests package netlink has no Handle method for), leased to this Env
+// as Handle's handle is: open, and reaching r's namespace, until Release.
+// Never keep it past Release.
+func (e *Env) Conn(r ns.Ref) (*rtnl.Conn, error) {
+	p, err := e.lease(r)
+	if err != nil {
+		return nil, err
+	}
+	return p.Conn, nil
+}
+
+// lease leases r's sockets until Release.
+func (e *Env) lease(r ns.Ref) (*rtnl.Pair, error) {
+	p, release, err := e.State.acquire(r)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
 	e.releases = append(e.releases, release)
 	e.mu.Unlock()
-	return h, nil
+	return p, nil
 }
 
 // Clone returns a copy of e with no leases of its own, for running a
@@ -74,7 +94,7 @@ func (e *Env) Clone() *Env {
 	}
 }
 
-// Release gives back every handle the Env leased (Handle). The
+// Release gives back every socket the Env leased (Handle, Conn). The
 // middleware calls it when the command returns.
 func (e *Env) Release() {
 	e.mu.Lock()
@@ -86,17 +106,19 @@ func (e *Env) Release() {
 	}
 }
 
-// State is the per-run state of the builtins: one NETLINK_ROUTE handle
-// per namespace, opened on first use with the socket created inside that
-// namespace, so later calls need no thread switch at all.
+// State is the per-run state of the builtins: per namespace, one
+// NETLINK_ROUTE netlink.Handle and one raw rtnl.Conn (an rtnl.Pair),
+// opened together on first use with the sockets created inside that
+// namespace, so later requests need no thread switch at all.
 //
-// A handle is never closed while a command uses it: commands lease
-// handles (Acquire), and a handle dropped from the cache — because the
-// script deleted its namespace (Forget), or because its name no longer
-// leads to it (someone else deleted it; a sweep notices within
-// sweepEvery) — is closed when its last lease ends. A closed
-// netlink.Handle would silently open a fresh socket in whatever
-// namespace the calling thread is in; no command can ever hold one.
+// Sockets are never closed while a command uses them: commands lease
+// them (Acquire, AcquireConn, Env.Handle, Env.Conn), and a pair dropped
+// from the cache — because the script deleted its namespace (Forget), or
+// because its name no longer leads to it (someone else deleted it; a
+// sweep notices within sweepEvery) — is closed when its last lease ends.
+// A closed netlink.Handle would silently open a fresh socket in whatever
+// namespace the calling thread is in (a closed rtnl.Conn refuses
+// requests); no command can ever hold one.
 type State struct {
 	host *ns.Host
 
@@ -106,9 +128,9 @@ type State struct {
 	stop    chan struct{} // closes the sweeper; nil until it runs
 }
 
-// entry is a cached handle and its leases.
+// entry is a namespace's cached sockets and their leases.
 type entry struct {
-	h    *netlink.Handle
+	p    *rtnl.Pair
 	key  ns.Key
 	ref  ns.Ref // how it was first reached, for the sweep
 	refs int    // leases not yet released
@@ -135,6 +157,25 @@ var errClosed = errors.New("the run's netlink handles are closed")
 // handle is open and reaches r's namespace until then; call release
 // exactly once.
 func (s *State) Acquire(r ns.Ref) (h *netlink.Handle, release func(), err error) {
+	p, release, err := s.acquire(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Handle, release, nil
+}
+
+// AcquireConn is Acquire for the raw socket of r's namespace.
+func (s *State) AcquireConn(r ns.Ref) (c *rtnl.Conn, release func(), err error) {
+	p, release, err := s.acquire(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p.Conn, release, nil
+}
+
+// acquire leases the sockets of r's namespace, opening them inside it on
+// first use.
+func (s *State) acquire(r ns.Ref) (*rtnl.Pair, func(), error) {
 	// A hit needs one stat: only checked namespaces are ever cached.
 	if k, err := s.host.StatKey(r); err == nil {
 		s.mu.Lock()
@@ -145,7 +186,7 @@ func (s *State) Acquire(r ns.Ref) (h *netlink.Handle, release func(), err error)
 		if e, ok := s.handles[k]; ok {
 			e.refs++
 			s.mu.Unlock()
-			return e.h, s.releaser(e), nil
+			return e.p, s.releaser(e), nil
 		}
 		s.mu.Unlock()
 	}
@@ -153,25 +194,21 @@ func (s *State) Acquire(r ns.Ref) (h *netlink.Handle, release func(), err error)
 	if err != nil {
 		return nil, nil, err
 	}
-	err = s.host.Do(r, func() error {
-		var err error
-		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
-		return err
-	})
+	p, err := rtnl.OpenPair(s.host, r)
 	if err != nil {
-		return nil, nil, fmt.Errorf("opening netlink in %s: %w", r.Describe(), err)
+		return nil, nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		h.Close()
+		p.Close()
 		return nil, nil, errClosed
 	}
 	e, ok := s.handles[key]
 	if ok {
-		h.Close()
+		p.Close()
 	} else {
-		e = &entry{h: h, key: key, ref: r}
+		e = &entry{p: p, key: key, ref: r}
 		s.handles[key] = e
 		if !r.IsStart() && s.stop == nil {
 			s.stop = make(chan struct{})
@@ -179,7 +216,7 @@ func (s *State) Acquire(r ns.Ref) (h *netlink.Handle, release func(), err error)
 		}
 	}
 	e.refs++
-	return e.h, s.releaser(e), nil
+	return e.p, s.releaser(e), nil
 }
 
 // releaser returns the function that ends one lease of e.
@@ -192,7 +229,7 @@ func (s *State) releaser(e *entry) func() {
 			last := e.gone && e.refs == 0
 			s.mu.Unlock()
 			if last {
-				e.h.Close()
+				e.p.Close()
 			}
 		})
 	}
@@ -217,7 +254,7 @@ func (s *State) Forget(k ns.Key) {
 	closeNow := ok && s.drop(e)
 	s.mu.Unlock()
 	if closeNow {
-		e.h.Close()
+		e.p.Close()
 	}
 }
 
@@ -243,7 +280,7 @@ func (s *State) Sweep() {
 		closeNow := s.drop(e)
 		s.mu.Unlock()
 		if closeNow {
-			e.h.Close()
+			e.p.Close()
 		}
 	}
 }
@@ -279,7 +316,7 @@ func (s *State) Close() {
 	}
 	s.mu.Unlock()
 	for _, e := range now {
-		e.h.Close()
+		e.p.Close()
 	}
 }
 
@@ -325,17 +362,5 @@ func Install(s *State, cmds map[string]Func) interp.Option {
 
 // Retry runs a netlink dump until it is not interrupted by a concurrent
 // change (netlink.ErrDumpInterrupted), at most a few times, so that a
-// listing is never silently partial.
-func Retry[T any](dump func() (T, error)) (T, error) {
-	var (
-		v   T
-		err error
-	)
-	for i := 0; i < 10; i++ {
-		v, err = dump()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			return v, err
-		}
-	}
-	return v, fmt.Errorf("dump kept being interrupted by concurrent changes: %w", err)
-}
+// listing is never silently partial (rtnl.Retry).
+func Retry[T any](dump func() (T, error)) (T, error) { return rtnl.Retry(dump) }

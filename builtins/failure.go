@@ -3,8 +3,10 @@ package builtins
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"syscall"
 
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -34,16 +36,47 @@ func Fail(status int, format string, args ...any) error {
 	return &Failure{Text: fmt.Sprintf(format, args...), Status: status}
 }
 
-// Rtnl wraps a kernel error of a request in what iproute2 prints for it,
-// "RTNETLINK answers: Strerror" with exit status 2, keeping err (and its
-// hint) for .nsh scripts. An err without an errno is returned as it is.
-func Rtnl(err error) error {
+// Rtnl wraps a kernel error of a request in what iproute2's rtnl_talk
+// prints for it (Answer), with exit status 2, keeping err (and its hint)
+// for .nsh scripts. An err without an errno is returned as it is.
+//
+// The kernel's extended ack message is seen only in a *rtnl.KernelError:
+// pass a netlink.Handle method's error through rtnl.FromHandle before
+// wrapping it (a raw rtnl.Conn returns KernelErrors already).
+func Rtnl(err error) error { return RtnlStatus(err, 2) }
+
+// RtnlStatus is Rtnl for a tool whose exit status for a refused request
+// is status: bridge's commands return -1 from main, so it exits 255.
+func RtnlStatus(err error, status int) error {
 	var errno syscall.Errno
 	if err == nil || !errors.As(err, &errno) {
 		return err
 	}
-	return &Failure{Text: "RTNETLINK answers: " + ns.Strerror(errno).Error(), Status: 2, Err: err}
+	return &Failure{Text: Answer(err).Error(), Status: status, Err: err}
 }
+
+// Answer words a kernel error as iproute2's rtnl_talk does (ip, bridge):
+// the extended ack message as "Error: MSG." (a period added when it has
+// none) when the kernel gave one (lib/libnetlink.c, print_ext_ack_msg),
+// else "RTNETLINK answers: " and strerror(3). errors.Is still sees the
+// errno.
+func Answer(err error) error {
+	var ke *rtnl.KernelError
+	if errors.As(err, &ke) && ke.Msg != "" {
+		msg := ke.Msg
+		if !strings.HasSuffix(msg, ".") {
+			msg += "."
+		}
+		return fmt.Errorf("Error: %s%w", msg, silentErr{ke.Errno})
+	}
+	return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+}
+
+// silentErr carries an errno for errors.Is and prints nothing.
+type silentErr struct{ errno syscall.Errno }
+
+func (silentErr) Error() string   { return "" }
+func (e silentErr) Unwrap() error { return e.errno }
 
 // Report gives what the real tool would print for err and its exit
 // status; defaultStatus is the tool's status for an error nsh has not

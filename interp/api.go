@@ -59,6 +59,11 @@ type Runner struct {
 	dryRun bool
 	// observer: see Observe.
 	observer Observer
+
+	// checking is StaticCheck: Run and source check before running,
+	// with checkCmd for the commands' words.
+	checking bool
+	checkCmd CommandChecker
 }
 
 // Option configures a Runner.
@@ -240,8 +245,14 @@ func (r *Runner) Procs() []string {
 func (r *Runner) Run(ctx context.Context, node lang.Node) error {
 	switch n := node.(type) {
 	case *lang.File:
+		if err := r.checkFirst(n, true); err != nil {
+			return err
+		}
 		return r.stmts(ctx, n.Stmts)
 	case lang.Stmt:
+		if err := r.checkFirst(&lang.File{Stmts: []lang.Stmt{n}}, true); err != nil {
+			return err
+		}
 		return r.stmts(ctx, []lang.Stmt{n})
 	}
 	return fmt.Errorf("interp: cannot run %T", node)

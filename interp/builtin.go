@@ -135,6 +135,11 @@ func (r *Runner) source(ctx context.Context, _ lang.Pos, ref ns.Ref, args []stri
 	if r.depth >= maxDepth {
 		return fmt.Errorf("source nested deeper than %d", maxDepth)
 	}
+	// Checked now, with what has run so far; its warnings were printed
+	// when the script was checked, if FILE was literal.
+	if err := r.checkFirst(f, false); err != nil {
+		return err
+	}
 	saved := r.cur
 	r.cur = ref
 	r.depth++

@@ -44,6 +44,8 @@ type File struct {
 	Stmts []Stmt
 	// EndPos is the position of the end of the file.
 	EndPos Pos
+	// Src is the source Parse read the file from (for error lines).
+	Src []byte
 }
 
 // Pos implements Node.

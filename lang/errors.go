@@ -14,11 +14,19 @@ type Error struct {
 	// unclosed "<" block, an unclosed quote or a trailing "\". A REPL
 	// reads another line and tries again.
 	Incomplete bool
+	// Warning is true for a problem of the static check (Check) that
+	// does not stop a run: it is printed and the script goes on.
+	Warning bool
 }
 
 // Error prints the error as "file:line:col: msg", or "line:col: msg"
-// without a file name.
-func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+// without a file name; a warning as "file:line:col: warning: msg".
+func (e *Error) Error() string {
+	if e.Warning {
+		return e.Pos.String() + ": warning: " + e.Msg
+	}
+	return e.Pos.String() + ": " + e.Msg
+}
 
 // ErrorList is every syntax error of a file, sorted by position. Parse
 // returns one as its error.
@@ -63,11 +71,18 @@ func (l ErrorList) Incomplete() bool {
 //	    ip link > x
 //	            ^
 func (l ErrorList) Detail(src []byte) string {
+	return l.DetailFiles(func(string) []byte { return src })
+}
+
+// DetailFiles is Detail for errors in several files: src returns the
+// source of the file an error names (nil when unknown: the error is
+// printed without its line).
+func (l ErrorList) DetailFiles(src func(filename string) []byte) string {
 	var b strings.Builder
 	for _, e := range l {
 		b.WriteString(e.Error())
 		b.WriteByte('\n')
-		line, ok := sourceLine(src, e.Pos)
+		line, ok := sourceLine(src(e.Pos.Filename), e.Pos)
 		if !ok {
 			continue
 		}
@@ -87,6 +102,17 @@ func (l ErrorList) Detail(src []byte) string {
 		b.WriteString("^\n")
 	}
 	return b.String()
+}
+
+// HasErrors reports whether the list holds an error that is not a
+// warning.
+func (l ErrorList) HasErrors() bool {
+	for _, e := range l {
+		if !e.Warning {
+			return true
+		}
+	}
+	return false
 }
 
 // sourceLine returns the line of src that p is on, without its line end.

@@ -23,6 +23,7 @@ type wantError struct {
 	line, col  int
 	re         *regexp.Regexp
 	incomplete bool
+	warning    bool // check.txt: a warning of Check
 }
 
 func (w wantError) String() string {
@@ -30,11 +31,14 @@ func (w wantError) String() string {
 	if w.incomplete {
 		s += " (incomplete)"
 	}
+	if w.warning {
+		s += " (warning)"
+	}
 	return s
 }
 
 // markerRE matches an expectation: ### [LINE:]COL "REGEXP" [incomplete]
-var markerRE = regexp.MustCompile(`###\s*(?:(\d+):)?(\d+)\s+("(?:[^"\\]|\\.)*")(\s+incomplete)?`)
+var markerRE = regexp.MustCompile(`###\s*(?:(\d+):)?(\d+)\s+("(?:[^"\\]|\\.)*")(?:\s+(incomplete|warning))?`)
 
 // readErrorCases reads testdata/errors.txt. Cases are separated by lines
 // "---"; what comes before the first is a preamble. In a case, each
@@ -49,7 +53,14 @@ var markerRE = regexp.MustCompile(`###\s*(?:(\d+):)?(\d+)\s+("(?:[^"\\]|\\.)*")(
 // must match the message; "incomplete" says that Error.Incomplete is set.
 func readErrorCases(t *testing.T) []errorCase {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "errors.txt"))
+	return readCases(t, "errors.txt")
+}
+
+// readCases reads a file of testdata in the format of errors.txt; a
+// marker may end in "warning" instead of "incomplete".
+func readCases(t *testing.T, name string) []errorCase {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,17 +100,17 @@ func readErrorCases(t *testing.T) []errorCase {
 		lines = append(lines, code)
 		ms := markerRE.FindAllStringSubmatch(line[idx:], -1)
 		if len(ms) == 0 {
-			t.Fatalf("errors.txt:%d: bad marker %q", i+1, line[idx:])
+			t.Fatalf("%s:%d: bad marker %q", name, i+1, line[idx:])
 		}
 		for _, m := range ms {
-			w := wantError{line: target, incomplete: m[4] != ""}
+			w := wantError{line: target, incomplete: m[4] == "incomplete", warning: m[4] == "warning"}
 			if m[1] != "" {
 				w.line, _ = strconv.Atoi(m[1])
 			}
 			w.col, _ = strconv.Atoi(m[2])
 			var err error
 			if w.re, err = regexp.Compile(unquoteMarker(m[3])); err != nil {
-				t.Fatalf("errors.txt:%d: %v", i+1, err)
+				t.Fatalf("%s:%d: %v", name, i+1, err)
 			}
 			cur.want = append(cur.want, w)
 		}

@@ -34,7 +34,7 @@ func parse(filename string, src []byte, fast bool) (*File, error) {
 	if len(p.errs) > 0 {
 		return nil, sortErrors(p.errs)
 	}
-	return &File{Name: filename, Stmts: stmts, EndPos: pos(p.at(p.i).Pos)}, nil
+	return &File{Name: filename, Stmts: stmts, EndPos: pos(p.at(p.i).Pos), Src: src}, nil
 }
 
 type stmtKind uint8

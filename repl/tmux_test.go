@@ -246,15 +246,18 @@ func TestTerminal(t *testing.T) {
 		}
 
 		// Ctrl-C drops an unfinished block, and stops a running
-		// statement without leaving nsh.
+		// statement without leaving nsh. It is pressed once the
+		// statement has printed something: before, nsh may still be
+		// reading the line in raw mode, where Ctrl-C is a key for the
+		// next line, not an interrupt.
 		m.typ("for i in 1..3 <")
 		m.enter("...> ")
 		m.key("C-c")
 		m.waitPrompt("nsh> ")
 		start := time.Now()
-		m.typ("sleep 30")
+		m.typ("echo running 1; sleep 30")
 		m.key("Enter")
-		time.Sleep(200 * time.Millisecond)
+		m.waitLine("running 1")
 		m.key("C-c")
 		m.waitFor("interrupted", func(s, last string) bool { return strings.Contains(s, "^C\ninterrupted\nnsh>") && last == "nsh>" })
 		if d := time.Since(start); d > 10*time.Second {
@@ -309,9 +312,9 @@ func TestTerminal(t *testing.T) {
 		m.typ("ip netns add inner")
 		m.enter("nsh> ")
 		n := strings.Count(m.screen(), "^C\ninterrupted\nnsh>")
-		m.typ("sleep 30")
+		m.typ("echo running 2; sleep 30")
 		m.key("Enter")
-		time.Sleep(200 * time.Millisecond)
+		m.waitLine("running 2")
 		m.key("C-c")
 		m.waitFor("interrupted in --sandbox", func(s, last string) bool {
 			return strings.Count(s, "^C\ninterrupted\nnsh>") > n && last == "nsh>"

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
-	"github.com/nshlab/nsh/builtins/bridge"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -195,9 +195,9 @@ func (b *run) pair(brName, ifName string) (bl, il netlink.Link, err error) {
 
 func isBridge(l netlink.Link) bool { return l != nil && l.Type() == "bridge" }
 
-// conn opens a raw netlink socket for bridge attributes, closed by the
-// caller.
-func (b *run) conn() (*bridge.Conn, error) { return bridge.Dial(b.env, b.env.NS) }
+// conn leases the raw netlink socket of the command's namespace, for
+// bridge attributes.
+func (b *run) conn() (*rtnl.Conn, error) { return b.env.Conn(b.env.NS) }
 
 func (b *run) addbr(args []string) error {
 	name := args[0]
@@ -306,7 +306,7 @@ func (b *run) hairpin(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := b.setPort(bl, il, nl.NewRtAttr(bridge.PortMode, nl.Uint8Attr(v))); err != nil {
+	if err := b.setPort(bl, il, nl.NewRtAttr(rtnl.PortMode, nl.Uint8Attr(v))); err != nil {
 		return fmt.Errorf("can't set %s to hairpin on bridge %s: %w", ifName, brName, ns.Strerror(err))
 	}
 	return nil
@@ -326,8 +326,7 @@ func (b *run) setPort(bl, il netlink.Link, attrs ...*nl.RtAttr) error {
 			if err != nil {
 				return err
 			}
-			defer c.Close()
-			return c.SetPort(il.Attrs().Index, attrs...)
+			return c.SetPort(il.Attrs().Index, nil, attrs...)
 		}
 	}
 	switch {
@@ -352,7 +351,6 @@ func (b *run) setBridge(name string, attrs ...*nl.RtAttr) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	return c.SetBridge(bl.Attrs().Index, attrs...)
 }
 
@@ -416,32 +414,32 @@ func (b *run) timeCmd(args []string, attr int, bad, failed string) error {
 }
 
 func (b *run) setageing(args []string) error {
-	return b.timeCmd(args, bridge.BrAgeingTime, "bad ageing time value", "set ageing time failed")
+	return b.timeCmd(args, rtnl.BrAgeingTime, "bad ageing time value", "set ageing time failed")
 }
 
 func (b *run) setfd(args []string) error {
-	return b.timeCmd(args, bridge.BrForwardDelay, "bad forward delay value", "set forward delay failed")
+	return b.timeCmd(args, rtnl.BrForwardDelay, "bad forward delay value", "set forward delay failed")
 }
 
 func (b *run) sethello(args []string) error {
-	return b.timeCmd(args, bridge.BrHelloTime, "bad hello timer value", "set hello timer failed")
+	return b.timeCmd(args, rtnl.BrHelloTime, "bad hello timer value", "set hello timer failed")
 }
 
 func (b *run) setmaxage(args []string) error {
-	return b.timeCmd(args, bridge.BrMaxAge, "bad max age value", "set max age failed")
+	return b.timeCmd(args, rtnl.BrMaxAge, "bad max age value", "set max age failed")
 }
 
 func (b *run) setbridgeprio(args []string) error {
 	return b.bridgeCmd(args, "bad priority", "set bridge priority failed", func(s string) (*nl.RtAttr, bool) {
 		p, ok := scanInt(s)
-		return nl.NewRtAttr(bridge.BrPriority, nl.Uint16Attr(uint16(p))), ok
+		return nl.NewRtAttr(rtnl.BrPriority, nl.Uint16Attr(uint16(p))), ok
 	})
 }
 
 func (b *run) stp(args []string) error {
 	return b.bridgeCmd(args, "expect on/off for argument", "set stp status failed", func(s string) (*nl.RtAttr, bool) {
 		v, ok := onOff(s)
-		return nl.NewRtAttr(bridge.BrStpState, nl.Uint32Attr(uint32(v))), ok
+		return nl.NewRtAttr(rtnl.BrStpState, nl.Uint32Attr(uint32(v))), ok
 	})
 }
 
@@ -467,13 +465,13 @@ func (b *run) portCmd(args []string, bad, failed string, attr func(int64) *nl.Rt
 
 func (b *run) setpathcost(args []string) error {
 	return b.portCmd(args, "bad path cost value", "set path cost failed", func(v int64) *nl.RtAttr {
-		return nl.NewRtAttr(bridge.PortCost, nl.Uint32Attr(uint32(v)))
+		return nl.NewRtAttr(rtnl.PortCost, nl.Uint32Attr(uint32(v)))
 	})
 }
 
 func (b *run) setportprio(args []string) error {
 	return b.portCmd(args, "bad path priority value", "set port priority failed", func(v int64) *nl.RtAttr {
-		return nl.NewRtAttr(bridge.PortPriority, nl.Uint16Attr(uint16(v)))
+		return nl.NewRtAttr(rtnl.PortPriority, nl.Uint16Attr(uint16(v)))
 	})
 }
 
@@ -492,12 +490,11 @@ func (b *run) show(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	links, err := c.Links(unix.AF_UNSPEC, 0)
 	if err != nil {
 		return err
 	}
-	byName := map[string]*bridge.Link{}
+	byName := map[string]*rtnl.Link{}
 	var bridges []string
 	for i := range links {
 		l := &links[i]
@@ -528,10 +525,10 @@ func (b *run) show(args []string) error {
 			header = false
 		}
 		stp := "no"
-		if v, _ := br.Data.U32(bridge.BrStpState); v != 0 {
+		if v, _ := br.Data.U32(rtnl.BrStpState); v != 0 {
 			stp = "yes"
 		}
-		fmt.Fprintf(&out, "%s\t\t%s\t%s\t\t", name, bridgeID(br.Data[bridge.BrBridgeID]), stp)
+		fmt.Fprintf(&out, "%s\t\t%s\t%s\t\t", name, bridgeID(br.Data[rtnl.BrBridgeID]), stp)
 		var ports []string
 		for _, l := range links {
 			if l.Master() == br.Index {
@@ -569,14 +566,13 @@ func (b *run) showmacs(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	ports, err := c.Links(unix.AF_BRIDGE, 0)
 	if err != nil {
 		return fmt.Errorf("read of forward table failed: %w", ns.Strerror(err))
 	}
 	portNo := map[int]int{}
 	for _, p := range ports {
-		if n, ok := p.Protinfo.U16(bridge.PortNo); ok {
+		if n, ok := p.Protinfo.U16(rtnl.PortNo); ok {
 			portNo[p.Index] = int(n)
 		}
 	}
@@ -634,12 +630,11 @@ func (b *run) showstp(args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	links, err := c.Links(unix.AF_UNSPEC, 0)
 	if err != nil {
 		return err
 	}
-	var br *bridge.Link
+	var br *rtnl.Link
 	for i := range links {
 		if links[i].Name == name {
 			br = &links[i]
@@ -656,10 +651,10 @@ func (b *run) showstp(args []string) error {
 		return err
 	}
 	d := br.Data
-	u8 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U8(t); return uint64(v) }
-	u16 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U16(t); return uint64(v) }
-	u32 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U32(t); return uint64(v) }
-	u64 := func(a bridge.Attrs, t uint16) uint64 { v, _ := a.U64(t); return v }
+	u8 := func(a rtnl.Attrs, t uint16) uint64 { v, _ := a.U8(t); return uint64(v) }
+	u16 := func(a rtnl.Attrs, t uint16) uint64 { v, _ := a.U16(t); return uint64(v) }
+	u32 := func(a rtnl.Attrs, t uint16) uint64 { v, _ := a.U32(t); return uint64(v) }
+	u64 := func(a rtnl.Attrs, t uint16) uint64 { v, _ := a.U64(t); return v }
 	var out bytes.Buffer
 	fmt.Fprintf(&out, "%s\n", name)
 	fmt.Fprintf(&out, " bridge id\t\t%s\n", bridgeID(d[unix.IFLA_BR_BRIDGE_ID]))
@@ -680,7 +675,7 @@ func (b *run) showstp(args []string) error {
 		out.WriteString("TOPOLOGY_CHANGE_DETECTED ")
 	}
 	out.WriteString("\n\n\n")
-	var mine []bridge.Link
+	var mine []rtnl.Link
 	for _, p := range ports {
 		if p.Master() == br.Index && p.Index != br.Index && p.Protinfo != nil {
 			mine = append(mine, p)
@@ -689,13 +684,13 @@ func (b *run) showstp(args []string) error {
 	sort.Slice(mine, func(i, j int) bool { return mine[i].Name < mine[j].Name }) // scandir's alphasort
 	for _, p := range mine {
 		pi := p.Protinfo
-		fmt.Fprintf(&out, "%s (%d)\n", p.Name, u16(pi, bridge.PortNo))
+		fmt.Fprintf(&out, "%s (%d)\n", p.Name, u16(pi, rtnl.PortNo))
 		state := "<INVALID STATE>"
-		if st := u8(pi, bridge.PortState); st < uint64(len(portStateNames)) {
+		if st := u8(pi, rtnl.PortState); st < uint64(len(portStateNames)) {
 			state = portStateNames[st]
 		}
 		fmt.Fprintf(&out, " port id\t\t%.4x\t\t\tstate\t\t%15s\n", u16(pi, unix.IFLA_BRPORT_ID), state)
-		fmt.Fprintf(&out, " designated root\t%s\tpath cost\t\t%4d\n", bridgeID(pi[unix.IFLA_BRPORT_ROOT_ID]), u32(pi, bridge.PortCost))
+		fmt.Fprintf(&out, " designated root\t%s\tpath cost\t\t%4d\n", bridgeID(pi[unix.IFLA_BRPORT_ROOT_ID]), u32(pi, rtnl.PortCost))
 		fmt.Fprintf(&out, " designated bridge\t%s\tmessage age timer\t%s\n", bridgeID(pi[unix.IFLA_BRPORT_BRIDGE_ID]), timer(u64(pi, unix.IFLA_BRPORT_MESSAGE_AGE_TIMER)))
 		fmt.Fprintf(&out, " designated port\t%.4x\t\t\tforward delay timer\t%s\n", u16(pi, unix.IFLA_BRPORT_DESIGNATED_PORT), timer(u64(pi, unix.IFLA_BRPORT_FORWARD_DELAY_TIMER)))
 		fmt.Fprintf(&out, " designated cost\t%4d\t\t\thold timer\t\t%s\n", u32(pi, unix.IFLA_BRPORT_DESIGNATED_COST), timer(u64(pi, unix.IFLA_BRPORT_HOLD_TIMER)))
@@ -706,7 +701,7 @@ func (b *run) showstp(args []string) error {
 		if u8(pi, unix.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK) != 0 {
 			out.WriteString("TOPOLOGY_CHANGE_ACK ")
 		}
-		if h := u8(pi, bridge.PortMode); h != 0 {
+		if h := u8(pi, rtnl.PortMode); h != 0 {
 			fmt.Fprintf(&out, "\n hairpin mode\t\t%4d", h)
 		}
 		out.WriteString("\n\n")

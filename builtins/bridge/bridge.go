@@ -19,6 +19,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/show"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -130,16 +131,15 @@ func loadLinkMap(c *Conn) (linkMap, error) {
 	return m, nil
 }
 
-// dialMap opens a Conn in the command's namespace and loads its link map
-// (iproute2's ll_init_map). The caller closes the Conn.
+// dialMap leases the command namespace's raw socket and loads its link
+// map (iproute2's ll_init_map).
 func dialMap(env *builtins.Env, g *Global) (*Conn, linkMap, error) {
-	c, err := Dial(env, g.NS)
+	c, err := env.Conn(g.NS)
 	if err != nil {
 		return nil, nil, err
 	}
 	ll, err := loadLinkMap(c)
 	if err != nil {
-		c.Close()
 		return nil, nil, err
 	}
 	return c, ll, nil
@@ -147,8 +147,8 @@ func dialMap(env *builtins.Env, g *Global) (*Conn, linkMap, error) {
 
 // openShow starts "bridge link|vlan show [dev DEV]": it reads the dev
 // filter (link.c and vlan.c skip other words; a second dev is an error),
-// opens a Conn with the link map, and resolves the filter to its index
-// (0 without one). The caller closes the Conn.
+// leases the raw socket, loads the link map, and resolves the filter to
+// its index (0 without one).
 func openShow(env *builtins.Env, g *Global, args []string) (*Conn, linkMap, int, error) {
 	filter := ""
 	for a := builtins.NewArgs(args); a.More(); {
@@ -170,7 +170,6 @@ func openShow(env *builtins.Env, g *Global, args []string) (*Conn, linkMap, int,
 	index := 0
 	if filter != "" {
 		if index = ll.index(filter); index == 0 {
-			c.Close()
 			return nil, nil, 0, fmt.Errorf("Cannot find device %q", filter)
 		}
 	}
@@ -254,7 +253,6 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	var mask uint32
 	if g.Details {
 		mask = rtextFilterVLAN
@@ -365,7 +363,7 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 			fmt.Fprintf(&text, "state %s ", portStates[st])
 		}
 		if spec, ok := l.Attrs[unix.IFLA_AF_SPEC]; ok {
-			if as, err := parseAttrs(spec); err == nil {
+			if as, err := rtnl.ParseAttrs(spec); err == nil {
 				if mode, ok := as.U16(iflaBridgeMode); ok {
 					m := fmt.Sprintf("%#x", mode)
 					switch mode {
@@ -510,11 +508,10 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if idx == 0 {
 		return fmt.Errorf("Cannot find bridge device %q", dev)
 	}
-	c, err := Dial(env, g.NS)
+	c, err := env.Conn(g.NS)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	var spec *nl.RtAttr
 	if mode >= 0 || afFlags > 0 {
 		spec = nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
@@ -525,8 +522,8 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			spec.AddRtAttr(iflaBridgeMode, nl.Uint16Attr(uint16(mode)))
 		}
 	}
-	if err := c.setPort(idx, attrs, spec); err != nil {
-		return AnswerError(err)
+	if err := c.SetPort(idx, spec, attrs...); err != nil {
+		return builtins.RtnlStatus(err, 255)
 	}
 	return nil
 }
@@ -653,7 +650,6 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	brIndex, devIndex := 0, 0
 	if br != "" {
 		if brIndex = ll.index(br); brIndex == 0 {
@@ -821,7 +817,6 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	links, err := c.Links(unix.AF_BRIDGE, rtextFilterVLAN)
 	if err != nil {
 		return fmt.Errorf("Dump terminated: %w", ns.Strerror(err))

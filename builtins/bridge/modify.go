@@ -261,13 +261,12 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 	if e.ifindex = ifIndex(env, g, dev); e.ifindex == 0 {
 		return fmt.Errorf("Cannot find device %q", dev)
 	}
-	c, err := Dial(env, g.NS)
+	c, err := env.Conn(g.NS)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	if _, err := c.Execute(fdbRequest(cmd, flags, e), 0); err != nil {
-		return AnswerError(err)
+		return builtins.RtnlStatus(err, 255)
 	}
 	return nil
 }
@@ -408,11 +407,10 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 	if v.ifindex = ifIndex(env, g, dev); v.ifindex == 0 {
 		return fmt.Errorf("Cannot find bridge device %q", dev)
 	}
-	c, err := Dial(env, g.NS)
+	c, err := env.Conn(g.NS)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
 	if uint16(v.vid) >= 4096 {
 		return fmt.Errorf("Invalid VLAN ID \"%d\"", uint16(v.vid))
 	}
@@ -425,7 +423,7 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 		}
 	}
 	if _, err := c.Execute(vlanRequest(cmd, v), 0); err != nil {
-		return AnswerError(err)
+		return builtins.RtnlStatus(err, 255)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/rtnl"
 )
 
 // addrVerbs is the verb table of "ip address" in iproute2's order
@@ -287,12 +288,13 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		err = h.AddrDel(l, ad)
 	}
 	if err != nil {
+		err = rtnl.FromHandle(err) // the kernel's message, if any, for Rtnl
 		local := prefixString(r.local)
 		switch {
 		case errors.Is(err, unix.EEXIST):
-			return builtins.Rtnl(fmt.Errorf("%w: address %s is already assigned to %s", unix.EEXIST, local, r.dev))
+			return builtins.Rtnl(fmt.Errorf("%w: address %s is already assigned to %s", err, local, r.dev))
 		case errors.Is(err, unix.EADDRNOTAVAIL) && verb == "delete":
-			return builtins.Rtnl(fmt.Errorf("%w: address %s is not assigned to %s", unix.EADDRNOTAVAIL, local, r.dev))
+			return builtins.Rtnl(fmt.Errorf("%w: address %s is not assigned to %s", err, local, r.dev))
 		}
 		return builtins.Rtnl(fmt.Errorf("%w: ip address %s %s dev %s", err, verb, local, r.dev))
 	}

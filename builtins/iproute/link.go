@@ -13,7 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
-	"github.com/nshlab/nsh/builtins/bridge"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -337,18 +337,18 @@ func (t nsTarget) attr(env *builtins.Env) (any, func(), error) {
 	return netlink.NsFd(int(f.Fd())), func() { f.Close() }, nil
 }
 
-// kernelError wraps a kernel error of "ip link OP NAME" in iproute2's
-// words, keeping the errno for errors.Is.
-// A kernel error that came with an extended ack message (requests sent
-// on a bridge.Conn) is that message, as iproute2 prints it.
+// kernelError wraps a kernel error of "ip link OP NAME" (as the request
+// returned it) in iproute2's words, keeping the errno for errors.Is. A
+// kernel error that came with an extended ack message is that message, as
+// iproute2 prints it.
 func kernelError(op, name string, err error) error {
-	var ke *bridge.KernelError
+	err = rtnl.FromHandle(err)
 	switch {
+	case rtnl.Message(err) != "":
+		ae := builtins.Answer(err)
+		return &builtins.Failure{Text: ae.Error(), Status: 2, Err: fmt.Errorf("ip link %s %s: %w", op, name, ae)}
 	case errors.Is(err, unix.EEXIST):
 		return builtins.Rtnl(fmt.Errorf("%w: a link named %q already exists", unix.EEXIST, name))
-	case errors.As(err, &ke) && ke.Msg != "":
-		ae := bridge.AnswerError(err)
-		return &builtins.Failure{Text: ae.Error(), Status: 2, Err: fmt.Errorf("ip link %s %s: %w", op, name, ae)}
 	case errors.Is(err, unix.EOPNOTSUPP) && op == "add":
 		return &builtins.Failure{Text: "RTNETLINK answers: Operation not supported", Status: 2, Err: fmt.Errorf("%w: ip link add %s: RTNETLINK answers: Operation not supported", err, name)}
 	case errors.Is(err, unix.EOPNOTSUPP):

@@ -13,8 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
-	"github.com/nshlab/nsh/builtins/bridge"
-	"github.com/nshlab/nsh/ns"
+	"github.com/nshlab/nsh/internal/rtnl"
 )
 
 // neighStates are the NUD_* names in iproute2's order (nud_state_a2n and
@@ -128,7 +127,7 @@ func neighGet(env *builtins.Env, g *Global, args []string) error {
 	req.AddData(nl.NewRtAttr(unix.NDA_DST, dst.IP))
 	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWNEIGH)
 	if err != nil {
-		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+		return builtins.Answer(err)
 	}
 	// ipneigh_get of iproute2 6.1 prints text even under -json.
 	gt := *g
@@ -229,9 +228,8 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 		flags = unix.NLM_F_REPLACE
 	}
 	if err := neighRequest(env, g, n, cmd, flags); err != nil {
-		var ke *bridge.KernelError
-		if errors.As(err, &ke) && ke.Msg != "" {
-			ae := bridge.AnswerError(err)
+		if err = rtnl.FromHandle(err); rtnl.Message(err) != "" {
+			ae := builtins.Answer(err)
 			return &builtins.Failure{Text: ae.Error(), Status: 2, Err: fmt.Errorf("ip neigh %s %s: %w", verb, dst, ae)}
 		}
 		return builtins.Rtnl(fmt.Errorf("%w: ip neigh %s %s", err, verb, dst))

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -33,8 +34,10 @@ NETNSID := auto | POSITIVE-INT`
 
 // netnsTeardownWait bounds how long creating or renaming a link waits for
 // a veth dying with its peer's namespace to free its name (HAZARDS #12;
-// see dying.go).
-const netnsTeardownWait = 2 * time.Second
+// see dying.go). It is only ever spent on a name that is certainly being
+// freed, so it is generous: the kernel's cleanup_net work runs late on a
+// loaded machine (seconds under the race detector).
+const netnsTeardownWait = 10 * time.Second
 
 // invalidNetnsName is iproute2's `Invalid netns name "NAME"`, wrapping
 // the reason ns.ValidName gave (and so ns.ErrInvalidName).
@@ -322,7 +325,7 @@ func netnsSet(env *builtins.Env, g *Global, args []string) error {
 		return err
 	}
 	if err := h.SetNetNsIdByFd(int(f.Fd()), nsid); err != nil {
-		return fmt.Errorf("RTNETLINK answers: %w", ns.Strerror(err))
+		return builtins.Answer(rtnl.FromHandle(err))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -391,16 +392,17 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		err = h.RouteDel(rt)
 	}
 	if err != nil {
+		err = rtnl.FromHandle(err) // the kernel's message, if any, for Rtnl
 		switch {
 		case errors.Is(err, unix.EEXIST):
-			return builtins.Rtnl(fmt.Errorf("%w: a route to %s already exists", unix.EEXIST, r.dst))
+			return builtins.Rtnl(fmt.Errorf("%w: a route to %s already exists", err, r.dst))
 		case errors.Is(err, unix.ESRCH):
-			return builtins.Rtnl(fmt.Errorf("%w: no such route to %s", unix.ESRCH, r.dst))
+			return builtins.Rtnl(fmt.Errorf("%w: no such route to %s", err, r.dst))
 		case errors.Is(err, unix.ENETUNREACH):
-			return builtins.Rtnl(fmt.Errorf("%w: the gateway is not reachable on a connected network", unix.ENETUNREACH))
+			return builtins.Rtnl(fmt.Errorf("%w: the gateway is not reachable on a connected network", err))
 		case errors.Is(err, unix.EINVAL) && rt.Gw != nil && rt.Gw.IsLinkLocalUnicast() && rt.LinkIndex == 0 && verb != "delete":
 			// The kernel's extended ack: "Egress device not specified".
-			return builtins.Rtnl(fmt.Errorf("%w: the gateway %s is link-local: name its device with \"dev DEV\"", unix.EINVAL, rt.Gw))
+			return builtins.Rtnl(fmt.Errorf("%w: the gateway %s is link-local: name its device with \"dev DEV\"", err, rt.Gw))
 		}
 		return builtins.Rtnl(fmt.Errorf("%w: ip route %s %s", err, verb, r.dst))
 	}

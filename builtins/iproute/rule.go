@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/rtnl"
 )
 
 // FIB rule actions and flags (linux/fib_rules.h).
@@ -216,6 +217,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		err = h.RuleDel(r)
 	}
 	if err != nil {
+		err = rtnl.FromHandle(err) // the kernel's message, if any, for Rtnl
 		if errors.Is(err, unix.ENOENT) && verb == "delete" {
 			return builtins.Rtnl(fmt.Errorf("%w: no such rule", err))
 		}

@@ -172,6 +172,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		interp.Params(o.args...),
 		interp.Host(host),
 		builtins.Install(st, all.Commands()),
+		// Each file is checked before any of it runs.
+		interp.StaticCheck(checkCommand),
 	)
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
@@ -194,6 +196,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return exit.Code
 			}
 			fmt.Fprintln(stderr, err)
+			var check *interp.CheckError
+			if errors.As(err, &check) {
+				return 2
+			}
 			return 1
 		}
 	}
@@ -299,9 +305,12 @@ func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, d
 	return o, 0, false
 }
 
-// checkFiles parses files and reports all their syntax errors (nsh -n).
+// checkFiles parses and checks files, and reports all their problems
+// (nsh -n): syntax errors, and what the static check finds (see
+// lang.Check) against the present environment and namespaces.
 func checkFiles(names []string, stderr io.Writer) int {
 	code := 0
+	var checker *interp.Runner
 	for _, name := range names {
 		src, err := os.ReadFile(name)
 		if err != nil {
@@ -314,12 +323,37 @@ func checkFiles(names []string, stderr io.Writer) int {
 			code = max(code, checkShell(name, src, stderr))
 			continue
 		}
-		if _, err := lang.Parse(name, src); err != nil {
+		f, err := lang.Parse(name, src)
+		if err != nil {
 			reportSyntax(stderr, err, src)
+			code = 2
+			continue
+		}
+		if checker == nil {
+			if checker, err = newChecker(); err != nil {
+				fmt.Fprintf(stderr, "nsh: %v\n", err)
+				return 2
+			}
+			defer checker.Close()
+		}
+		c := checker.Check(f)
+		fmt.Fprint(stderr, c.Detail())
+		if c.HasErrors() {
 			code = 2
 		}
 	}
 	return code
+}
+
+// newChecker returns an interpreter that only checks (nsh -n): with the
+// command words and command checks of a run, and a fresh state.
+func newChecker() (*interp.Runner, error) {
+	cmds := all.Commands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	return interp.New(interp.Reserved(names...), interp.StaticCheck(checkCommand))
 }
 
 func reportSyntax(w io.Writer, err error, src []byte) {

@@ -86,9 +86,13 @@ func exportMain(args []string, stdout, stderr io.Writer) int {
 	}
 	defer host.Close()
 	var b strings.Builder
-	err = export.Script(context.Background(), f, &b, export.Options{Params: rest[1:], Host: host})
+	err = export.Script(context.Background(), f, &b, export.Options{Params: rest[1:], Host: host, Check: checkCommand, Stderr: stderr})
 	var probs export.Problems
+	var checkErr *interp.CheckError
 	switch {
+	case errors.As(err, &checkErr):
+		fmt.Fprintln(stderr, err)
+		return 2
 	case errors.As(err, &probs):
 		for _, p := range probs {
 			fmt.Fprintf(stderr, "%v\n", p)

@@ -28,7 +28,7 @@ func TestExportPrintsAsNsh(t *testing.T) {
 		{"lists", "l = [a 'b c' d]\nfor i in $l < echo \"<$i>\" >\necho $l\n"},
 		{"procs", "def greet who n < echo hello $who $n; if $n -gt 1 < greet $who $((n - 1)) > >\ngreet you 3\n"},
 		{"if", "n = 5\nif $n -ge 5 < echo big > else < echo small >\nif a == b < echo eq > else if a != c < echo ne >\n"},
-		{"params", "echo $# $1 \"$@\"\n", },
+		{"params", "echo $# $1 \"$@\"\n"},
 		{"exit", "echo before\nexit 3\necho after\n"},
 		{"newlines", "echo 'a\nb'\necho \"tab\there\"\n"},
 		{"sleep", "sleep 0.1\necho slept\n"},

@@ -307,6 +307,11 @@ type Options struct {
 	Env []string
 	// Dir is the working directory of "source" and relative paths.
 	Dir string
+	// Check, when set, checks the script statically as nsh does before
+	// running it (interp.StaticCheck); an error is an *interp.CheckError.
+	Check interp.CommandChecker
+	// Stderr receives the static check's warnings (nil: discarded).
+	Stderr io.Writer
 }
 
 // Script writes f as a bash script to w. It returns Problems (before
@@ -334,15 +339,23 @@ func Script(ctx context.Context, f *lang.File, w io.Writer, o Options) error {
 	rec.env = slices.Clone(env)
 	rec.dir = o.Dir
 	out := &echoWriter{rec: rec}
-	r, err := interp.New(
+	stderr := o.Stderr
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	opts := []interp.Option{
 		interp.DryRun(),
 		interp.Host(o.Host),
-		interp.StdIO(strings.NewReader(""), out, io.Discard),
+		interp.StdIO(strings.NewReader(""), out, stderr),
 		interp.Params(o.Params...),
 		interp.Env(env),
 		interp.Dir(o.Dir),
 		interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc { return rec.handle }),
-	)
+	}
+	if o.Check != nil {
+		opts = append(opts, interp.StaticCheck(o.Check))
+	}
+	r, err := interp.New(opts...)
 	if err != nil {
 		return err
 	}

@@ -30,8 +30,9 @@
 // ff00::/8.
 //
 // Snapshot reads the state as it is; links come up asynchronously
-// (linkwatch runs up to a second late), so a test should use Settled,
-// which waits until the state stops changing.
+// (linkwatch runs up to a second late) and STP takes bridge ports to
+// forwarding in steps a forward delay apart, so a test should use
+// Settled, which waits until the state stops changing.
 package kstate
 
 import (
@@ -47,8 +48,10 @@ import (
 	"time"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/internal/rtnl"
+	"github.com/nshlab/nsh/ns"
 )
 
 // RunDir is where named namespaces live (iproute2's NETNS_RUN_DIR).
@@ -61,13 +64,11 @@ const Here = "."
 // nsfsMagic is NSFS_MAGIC from linux/magic.h.
 const nsfsMagic = 0x6e736673
 
-// dumpRetries bounds the retries of a dump the kernel interrupted.
-const dumpRetries = 20
-
 // space is one namespace being read.
 type space struct {
 	name   string
 	f      *os.File
+	p      *rtnl.Pair // its sockets, opened inside it
 	h      *netlink.Handle
 	links  map[int]netlink.Link // by ifindex
 	byName map[string]netlink.Link
@@ -84,7 +85,9 @@ func Snapshot() (string, error) {
 
 // snapshot returns the snapshot and whether the kernel is still busy with
 // it: an IPv6 address it shows is tentative on a link that has carrier, so
-// duplicate address detection will soon add its local route.
+// duplicate address detection will soon add its local route; or a bridge
+// port is listening or learning, on its way to forwarding (see
+// linkInfoFacts).
 func snapshot() (string, bool, error) {
 	var lines []string
 	busy := false
@@ -93,8 +96,8 @@ func snapshot() (string, bool, error) {
 	spaces, err := openSpaces(add)
 	defer func() {
 		for _, s := range spaces {
-			if s.h != nil {
-				s.h.Close()
+			if s.p != nil {
+				s.p.Close()
 			}
 			s.f.Close()
 		}
@@ -102,13 +105,20 @@ func snapshot() (string, bool, error) {
 	if err != nil {
 		return "", false, err
 	}
+	host, err := ns.NewHost()
+	if err != nil {
+		return "", false, err
+	}
+	defer host.Close()
 	for _, s := range spaces {
-		h, err := netlink.NewHandleAt(netns.NsHandle(int(s.f.Fd())))
-		if err != nil {
-			return "", false, fmt.Errorf("netlink handle for netns %s: %w", s.name, err)
+		// The sockets are opened inside the namespace of s.f, through the
+		// descriptor: its name may change meanwhile.
+		r := ns.Ref{Path: "/proc/self/fd/" + strconv.Itoa(int(s.f.Fd()))}
+		if s.p, err = rtnl.OpenPair(host, r); err != nil {
+			return "", false, fmt.Errorf("netns %s: %w", s.name, err)
 		}
-		s.h = h
-		links, err := retry(h.LinkList)
+		s.h = s.p.Handle
+		links, err := rtnl.Retry(s.h.LinkList)
 		if err != nil {
 			return "", false, fmt.Errorf("netns %s: list links: %w", s.name, err)
 		}
@@ -153,9 +163,11 @@ func snapshot() (string, bool, error) {
 		if err := routeFacts(s, add); err != nil {
 			return "", false, err
 		}
-		if err := linkInfoFacts(s, add); err != nil {
+		b, err = linkInfoFacts(s, add)
+		if err != nil {
 			return "", false, err
 		}
+		busy = busy || b
 		if err := ruleFacts(s, add); err != nil {
 			return "", false, err
 		}
@@ -169,8 +181,10 @@ func snapshot() (string, bool, error) {
 
 // Settled takes snapshots every 200ms until one has stayed the same for
 // quiet (at least 1.2s if shorter, to outlast linkwatch's one-second
-// batching) and no IPv6 address it shows is still in duplicate address
-// detection, and returns it. After timeout it returns the latest snapshot
+// batching), no IPv6 address it shows is still in duplicate address
+// detection and no bridge port is still listening or learning on its way
+// to forwarding (STP moves a port on every forward delay, seconds apart),
+// and returns it. After timeout it returns the latest snapshot
 // and an error saying the state kept changing.
 func Settled(quiet, timeout time.Duration) (string, error) {
 	if quiet < 1200*time.Millisecond {
@@ -291,19 +305,6 @@ func openSpaces(add func(string, ...any)) ([]*space, error) {
 		}
 	}
 	return spaces, nil
-}
-
-// retry runs a dump until the kernel did not interrupt it.
-func retry[T any](dump func() (T, error)) (T, error) {
-	var v T
-	var err error
-	for i := 0; i < dumpRetries; i++ {
-		v, err = dump()
-		if !errors.Is(err, netlink.ErrDumpInterrupted) {
-			return v, err
-		}
-	}
-	return v, err
 }
 
 // q quotes a name read from the kernel when it holds anything but plain
@@ -465,7 +466,7 @@ var addrFlagNames = []struct {
 // addrFacts adds one line per address, and reports whether one of them is
 // tentative on a link with carrier (DAD still running).
 func addrFacts(s *space, add func(string, ...any)) (busy bool, err error) {
-	addrs, err := retry(func() ([]netlink.Addr, error) { return s.h.AddrList(nil, netlink.FAMILY_ALL) })
+	addrs, err := rtnl.Retry(func() ([]netlink.Addr, error) { return s.h.AddrList(nil, netlink.FAMILY_ALL) })
 	if err != nil {
 		return false, fmt.Errorf("netns %s: list addresses: %w", s.name, err)
 	}
@@ -565,7 +566,7 @@ func nhFlags(f int) string {
 
 // routeFacts adds one line per route of every table.
 func routeFacts(s *space, add func(string, ...any)) error {
-	routes, err := retry(func() ([]netlink.Route, error) {
+	routes, err := rtnl.Retry(func() ([]netlink.Route, error) {
 		return s.h.RouteListFiltered(netlink.FAMILY_ALL, &netlink.Route{Table: unix.RT_TABLE_UNSPEC}, netlink.RT_FILTER_TABLE)
 	})
 	if err != nil {

@@ -172,3 +172,35 @@ bridge fdb add 02:00:00:00:00:aa dev veth0 master static
 		}
 	})
 }
+
+// TestSettledWaitsForSTP checks that Settled returns only once STP has
+// taken a bridge port through listening and learning to forwarding, and
+// the bridge has carrier: before, every snapshot would show a state that
+// the next forward delay changes.
+func TestSettledWaitsForSTP(t *testing.T) {
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.RequireTool(t, "ip")
+		sh(t, `
+ip link add br0 type bridge stp_state 1 forward_delay 200
+ip link add p0 type veth peer name p1
+ip link set p0 master br0
+ip link set br0 up
+ip link set p1 up
+ip link set p0 up
+`)
+		start := time.Now()
+		snap, err := kstate.Settled(0, 30*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// BR_STATE_FORWARDING is 3; IFLA_BRPORT_STATE is attribute 1.
+		for _, want := range []string{". link p0 info bridge_slave 1 03", ". link br0 flags <BROADCAST,MULTICAST,UP,LOWER_UP>"} {
+			if !strings.Contains("\n"+snap, "\n"+want+"\n") {
+				t.Errorf("snapshot lacks %q:\n%s", want, snap)
+			}
+		}
+		if d := time.Since(start); d < 3*time.Second {
+			t.Errorf("Settled returned after %v, before two forward delays (4s) can have passed", d)
+		}
+	})
+}

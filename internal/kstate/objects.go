@@ -9,47 +9,13 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/internal/rtnl"
 )
 
 // ruleActionNames are the FR_ACT_* words of a rule line.
 var ruleActionNames = map[int]string{1: "lookup", 2: "goto", 3: "nop", 6: "blackhole", 7: "unreachable", 8: "prohibit"}
-
-// rawAttrs splits netlink attributes by type (flags masked off).
-func rawAttrs(b []byte) map[uint16][]byte {
-	m := map[uint16][]byte{}
-	for len(b) >= 4 {
-		l := int(binary.LittleEndian.Uint16(b[0:2]))
-		t := binary.LittleEndian.Uint16(b[2:4]) &^ (unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
-		if l < 4 || l > len(b) {
-			break
-		}
-		m[t] = b[4:l]
-		al := (l + 3) &^ 3
-		if al > len(b) {
-			break
-		}
-		b = b[al:]
-	}
-	return m
-}
-
-func attrU32(m map[uint16][]byte, t uint16) (uint32, bool) {
-	v, ok := m[t]
-	if !ok || len(v) < 4 {
-		return 0, false
-	}
-	return binary.LittleEndian.Uint32(v), true
-}
-
-func attrStr(m map[uint16][]byte, t uint16) string {
-	v := m[t]
-	if i := strings.IndexByte(string(v), 0); i >= 0 {
-		v = v[:i]
-	}
-	return string(v)
-}
 
 // dumpRules dumps the rules of family in s's namespace (RTM_GETRULE;
 // package netlink drops the rule's action, so the dump is done here).
@@ -77,11 +43,11 @@ func ruleFacts(s *space, add func(string, ...any)) error {
 			}
 			dstLen, srcLen, tos, table, action := int(m[1]), int(m[2]), m[3], int(m[4]), int(m[7])
 			flags := binary.LittleEndian.Uint32(m[8:12])
-			a := rawAttrs(m[unix.SizeofRtMsg:])
-			if t, ok := attrU32(a, unix.FRA_TABLE); ok {
+			a := attrs(m[unix.SizeofRtMsg:])
+			if t, ok := a.U32(unix.FRA_TABLE); ok {
 				table = int(t)
 			}
-			prio, _ := attrU32(a, unix.FRA_PRIORITY)
+			prio, _ := a.U32(unix.FRA_PRIORITY)
 			fam := "inet"
 			if fam6 := int(m[0]) == unix.AF_INET6; fam6 {
 				fam = "inet6"
@@ -102,15 +68,15 @@ func ruleFacts(s *space, add func(string, ...any)) error {
 			if tos != 0 {
 				fmt.Fprintf(&b, " tos %#x", tos)
 			}
-			if mark, ok := attrU32(a, unix.FRA_FWMARK); ok {
-				mask, _ := attrU32(a, unix.FRA_FWMASK)
+			if mark, ok := a.U32(unix.FRA_FWMARK); ok {
+				mask, _ := a.U32(unix.FRA_FWMASK)
 				fmt.Fprintf(&b, " fwmark %#x/%#x", mark, mask)
 			}
 			if _, ok := a[unix.FRA_IIFNAME]; ok {
-				fmt.Fprintf(&b, " iif %s", q(attrStr(a, unix.FRA_IIFNAME)))
+				fmt.Fprintf(&b, " iif %s", q(a.Str(unix.FRA_IIFNAME)))
 			}
 			if _, ok := a[unix.FRA_OIFNAME]; ok {
-				fmt.Fprintf(&b, " oif %s", q(attrStr(a, unix.FRA_OIFNAME)))
+				fmt.Fprintf(&b, " oif %s", q(a.Str(unix.FRA_OIFNAME)))
 			}
 			act := ruleActionNames[action]
 			if act == "" {
@@ -121,13 +87,13 @@ func ruleFacts(s *space, add func(string, ...any)) error {
 			case 1:
 				fmt.Fprintf(&b, " %s", name(tableNames, table))
 			case 2:
-				g, _ := attrU32(a, unix.FRA_GOTO)
+				g, _ := a.U32(unix.FRA_GOTO)
 				fmt.Fprintf(&b, " %d", g)
 			}
-			if v, ok := attrU32(a, unix.FRA_SUPPRESS_PREFIXLEN); ok && v != 0xffffffff {
+			if v, ok := a.U32(unix.FRA_SUPPRESS_PREFIXLEN); ok && v != 0xffffffff {
 				fmt.Fprintf(&b, " suppress_prefixlength %d", v)
 			}
-			if v, ok := attrU32(a, unix.FRA_SUPPRESS_IFGROUP); ok && v != 0xffffffff {
+			if v, ok := a.U32(unix.FRA_SUPPRESS_IFGROUP); ok && v != 0xffffffff {
 				fmt.Fprintf(&b, " suppress_ifgroup %d", v)
 			}
 			if v, ok := a[unix.FRA_PROTOCOL]; ok && len(v) == 1 {
@@ -169,7 +135,7 @@ func neighFacts(s *space, add func(string, ...any)) error {
 		if fam == unix.AF_INET6 {
 			fname = "inet6"
 		}
-		neighs, err := retry(func() ([]netlink.Neigh, error) { return s.h.NeighList(0, fam) })
+		neighs, err := rtnl.Retry(func() ([]netlink.Neigh, error) { return s.h.NeighList(0, fam) })
 		if err != nil {
 			return fmt.Errorf("netns %s: list neighbours: %w", s.name, err)
 		}
@@ -183,7 +149,7 @@ func neighFacts(s *space, add func(string, ...any)) error {
 			}
 			add("%s", line)
 		}
-		proxies, err := retry(func() ([]netlink.Neigh, error) { return s.h.NeighProxyList(0, fam) })
+		proxies, err := rtnl.Retry(func() ([]netlink.Neigh, error) { return s.h.NeighProxyList(0, fam) })
 		if err != nil {
 			return fmt.Errorf("netns %s: list proxy neighbours: %w", s.name, err)
 		}
@@ -191,7 +157,7 @@ func neighFacts(s *space, add func(string, ...any)) error {
 			add("%s neigh %s %s dev %s proxy", q(s.name), fname, n.IP, q(nameIn(s, n.LinkIndex)))
 		}
 	}
-	fdb, err := retry(func() ([]netlink.Neigh, error) { return s.h.NeighList(0, unix.AF_BRIDGE) })
+	fdb, err := rtnl.Retry(func() ([]netlink.Neigh, error) { return s.h.NeighList(0, unix.AF_BRIDGE) })
 	if err != nil {
 		return fmt.Errorf("netns %s: list fdb: %w", s.name, err)
 	}
@@ -232,23 +198,17 @@ func neighFacts(s *space, add func(string, ...any)) error {
 	return nil
 }
 
-// rawDump runs a dump request in s's namespace and returns the answers.
+// rawDump runs a dump request on the raw socket of s's namespace and
+// returns the answers.
 func rawDump(s *space, req func() *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
-	cur, err := netns.Get()
-	if err != nil {
-		return nil, err
-	}
-	defer cur.Close()
-	sock, err := nl.GetNetlinkSocketAt(netns.NsHandle(int(s.f.Fd())), cur, unix.NETLINK_ROUTE)
-	if err != nil {
-		return nil, err
-	}
-	defer sock.Close()
-	return retry(func() ([][]byte, error) {
-		r := req()
-		r.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: sock}}
-		return r.Execute(unix.NETLINK_ROUTE, resType)
-	})
+	return s.p.Conn.Execute(req(), resType)
+}
+
+// attrs splits netlink attributes, keeping what can be read of a
+// malformed run.
+func attrs(b []byte) rtnl.Attrs {
+	a, _ := rtnl.ParseAttrs(b)
+	return a
 }
 
 // infoSkip lists, per kind, the IFLA_INFO_DATA attributes a snapshot
@@ -279,35 +239,66 @@ var infoIndex = map[string]map[uint16]bool{
 	"vxlan": {unix.IFLA_VXLAN_LINK: true},
 }
 
+// Bridge port states (BR_STATE_*) that STP leaves after a forward delay.
+const (
+	brStateListening = 1
+	brStateLearning  = 2
+)
+
 // linkInfoFacts adds, for every link, one line per attribute of its
 // IFLA_INFO_DATA ("info KIND N HEX") and IFLA_INFO_SLAVE_DATA ("info
 // KIND_slave N HEX"): the options of bridges, ports, macvlans, vxlans,
-// tun/tap devices and any other kind, as the kernel reports them.
-func linkInfoFacts(s *space, add func(string, ...any)) error {
+// tun/tap devices and any other kind, as the kernel reports them. It
+// reports busy when a bridge port is listening or learning and the
+// kernel will move it on: its bridge runs STP, or its forward-delay
+// timer runs (a bridge without STP arms it too when a port comes up).
+func linkInfoFacts(s *space, add func(string, ...any)) (busy bool, err error) {
 	msgs, err := rawDump(s, func() *nl.NetlinkRequest {
 		r := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
 		r.AddData(nl.NewIfInfomsg(unix.AF_UNSPEC))
 		return r
 	}, unix.RTM_NEWLINK)
 	if err != nil {
-		return fmt.Errorf("netns %s: dump links: %w", s.name, err)
+		return false, fmt.Errorf("netns %s: dump links: %w", s.name, err)
 	}
+	stp := map[uint32]bool{} // bridge ifindex -> STP on
+	// The masters of the ports that are listening or learning, and
+	// whether their forward-delay timer runs.
+	type port struct {
+		master uint32
+		timer  bool
+	}
+	var moving []port
 	for _, m := range msgs {
 		if len(m) < unix.SizeofIfInfomsg {
 			continue
 		}
-		a := rawAttrs(m[unix.SizeofIfInfomsg:])
+		index := binary.LittleEndian.Uint32(m[4:8])
+		a := attrs(m[unix.SizeofIfInfomsg:])
 		li, ok := a[unix.IFLA_LINKINFO]
 		if !ok {
 			continue
 		}
-		p := q(s.name) + " link " + q(attrStr(a, unix.IFLA_IFNAME))
-		info := rawAttrs(li)
+		p := q(s.name) + " link " + q(a.Str(unix.IFLA_IFNAME))
+		info := attrs(li)
+		if info.Str(unix.IFLA_INFO_KIND) == "bridge" {
+			if v, ok := attrs(info[unix.IFLA_INFO_DATA]).U32(unix.IFLA_BR_STP_STATE); ok && v != 0 {
+				stp[index] = true
+			}
+		}
+		if info.Str(unix.IFLA_INFO_SLAVE_KIND) == "bridge" {
+			d := attrs(info[unix.IFLA_INFO_SLAVE_DATA])
+			if st := d[unix.IFLA_BRPORT_STATE]; len(st) == 1 && (st[0] == brStateListening || st[0] == brStateLearning) {
+				master, _ := a.U32(unix.IFLA_MASTER)
+				t := d[unix.IFLA_BRPORT_FORWARD_DELAY_TIMER]
+				moving = append(moving, port{master, len(t) == 8 && binary.LittleEndian.Uint64(t) != 0})
+			}
+		}
 		for _, part := range []struct{ kind, data uint16 }{
 			{unix.IFLA_INFO_KIND, unix.IFLA_INFO_DATA},
 			{unix.IFLA_INFO_SLAVE_KIND, unix.IFLA_INFO_SLAVE_DATA},
 		} {
-			kind := attrStr(info, part.kind)
+			kind := info.Str(part.kind)
 			if kind == "" {
 				continue
 			}
@@ -318,7 +309,7 @@ func linkInfoFacts(s *space, add func(string, ...any)) error {
 			if !ok {
 				continue
 			}
-			for t, v := range rawAttrs(d) {
+			for t, v := range attrs(d) {
 				if infoSkip[kind][t] {
 					continue
 				}
@@ -330,5 +321,8 @@ func linkInfoFacts(s *space, add func(string, ...any)) error {
 			}
 		}
 	}
-	return nil
+	for _, p := range moving {
+		busy = busy || p.timer || stp[p.master]
+	}
+	return busy, nil
 }
