@@ -16,8 +16,11 @@ func Label(n *Node) []string { return n.label() }
 
 // label is a node's lines: name, kind and state, details, addresses.
 func (n *Node) label() []string {
-	if n.Kind == "remote" || n.Kind == "group" {
+	switch n.Kind {
+	case "remote", "group":
 		return []string{n.Kind + " " + n.Name}
+	case "unnamed":
+		return []string{n.Name}
 	}
 	state := "up"
 	if !n.Up {
@@ -114,7 +117,7 @@ func nodeStyle(n *Node) string {
 	case "vxlan":
 		fill = "lightblue"
 	case "veth":
-	case "remote", "group":
+	case "remote", "group", "unnamed":
 		shape, fill = "ellipse", "lightgray"
 	default:
 		fill = "honeydew"
@@ -170,7 +173,7 @@ func (g *Graph) Mermaid(w io.Writer) error {
 			lines[i] = mermaidText(lines[i])
 		}
 		open, close := "[", "]"
-		if n.Kind == "remote" || n.Kind == "group" {
+		if n.Kind == "remote" || n.Kind == "group" || n.Kind == "unnamed" {
 			open, close = "((", "))"
 		}
 		fmt.Fprintf(&b, "%s%s%s\"%s\"%s\n", indent, id, open, strings.Join(lines, "<br/>"), close)

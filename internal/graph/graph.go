@@ -9,7 +9,8 @@
 // for the peer, bridge (or other master) to port, a stacked link to the
 // link it sits on (macvlan, vxlan's dev), and a vxlan to its remote: the
 // link that holds the remote address when it is in the graph, else a node
-// of its own for the remote or the multicast group.
+// of its own for the remote or the multicast group. A veth whose peer is
+// in a namespace without a name is joined to a node for that namespace.
 package graph
 
 import (
@@ -30,7 +31,7 @@ import (
 type Graph struct {
 	Namespaces []*Namespace
 	// Remotes are vxlan remotes and groups that are no link's address in
-	// the graph.
+	// the graph, and namespaces without a name that hold a veth's peer.
 	Remotes []*Node
 	Edges   []Edge
 }
@@ -44,11 +45,12 @@ type Namespace struct {
 
 // Node is a link, or a vxlan remote outside the graph.
 type Node struct {
-	// ID is "NS/LINK", or "remote:ADDR" / "group:ADDR".
+	// ID is "NS/LINK", "remote:ADDR" / "group:ADDR", or
+	// "unnamed:NS/NSID" for a namespace without a name, as NS numbers it.
 	ID    string
 	NS    string
 	Name  string
-	Kind  string // link kind: veth, bridge, vxlan, ...; "remote" or "group"
+	Kind  string // link kind: veth, bridge, vxlan, ...; "remote", "group" or "unnamed"
 	Up    bool
 	Addrs []string // ADDR/PREFIX
 	// Info is the kind's details worth a label (vxlan id, remote, ...).
@@ -249,6 +251,16 @@ func (g *Graph) edges(spaces []*space) {
 				if a.NetNsID >= 0 {
 					other = s.nsids[a.NetNsID]
 				}
+				if other == nil && l.Type() == "veth" {
+					// The peer is in a namespace with no name (a
+					// container's, say): a node of its own, outside.
+					id := fmt.Sprintf("unnamed:%s/%d", s.ns.Name, a.NetNsID)
+					if remotes[id] == nil {
+						remotes[id] = &Node{ID: id, Name: fmt.Sprintf("netnsid %d of %s", a.NetNsID, s.ns.Name), Kind: "unnamed", Up: true}
+						g.Remotes = append(g.Remotes, remotes[id])
+					}
+					g.Edges = append(g.Edges, Edge{From: n.ID, To: id, Kind: Veth})
+				}
 				if other != nil {
 					if p, ok := other.node[a.ParentIndex]; ok {
 						if l.Type() == "veth" {
@@ -288,23 +300,6 @@ func (g *Graph) edges(spaces []*space) {
 			g.Edges = append(g.Edges, Edge{From: n.ID, To: to, Kind: Vxlan})
 		}
 	}
-}
-
-// Node returns the node with id, or nil.
-func (g *Graph) Node(id string) *Node {
-	for _, s := range g.Namespaces {
-		for _, n := range s.Nodes {
-			if n.ID == id {
-				return n
-			}
-		}
-	}
-	for _, n := range g.Remotes {
-		if n.ID == id {
-			return n
-		}
-	}
-	return nil
 }
 
 // ErrNoDot is returned by Render when Graphviz's dot is not installed.

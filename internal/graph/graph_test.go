@@ -10,8 +10,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nshlab/nsh/internal/cli"
 	"github.com/nshlab/nsh/internal/graph"
@@ -46,11 +48,11 @@ ip -n c link add vx1 type vxlan id 43 group 239.1.1.1 dev v-ca dstport 4789
 
 // The lab's nodes and edges ("KIND FROM TO"; a veth's ends in order).
 var (
-	wantNodes = []string{"./br0", "./p-a", "./p-b", "a/eth0", "a/mv0", "a/v-ac", "a/vx0", "b/eth0", "b/lo", "c/v-ca", "c/vx0", "c/vx1", "group:239.1.1.1"}
+	wantNodes = []string{"./br0", "./p-a", "./p-b", "./u0", "a/eth0", "a/mv0", "a/v-ac", "a/vx0", "b/eth0", "b/lo", "c/v-ca", "c/vx0", "c/vx1", "group:239.1.1.1", "unnamed:./N"}
 	wantEdges = []string{
 		"lower a/mv0 a/v-ac", "lower a/vx0 a/v-ac", "lower c/vx0 c/v-ca", "lower c/vx1 c/v-ca",
 		"port ./br0 ./p-a", "port ./br0 ./p-b",
-		"veth ./p-a a/eth0", "veth ./p-b b/eth0", "veth a/v-ac c/v-ca",
+		"veth ./p-a a/eth0", "veth ./p-b b/eth0", "veth ./u0 unnamed:./N", "veth a/v-ac c/v-ca",
 		"vxlan a/vx0 c/v-ca", "vxlan c/vx0 a/v-ac", "vxlan c/vx1 group:239.1.1.1",
 	}
 )
@@ -63,8 +65,18 @@ func edge(kind, from, to string) string {
 	return kind + " " + from + " " + to
 }
 
+// unnamedRE is the ID of a namespace without a name, whose netnsid the
+// kernel picks: shown as N.
+var unnamedRE = regexp.MustCompile(`unnamed:\./\d+`)
+
 func check(t *testing.T, format string, nodes, edges []string) {
 	t.Helper()
+	for i := range nodes {
+		nodes[i] = unnamedRE.ReplaceAllString(nodes[i], "unnamed:./N")
+	}
+	for i := range edges {
+		edges[i] = unnamedRE.ReplaceAllString(edges[i], "unnamed:./N")
+	}
 	slices.Sort(nodes)
 	slices.Sort(edges)
 	if !slices.Equal(nodes, wantNodes) {
@@ -82,6 +94,28 @@ func TestGraphOfKnownLab(t *testing.T) {
 		dot := sandbox.RequireTool(t, "dot")
 		if out, err := exec.Command("sh", "-c", lab).CombinedOutput(); err != nil {
 			t.Fatalf("building the lab: %v\n%s", err, out)
+		}
+		// A veth whose peer is in a namespace without a name: a
+		// process's own, as a container's.
+		holder := exec.Command(sandbox.RequireTool(t, "unshare"), "-n", "sleep", "600")
+		if err := holder.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer holder.Wait()
+		defer holder.Process.Kill()
+		own, _ := os.Readlink("/proc/self/ns/net")
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			theirs, _ := os.Readlink("/proc/" + strconv.Itoa(holder.Process.Pid) + "/ns/net")
+			if theirs != "" && theirs != own {
+				break // unshare has made its namespace
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("unshare -n made no namespace")
+			}
+		}
+		line := "ip link add u0 type veth peer name u1 && ip link set u1 netns " + strconv.Itoa(holder.Process.Pid)
+		if out, err := exec.Command("sh", "-c", line).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", line, err, out)
 		}
 		host, err := ns.NewHost()
 		if err != nil {
@@ -250,6 +284,11 @@ func parseMermaid(t *testing.T, text string) (nodes, edges []string) {
 			if cur == "" {
 				kind, addr, _ := strings.Cut(first, " ")
 				id = kind + ":" + addr
+				if kind == "netnsid" {
+					// "netnsid N of NS"
+					f := strings.Fields(first)
+					id = "unnamed:" + f[3] + "/" + f[1]
+				}
 			}
 			ids[m[1]] = id
 			nodes = append(nodes, id)
@@ -306,15 +345,17 @@ func checkSVG(t *testing.T, file string, g *graph.Graph) {
 	if root != "svg" {
 		t.Fatalf("%s: root element %q, want svg", file, root)
 	}
-	for _, id := range wantNodes {
-		n := g.Node(id)
-		if n == nil {
-			t.Errorf("no node %s", id)
-			continue
-		}
+	all := slices.Clone(g.Remotes)
+	for _, s := range g.Namespaces {
+		all = append(all, s.Nodes...)
+	}
+	if len(all) != len(wantNodes) {
+		t.Errorf("%d nodes, want %d", len(all), len(wantNodes))
+	}
+	for _, n := range all {
 		for _, l := range graph.Label(n) {
 			if !slices.Contains(texts, l) {
-				t.Errorf("SVG has no text %q (of %s)", l, id)
+				t.Errorf("SVG has no text %q (of %s)", l, n.ID)
 			}
 		}
 	}
