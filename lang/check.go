@@ -1429,7 +1429,7 @@ func (c *checker) set(args []wordValue, at func(int) Pos) {
 			}
 			switch {
 			case (opt == "e" || opt == "errexit") && !on:
-				c.report(at(i), false, "set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\"")
+				c.report(at(i), false, "set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\" (a shell script, *.sh, runs as sh runs it)")
 				return
 			case opt == "e" || opt == "errexit" || opt == "u" || opt == "nounset" || opt == "pipefail" || opt == "x" || opt == "xtrace":
 			case ch == 'o':
