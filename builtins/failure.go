@@ -43,16 +43,25 @@ func Fail(status int, format string, args ...any) error {
 // The kernel's extended ack message is seen only in a *rtnl.KernelError:
 // pass a netlink.Handle method's error through rtnl.FromHandle before
 // wrapping it (a raw rtnl.Conn returns KernelErrors already).
-func Rtnl(err error) error { return RtnlStatus(err, 2) }
+func Rtnl(err error) error {
+	var errno syscall.Errno
+	if err == nil || !errors.As(err, &errno) {
+		return err
+	}
+	return &Failure{Text: Answer(err).Error(), Status: 2, Err: err}
+}
 
-// RtnlStatus is Rtnl for a tool whose exit status for a refused request
-// is status: bridge's commands return -1 from main, so it exits 255.
+// RtnlStatus is Answer as a Failure with exit status status, for a tool
+// whose status for a refused request is not ip's: bridge's commands
+// return -1 from main, so it exits 255. Its explanation is the tool's
+// line too. An err without an errno is returned as it is.
 func RtnlStatus(err error, status int) error {
 	var errno syscall.Errno
 	if err == nil || !errors.As(err, &errno) {
 		return err
 	}
-	return &Failure{Text: Answer(err).Error(), Status: status, Err: err}
+	a := Answer(err)
+	return &Failure{Text: a.Error(), Status: status, Err: a}
 }
 
 // Answer words a kernel error as iproute2's rtnl_talk does (ip, bridge):

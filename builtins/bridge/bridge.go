@@ -833,18 +833,18 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 		if !ok {
 			continue
 		}
-		as, err := nl.ParseRouteAttr(spec)
+		infos, err := rtnl.All(spec, iflaBridgeVlanInfo)
 		if err != nil {
 			continue
 		}
 		first := true
 		rangeStart := -1
-		for _, at := range as {
-			if at.Attr.Type&nlaTypeMask != iflaBridgeVlanInfo || len(at.Value) < 4 {
+		for _, v := range infos {
+			if len(v) < 4 {
 				continue
 			}
-			fl := binary.NativeEndian.Uint16(at.Value[0:2])
-			vid := int(binary.NativeEndian.Uint16(at.Value[2:4]))
+			fl := binary.NativeEndian.Uint16(v[0:2])
+			vid := int(binary.NativeEndian.Uint16(v[2:4]))
 			if fl&vlanInfoRangeBegin != 0 {
 				rangeStart = vid
 				continue
