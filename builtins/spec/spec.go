@@ -25,27 +25,27 @@ type Kind uint8
 
 // The kinds of values.
 const (
-	Flag      Kind = iota // no value: the keyword alone
-	Text                  // free text
-	IfName                // an existing interface of the target namespace
-	NewIfName             // the name of an interface being created
-	BridgeDev             // an existing bridge of the target namespace
-	PortDev               // an interface enslaved to a bridge
-	Netns                 // a network namespace name (under /run/netns)
-	NetnsOrPID            // a namespace name or a process id
-	Addr                  // an IPv4 or IPv6 address
-	Prefix                // ADDR[/LEN], or default/any/all
-	LLAddr                // a link-layer (MAC) address
-	Number                // an integer from Min to Max
-	Enum                  // one of Values
-	OnOff                 // on or off
-	Table                 // a routing table: a number or a name of /etc/iproute2/rt_tables
-	Proto                 // a route protocol: rt_protos
-	Scope                 // an address or route scope: rt_scopes
-	Realm                 // a realm: rt_realms
-	Group                 // a device group: /etc/iproute2/group
-	LinkType              // a link type (ip link add ... type TYPE)
-	Command               // the rest of the line is a command (ip netns exec NS CMD...)
+	Flag       Kind = iota // no value: the keyword alone
+	Text                   // free text
+	IfName                 // an existing interface of the target namespace
+	NewIfName              // the name of an interface being created
+	BridgeDev              // an existing bridge of the target namespace
+	PortDev                // an interface enslaved to a bridge
+	Netns                  // a network namespace name (under /run/netns)
+	NetnsOrPID             // a namespace name or a process id
+	Addr                   // an IPv4 or IPv6 address
+	Prefix                 // ADDR[/LEN], or default/any/all
+	LLAddr                 // a link-layer (MAC) address
+	Number                 // an integer from Min to Max
+	Enum                   // one of Values
+	OnOff                  // on or off
+	Table                  // a routing table: a number or a name of /etc/iproute2/rt_tables
+	Proto                  // a route protocol: rt_protos
+	Scope                  // an address or route scope: rt_scopes
+	Realm                  // a realm: rt_realms
+	Group                  // a device group: /etc/iproute2/group
+	LinkType               // a link type (ip link add ... type TYPE)
+	Command                // the rest of the line is a command (ip netns exec NS CMD...)
 )
 
 var kindNames = [...]string{
@@ -69,11 +69,11 @@ type Then uint8
 
 // What follows a keyword.
 const (
-	Same       Then = iota // the same keyword table goes on
-	TypeArgs               // the options of the link type just named (ip link ... type TYPE ARGS)
-	PeerArgs               // a veth peer's link options (ip link add ... type veth peer ARGS)
-	NexthopArgs            // a multipath route's next hop (ip route ... nexthop ARGS)
-	Rest                   // the rest of the line is Kind (a command)
+	Same        Then = iota // the same keyword table goes on
+	TypeArgs                // the options of the link type just named (ip link ... type TYPE ARGS)
+	PeerArgs                // a veth peer's link options (ip link add ... type veth peer ARGS)
+	NexthopArgs             // a multipath route's next hop (ip route ... nexthop ARGS)
+	Rest                    // the rest of the line is Kind (a command)
 )
 
 // Keyword is one keyword of a command's grammar, with its value.
