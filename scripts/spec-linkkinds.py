@@ -71,8 +71,6 @@ for f in files:
             b=func_body(t,po.group(1))
             if b: kws=keywords(b)
         res[id_.group(1)]=(f,po.group(1) if po else None,kws)
-for k,(f,p,kws) in sorted(res.items()):
-
 
 unparsed={"amt","bareudp","batadv","bond_slave","can","dsa","gtp","hsr","ipoib","rmnet","vxcan","wwan","macsec","erspan","ip6gre","ip6gretap","ip6erspan","ip6tnl","sit","vti","vti6","xfrm"}
 ONOFF={('on','off'),('off','on')}
