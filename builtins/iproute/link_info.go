@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 )
 
 // kindCtx is what a kindParser reads besides the arguments: the handle
@@ -94,7 +95,7 @@ func linkInfo(c *kindCtx, args []string) (*nl.RtAttr, error) {
 	case unparsedKinds[c.kind]:
 		return nil, builtins.NotImplemented("type %s: arguments are not supported by nsh yet", c.kind)
 	case builtins.Is(args[0], "help"):
-		return nil, builtins.Fail(255, "Usage: ip link add [link DEV] [name] NAME type TYPE [ARGS]")
+		return nil, &builtins.Failure{Text: strings.TrimSuffix(spec.Usage("ip-link"), "\n"), Status: 255}
 	default:
 		return nil, builtins.Fail(1, "Garbage instead of arguments \"%s ...\". Try \"ip link help\".", args[0])
 	}
@@ -230,9 +231,8 @@ func ifiFamily(g *Global) int {
 	return unix.AF_UNSPEC
 }
 
-// vethUsage is veth's usage (ip/link_veth.c), which it prints on stderr
-// for arguments that do not start with "peer".
-const vethUsage = "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'"
+// vethUsage is veth's usage (ip/link_veth.c), from the model.
+func vethUsage() string { return strings.TrimSuffix(spec.Usage("type-veth"), "\n") }
 
 // parseVethSet is veth_parse_opt for "ip link set DEV type veth peer
 // ...": the peer's arguments are read as iplink_parse reads a set's (its
@@ -242,9 +242,9 @@ func parseVethSet(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	if words[0] != "peer" {
 		// print_usage writes on stdout.
 		if c.stdout != nil {
-			fmt.Fprintln(c.stdout, vethUsage)
+			fmt.Fprintln(c.stdout, vethUsage())
 		}
-		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: %q is not \"peer\"\n%s", words[0], vethUsage)}
+		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: %q is not \"peer\"\n%s", words[0], vethUsage())}
 	}
 	p, err := parseLinkReq(words[1:])
 	if err != nil {

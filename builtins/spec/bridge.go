@@ -1,6 +1,9 @@
 package spec
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // Bridge is iproute2's bridge (bridge/bridge.c): its options and objects.
 var Bridge = Cmd{
@@ -152,6 +155,29 @@ var brVlanShowKeys = []Keyword{
 	{Name: "help"},
 }
 
+// BrctlHelp returns brctl's usage line for its command name: what
+// follows the name on the command's line of brctl's usage text.
+func BrctlHelp(name string) string {
+	for _, line := range strings.Split(Usage("brctl"), "\n") {
+		if rest, ok := strings.CutPrefix(line, "\t"+name); ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "\t") {
+			return strings.TrimPrefix(strings.TrimLeft(rest, " "), "\t")
+		}
+	}
+	return ""
+}
+
+// Required returns the number of v's positional arguments that must be
+// given.
+func (v *Verb) Required() int {
+	n := 0
+	for i := range v.Pos {
+		if !v.Pos[i].Optional {
+			n++
+		}
+	}
+	return n
+}
+
 // Brctl is bridge-utils' brctl (brctl/brctl_cmd.c): commands compared
 // exactly, each with positional arguments.
 var Brctl = Cmd{
@@ -167,12 +193,11 @@ var Brctl = Cmd{
 		{Name: "setageing", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
 		{Name: "setbridgeprio", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "prio", Kind: Text}}},
 		{Name: "setfd", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
-		{Name: "setgcint", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
 		{Name: "sethello", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
 		{Name: "setmaxage", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
 		{Name: "setpathcost", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "port", Kind: PortDev}, {Name: "cost", Kind: Text}}},
 		{Name: "setportprio", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "port", Kind: PortDev}, {Name: "prio", Kind: Text}}},
-		{Name: "show", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}}},
+		{Name: "show", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev, Optional: true}}},
 		{Name: "showmacs", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}}},
 		{Name: "showstp", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}}},
 		{Name: "stp", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "on|off", Kind: Text}}},

@@ -261,8 +261,8 @@ var addrModKeys = []Keyword{
 
 // ip maddress (ip/ipmaddr.c).
 var maddrVerbs = []Verb{
-	{Name: "add", Keys: maddrModKeys, Bare: "address"},
-	{Name: "delete", Keys: maddrModKeys, Bare: "address"},
+	{Name: "add", Keys: maddrModKeys, Bare: "address", Missing: true},
+	{Name: "delete", Keys: maddrModKeys, Bare: "address", Missing: true},
 	{Name: "list", Canon: "show", Bare: "dev", Keys: maddrShowKeys},
 	{Name: "show", Bare: "dev", Keys: maddrShowKeys},
 	{Name: "lst", Canon: "show", Bare: "dev", Keys: maddrShowKeys},

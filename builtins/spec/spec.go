@@ -78,16 +78,17 @@ const (
 
 // Keyword is one keyword of a command's grammar, with its value.
 type Keyword struct {
-	Name   string   // the keyword as iproute2 spells it
-	Exact  bool     // compared with strcmp, not matched as a prefix
-	Canon  string   // the keyword this one is another spelling of ("brd" is "broadcast"); "" for itself
-	Kind   Kind     // its value's kind; Flag for none
-	Min    int64    // Number: the smallest value
-	Max    int64    // Number: the largest value (0: no bound checked)
-	Values []string // Enum: the choices, in iproute2's order
-	Then   Then     // how the words after it are read
-	Extra  uint8    // further values after the first (vxlan's "srcport MIN MAX")
-	Greedy bool     // takes every following word that is no keyword (macvlan's "macaddr add MAC")
+	Name     string   // the keyword as iproute2 spells it
+	Exact    bool     // compared with strcmp, not matched as a prefix
+	Canon    string   // the keyword this one is another spelling of ("brd" is "broadcast"); "" for itself
+	Kind     Kind     // its value's kind; Flag for none
+	Min      int64    // Number: the smallest value
+	Max      int64    // Number: the largest value (0: no bound checked)
+	Values   []string // Enum: the choices, in iproute2's order
+	Then     Then     // how the words after it are read
+	Extra    uint8    // further values after the first (vxlan's "srcport MIN MAX")
+	Optional bool     // a positional argument that may be left out
+	Greedy   bool     // takes every following word that is no keyword (macvlan's "macaddr add MAC")
 	// Missing marks a keyword of iproute2's grammar that nsh does not
 	// implement: it is accepted by the model and answered as "not
 	// supported by nsh yet" by the executor.
@@ -156,6 +157,18 @@ func (o *Object) Canonical() string {
 		return o.Canon
 	}
 	return o.Name
+}
+
+// HelpWord is how iproute2 names the object in "try \"ip OBJECT help\"".
+func (o *Object) HelpWord() string {
+	switch c := o.Canonical(); c {
+	case "neighbour":
+		return "neigh"
+	case "maddress":
+		return "maddr"
+	default:
+		return c
+	}
 }
 
 // Verb returns the first verb of o that word selects, or nil.
