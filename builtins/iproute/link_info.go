@@ -57,23 +57,6 @@ var kindParsers = map[string]kindParser{
 	"veth":    parseVethSet,
 }
 
-// noParseOpt are the kinds iproute2 6.1 has a link_util without a
-// parse_opt for: their arguments are ignored and an empty
-// IFLA_INFO_DATA is sent.
-var noParseOpt = map[string]bool{
-	"dummy": true, "ifb": true, "netdevsim": true, "nlmon": true, "team": true,
-	"team_slave": true, "vcan": true, "virt_wifi": true, "vrf_slave": true,
-}
-
-// unparsedKinds are the kinds iproute2 6.1 reads arguments for and nsh
-// does not yet.
-var unparsedKinds = map[string]bool{
-	"amt": true, "bareudp": true, "batadv": true, "bond_slave": true, "can": true,
-	"dsa": true, "gtp": true, "hsr": true, "ipoib": true, "rmnet": true, "vxcan": true,
-	"wwan": true, "macsec": true, "erspan": true, "ip6gre": true, "ip6gretap": true,
-	"ip6erspan": true, "ip6tnl": true, "sit": true, "vti": true, "vti6": true, "xfrm": true,
-}
-
 // linkInfo builds the IFLA_LINKINFO of "type KIND ARGS" as iplink_modify
 // does for "ip link add" and "ip link set": IFLA_INFO_KIND, and when
 // there are arguments the kind's data, IFLA_INFO_SLAVE_DATA for a kind
@@ -88,11 +71,15 @@ func linkInfo(c *kindCtx, args []string) (*nl.RtAttr, error) {
 		dataType = unix.IFLA_INFO_SLAVE_DATA
 	}
 	parse, ok := kindParsers[c.kind]
+	lk := spec.LinkKindOf(c.kind)
 	switch {
 	case ok:
-	case noParseOpt[c.kind]:
+	case lk != nil && !lk.NoUtil && len(lk.Keys) == 0:
+		// iproute2 6.1 has a link_util without a parse_opt: the
+		// arguments are ignored and an empty IFLA_INFO_DATA is sent.
 		return kindLinkInfo(c.kind, dataType, nil, true), nil
-	case unparsedKinds[c.kind]:
+	case lk != nil && lk.Missing:
+		// iproute2 reads arguments for the kind; nsh does not yet.
 		return nil, builtins.NotImplemented("type %s: arguments are not supported by nsh yet", c.kind)
 	case builtins.Is(args[0], "help"):
 		return nil, &builtins.Failure{Text: strings.TrimSuffix(spec.Usage("ip-link"), "\n"), Status: 255}

@@ -187,12 +187,13 @@ func (in *inspector) args(what, object string, v *Verb, i int) {
 		}
 		i++
 	}
-	in.keywords(what, v.Keys, v.Bare, i)
+	in.keywords(what, v.Keys, v.Bare, v.Lead, i)
 }
 
 // keywords inspects words from i on against the keyword table keys;
-// bare names the keyword a word that is none of them stands for.
-func (in *inspector) keywords(what string, keys []Keyword, bare string, i int) {
+// bare names the keyword a word that is none of them stands for, and
+// lead the words that may come before it.
+func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []string, i int) {
 	bareUsed := false
 	for i < len(in.words) {
 		if !in.isKnown(i) {
@@ -208,7 +209,7 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, i int) {
 		if k != nil && k.Name == "help" {
 			return
 		}
-		if k == nil && !bareUsed && isRouteType(keys, w) {
+		if k == nil && !bareUsed && contains(lead, w) {
 			i++ // ip route add TYPE PREFIX
 			continue
 		}
@@ -266,26 +267,21 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, i int) {
 			if lk == nil || !in.isKnown(i-1) {
 				return
 			}
-			in.keywords(what+" type "+lk.Name, lk.Keys, "", i)
+			in.keywords(what+" type "+lk.Name, lk.Keys, "", nil, i)
 			return
 		case PeerArgs:
-			in.keywords(what+" peer", linkAddKeys, "name", i)
+			in.keywords(what+" peer", linkAddKeys, "name", nil, i)
 			return
 		case NexthopArgs:
-			in.keywords("nexthop", nexthopKeys, "", i)
+			in.keywords("nexthop", nexthopKeys, "", nil, i)
 			return
 		}
 	}
 }
 
-// isRouteType reports whether w is a route type where keys (a route's
-// keywords) allow one before the prefix.
-func isRouteType(keys []Keyword, w string) bool {
-	if len(keys) == 0 || &keys[0] != &routeModKeys[0] {
-		return false
-	}
-	for _, t := range routeTypeNames {
-		if t == w {
+func contains(list []string, w string) bool {
+	for _, x := range list {
+		if x == w {
 			return true
 		}
 	}

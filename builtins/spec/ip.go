@@ -73,7 +73,7 @@ var linkVerbs = []Verb{
 	{Name: "replace", Bare: "name", Keys: linkAddKeys},
 	{Name: "delete", Bare: "dev", Keys: linkDelKeys},
 	{Name: "show", Bare: "dev", Keys: linkShowKeys},
-	{Name: "lst", Canon: "show", Bare: "dev", Keys: linkShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "list", Canon: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "xstats", Missing: true},
 	{Name: "afstats", Missing: true},
@@ -220,12 +220,12 @@ var linkShowKeys = []Keyword{
 var addrVerbs = []Verb{
 	{Name: "add", Bare: "local", Keys: addrModKeys},
 	{Name: "change", Bare: "local", Keys: addrModKeys},
-	{Name: "chg", Exact: true, Canon: "change", Bare: "local", Keys: addrModKeys},
+	{Name: "chg", Short: true, Exact: true, Canon: "change", Bare: "local", Keys: addrModKeys},
 	{Name: "replace", Bare: "local", Keys: addrModKeys},
 	{Name: "delete", Bare: "local", Keys: addrModKeys},
 	{Name: "list", Canon: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "show", Bare: "dev", Keys: linkShowKeys},
-	{Name: "lst", Canon: "show", Bare: "dev", Keys: linkShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "flush", Bare: "dev", Keys: linkShowKeys},
 	{Name: "save", Bare: "dev", Keys: linkShowKeys, Missing: true},
 	{Name: "showdump", Missing: true},
@@ -265,7 +265,7 @@ var maddrVerbs = []Verb{
 	{Name: "delete", Keys: maddrModKeys, Bare: "address", Missing: true},
 	{Name: "list", Canon: "show", Bare: "dev", Keys: maddrShowKeys},
 	{Name: "show", Bare: "dev", Keys: maddrShowKeys},
-	{Name: "lst", Canon: "show", Bare: "dev", Keys: maddrShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: maddrShowKeys},
 	{Name: "help"},
 }
 
@@ -282,17 +282,17 @@ var maddrShowKeys = []Keyword{
 
 // ip route (ip/iproute.c do_iproute).
 var routeVerbs = []Verb{
-	{Name: "add", Bare: "to", Keys: routeModKeys},
-	{Name: "change", Bare: "to", Keys: routeModKeys},
-	{Name: "chg", Exact: true, Canon: "change", Bare: "to", Keys: routeModKeys},
-	{Name: "replace", Bare: "to", Keys: routeModKeys},
-	{Name: "prepend", Bare: "to", Keys: routeModKeys},
-	{Name: "append", Bare: "to", Keys: routeModKeys},
-	{Name: "test", Bare: "to", Keys: routeModKeys, Missing: true},
-	{Name: "delete", Bare: "to", Keys: routeModKeys},
+	{Name: "add", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
+	{Name: "change", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
+	{Name: "chg", Short: true, Exact: true, Canon: "change", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
+	{Name: "replace", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
+	{Name: "prepend", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
+	{Name: "append", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
+	{Name: "test", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys, Missing: true},
+	{Name: "delete", Bare: "to", Lead: routeTypeNames, Keys: routeModKeys},
 	{Name: "list", Canon: "show", Bare: "to", Keys: routeShowKeys},
 	{Name: "show", Bare: "to", Keys: routeShowKeys},
-	{Name: "lst", Canon: "show", Bare: "to", Keys: routeShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Bare: "to", Keys: routeShowKeys},
 	{Name: "get", Bare: "to", Keys: routeGetKeys},
 	{Name: "flush", Bare: "to", Keys: routeShowKeys},
 	{Name: "save", Bare: "to", Keys: routeShowKeys, Missing: true},
@@ -425,7 +425,7 @@ var routeGetKeys = []Keyword{
 // ip rule (ip/iprule.c do_iprule).
 var ruleVerbs = []Verb{
 	{Name: "list", Canon: "show", Keys: ruleShowKeys},
-	{Name: "lst", Canon: "show", Keys: ruleShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: ruleShowKeys},
 	{Name: "show", Keys: ruleShowKeys},
 	{Name: "save", Keys: ruleShowKeys, Missing: true},
 	{Name: "restore", Missing: true},
@@ -507,12 +507,12 @@ var ruleShowKeys = []Keyword{
 var neighVerbs = []Verb{
 	{Name: "add", Bare: "to", Keys: neighModKeys},
 	{Name: "change", Bare: "to", Keys: neighModKeys},
-	{Name: "chg", Exact: true, Canon: "change", Bare: "to", Keys: neighModKeys},
+	{Name: "chg", Short: true, Exact: true, Canon: "change", Bare: "to", Keys: neighModKeys},
 	{Name: "replace", Bare: "to", Keys: neighModKeys},
 	{Name: "delete", Bare: "to", Keys: neighModKeys},
 	{Name: "get", Bare: "to", Keys: neighGetKeys},
 	{Name: "show", Bare: "to", Keys: neighShowKeys},
-	{Name: "lst", Canon: "show", Bare: "to", Keys: neighShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Bare: "to", Keys: neighShowKeys},
 	{Name: "list", Canon: "show", Bare: "to", Keys: neighShowKeys},
 	{Name: "flush", Bare: "to", Keys: neighShowKeys},
 	{Name: "help"},
@@ -562,7 +562,7 @@ func NeighStates() []string { return neighStates }
 var netnsVerbs = []Verb{
 	{Name: "list", Canon: "show"},
 	{Name: "show"},
-	{Name: "lst", Canon: "show"},
+	{Name: "lst", Short: true, Canon: "show"},
 	{Name: "list-id", Keys: []Keyword{
 		{Name: "target-nsid", Exact: true, Kind: Number, Max: math.MaxInt32},
 		{Name: "nsid", Exact: true, Kind: Number, Max: math.MaxInt32},
@@ -581,9 +581,9 @@ var netnsVerbs = []Verb{
 // ip tuntap (ip/iptuntap.c).
 var tuntapVerbs = []Verb{
 	{Name: "add", Bare: "dev", Keys: tuntapKeys},
-	{Name: "delete", Bare: "dev", Keys: tuntapKeys},
+	{Name: "delete", Bare: "dev", Keys: tuntapShowKeys},
 	{Name: "show", Keys: tuntapShowKeys},
-	{Name: "lst", Canon: "show", Keys: tuntapShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: tuntapShowKeys},
 	{Name: "list", Canon: "show", Keys: tuntapShowKeys},
 	{Name: "help"},
 }

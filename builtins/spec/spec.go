@@ -126,7 +126,11 @@ type Verb struct {
 	// taken once; "" when every word must be a keyword.
 	Bare string
 	// Keys are the verb's keywords in the order its parser tries them.
-	Keys    []Keyword
+	Keys []Keyword
+	// Lead are words that may come before the bare word (the route
+	// types of "ip route add blackhole PREFIX").
+	Lead    []string
+	Short   bool // a short spelling of another verb ("lst", "chg"): not offered by completion
 	Missing bool // iproute2 has the verb; nsh does not implement it
 }
 
@@ -259,6 +263,9 @@ type LinkKind struct {
 	// Missing marks a type whose options nsh does not parse: the type
 	// itself is created with no options.
 	Missing bool
+	// NoUtil marks a kind the kernel knows that iproute2 has no
+	// link_util for (it takes no options).
+	NoUtil bool
 }
 
 // LinkKindOf returns the link type named name exactly (as iproute2's
@@ -280,6 +287,9 @@ func LinkKindNames() []string {
 	}
 	return out
 }
+
+// MatchKey returns the first keyword of keys that word selects, or nil.
+func MatchKey(keys []Keyword, word string) *Keyword { return matchKey(keys, word) }
 
 func matchKey(keys []Keyword, word string) *Keyword {
 	for i := range keys {
