@@ -142,6 +142,16 @@ func (v *Verb) Canonical() string {
 	return v.Name
 }
 
+// Named returns the keyword of v named exactly word, or nil.
+func (v *Verb) Named(word string) *Keyword {
+	for i := range v.Keys {
+		if v.Keys[i].Name == word {
+			return &v.Keys[i]
+		}
+	}
+	return nil
+}
+
 // Key returns the first keyword of v that word selects, or nil.
 func (v *Verb) Key(word string) *Keyword { return matchKey(v.Keys, word) }
 
