@@ -97,6 +97,7 @@ type query struct {
 	// ordered keeps the candidates in the order offered (a command's
 	// objects and verbs, in its table's order) instead of sorting them.
 	ordered bool
+	creates bool // the verb creates the device its "dev" names
 	links   []netlink.Link
 	loaded  bool
 }

@@ -109,6 +109,7 @@ func (q *query) verbArgs(v *spec.Verb, args []string) {
 	if len(v.Pos) > 0 && len(v.Keys) == 0 {
 		return
 	}
+	q.creates = v.Creates
 	q.keys(v.Keys, v.Bare, v.Lead, args)
 }
 
@@ -227,6 +228,9 @@ func matchExact(keys []spec.Keyword, w string) *spec.Keyword {
 // value offers the values of keyword k by its kind; before are the
 // words before k (for a port of the bridge named there).
 func (q *query) value(k *spec.Keyword, before []string) {
+	if q.creates && (k.Canonical() == "dev" || k.Name == "name") {
+		return // a new device's name
+	}
 	switch k.Kind {
 	case spec.IfName:
 		q.ifnames(nil)

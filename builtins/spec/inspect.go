@@ -270,7 +270,7 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 			in.keywords(what+" type "+lk.Name, lk.Keys, "", nil, i)
 			return
 		case PeerArgs:
-			in.keywords(what+" peer", linkAddKeys, "name", nil, i)
+			in.keywords(what+" peer", linkKeys, "name", nil, i)
 			return
 		case NexthopArgs:
 			in.keywords("nexthop", nexthopKeys, "", nil, i)

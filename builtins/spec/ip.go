@@ -67,10 +67,10 @@ var IP = Cmd{
 
 // ip link (ip/iplink.c do_iplink): "set" and "change" share a parser.
 var linkVerbs = []Verb{
-	{Name: "add", Bare: "name", Keys: linkAddKeys},
-	{Name: "set", Bare: "dev", Keys: linkSetKeys},
-	{Name: "change", Canon: "set", Bare: "dev", Keys: linkSetKeys},
-	{Name: "replace", Bare: "name", Keys: linkAddKeys},
+	{Name: "add", Bare: "name", Creates: true, Keys: linkKeys},
+	{Name: "set", Bare: "dev", Keys: linkKeys},
+	{Name: "change", Canon: "set", Bare: "dev", Keys: linkKeys},
+	{Name: "replace", Bare: "name", Creates: true, Keys: linkKeys},
 	{Name: "delete", Bare: "dev", Keys: linkDelKeys},
 	{Name: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: linkShowKeys},
@@ -81,10 +81,11 @@ var linkVerbs = []Verb{
 	{Name: "help"},
 }
 
-// linkAddKeys are iplink_parse's keywords (ip/iplink.c), in its order, as
-// "ip link add" reads them. The last ones, "dev" and "help", are read by
-// its final branch, where any other word is the device.
-var linkAddKeys = []Keyword{
+// linkKeys are iplink_parse's keywords (ip/iplink.c), in its order, as
+// "ip link add" and "ip link set" read them. The last ones, "dev" and
+// "help", are read by its final branch, where any other word is the
+// device (the new link's name for add).
+var linkKeys = []Keyword{
 	{Name: "up", Exact: true},
 	{Name: "down", Exact: true},
 	{Name: "name", Exact: true, Kind: NewIfName},
@@ -110,58 +111,6 @@ var linkAddKeys = []Keyword{
 	{Name: "carrier", Exact: true, Kind: OnOff},
 	{Name: "vf", Exact: true, Kind: Number, Max: math.MaxInt32, Missing: true},
 	{Name: "master", Kind: IfName},
-	{Name: "vrf", Exact: true, Kind: IfName},
-	{Name: "nomaster"},
-	{Name: "dynamic", Kind: OnOff},
-	{Name: "type", Kind: LinkType, Then: TypeArgs},
-	{Name: "alias", Kind: Text},
-	{Name: "group", Exact: true, Kind: Group},
-	{Name: "mode", Exact: true, Kind: Enum, Values: []string{"default", "dormant"}, Missing: true},
-	{Name: "state", Exact: true, Kind: Enum, Values: []string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"}},
-	{Name: "numtxqueues", Kind: Number, Max: u32},
-	{Name: "numrxqueues", Kind: Number, Max: u32},
-	{Name: "addrgenmode", Kind: Enum, Values: []string{"eui64", "none", "stable_secret", "random"}},
-	{Name: "link-netns", Kind: NetnsOrPID},
-	{Name: "link-netnsid", Kind: Number, Max: math.MaxInt32},
-	{Name: "protodown", Exact: true, Kind: OnOff},
-	{Name: "protodown_reason", Exact: true, Kind: Text, Missing: true},
-	{Name: "gso_max_size", Exact: true, Kind: Number, Max: u32},
-	{Name: "gso_max_segs", Exact: true, Kind: Number, Max: u32},
-	{Name: "gro_max_size", Exact: true, Kind: Number, Max: u32},
-	{Name: "parentdev", Exact: true, Kind: Text, Missing: true},
-	{Name: "dev", Exact: true, Kind: NewIfName},
-	{Name: "help"},
-}
-
-// linkSetKeys are iplink_parse's keywords as "ip link set" reads them:
-// the device is an existing one, and "group" selects devices when no
-// device is given.
-var linkSetKeys = []Keyword{
-	{Name: "up", Exact: true},
-	{Name: "down", Exact: true},
-	{Name: "name", Exact: true, Kind: NewIfName},
-	{Name: "index", Exact: true, Kind: Number, Min: 1, Max: math.MaxInt32, Missing: true},
-	{Name: "link", Kind: IfName},
-	{Name: "address", Kind: LLAddr},
-	{Name: "broadcast", Kind: LLAddr},
-	{Name: "brd", Exact: true, Canon: "broadcast", Kind: LLAddr},
-	{Name: "txqueuelen", Kind: Number, Max: u32},
-	{Name: "qlen", Exact: true, Canon: "txqueuelen", Kind: Number, Max: u32},
-	{Name: "txqlen", Canon: "txqueuelen", Kind: Number, Max: u32},
-	{Name: "mtu", Exact: true, Kind: Number, Max: u32},
-	{Name: "xdpgeneric", Exact: true, Kind: Text, Missing: true},
-	{Name: "xdpdrv", Exact: true, Kind: Text, Missing: true},
-	{Name: "xdpoffload", Exact: true, Kind: Text, Missing: true},
-	{Name: "xdp", Exact: true, Kind: Text, Missing: true},
-	{Name: "netns", Exact: true, Kind: NetnsOrPID},
-	{Name: "multicast", Exact: true, Kind: OnOff},
-	{Name: "allmulticast", Exact: true, Kind: OnOff},
-	{Name: "promisc", Exact: true, Kind: OnOff},
-	{Name: "trailers", Exact: true, Kind: OnOff},
-	{Name: "arp", Exact: true, Kind: OnOff},
-	{Name: "carrier", Exact: true, Kind: OnOff},
-	{Name: "vf", Exact: true, Kind: Number, Max: math.MaxInt32, Missing: true},
-	{Name: "master", Kind: BridgeDev},
 	{Name: "vrf", Exact: true, Kind: IfName},
 	{Name: "nomaster"},
 	{Name: "dynamic", Kind: OnOff},
@@ -580,28 +529,17 @@ var netnsVerbs = []Verb{
 
 // ip tuntap (ip/iptuntap.c).
 var tuntapVerbs = []Verb{
-	{Name: "add", Bare: "dev", Keys: tuntapKeys},
-	{Name: "delete", Bare: "dev", Keys: tuntapShowKeys},
-	{Name: "show", Keys: tuntapShowKeys},
-	{Name: "lst", Short: true, Canon: "show", Keys: tuntapShowKeys},
-	{Name: "list", Canon: "show", Keys: tuntapShowKeys},
+	{Name: "add", Bare: "dev", Creates: true, Keys: tuntapKeys},
+	{Name: "delete", Bare: "dev", Keys: tuntapKeys},
+	{Name: "show", Keys: tuntapKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: tuntapKeys},
+	{Name: "list", Canon: "show", Keys: tuntapKeys},
 	{Name: "help"},
 }
 
+// tuntapKeys are parse_args' keywords (ip/iptuntap.c); "dev" names the
+// new device for add and an existing one otherwise.
 var tuntapKeys = []Keyword{
-	{Name: "mode", Kind: Enum, Values: []string{"tun", "tap"}},
-	{Name: "user", Kind: Text},
-	{Name: "group", Kind: Text},
-	{Name: "pi"},
-	{Name: "one_queue"},
-	{Name: "vnet_hdr"},
-	{Name: "multi_queue"},
-	{Name: "dev", Kind: NewIfName},
-	{Name: "name", Exact: true, Canon: "dev", Kind: NewIfName},
-	{Name: "help"},
-}
-
-var tuntapShowKeys = []Keyword{
 	{Name: "mode", Kind: Enum, Values: []string{"tun", "tap"}},
 	{Name: "user", Kind: Text},
 	{Name: "group", Kind: Text},

@@ -129,8 +129,11 @@ type Verb struct {
 	Keys []Keyword
 	// Lead are words that may come before the bare word (the route
 	// types of "ip route add blackhole PREFIX").
-	Lead    []string
-	Short   bool // a short spelling of another verb ("lst", "chg"): not offered by completion
+	Lead  []string
+	Short bool // a short spelling of another verb ("lst", "chg"): not offered by completion
+	// Creates marks a verb whose "dev" (or "name") names a device it
+	// creates (ip link add, ip tuntap add), not an existing one.
+	Creates bool
 	Missing bool // iproute2 has the verb; nsh does not implement it
 }
 
