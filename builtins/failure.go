@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
@@ -115,4 +116,28 @@ func (e notImplemented) Is(target error) bool { return target == ErrNotImplement
 // is ErrNotImplemented.
 func NotImplemented(format string, args ...any) error {
 	return notImplemented{fmt.Sprintf(format, args...)}
+}
+
+// Typo returns the failure of a word that is none of candidates: the
+// real tool's text and status, and for .nsh scripts that text followed
+// by a line suggesting the closest candidate, when one is close.
+func Typo(status int, text, word string, candidates []string) error {
+	f := &Failure{Text: text, Status: status}
+	if s := spec.Suggest(word, candidates); s != "" {
+		f.Err = fmt.Errorf("%s\nnsh: did you mean %q?", text, s)
+	}
+	return f
+}
+
+// Usage prints usage text name of the model (spec.Usage) as the real tool
+// prints it, and returns the failure with the tool's exit status for it:
+// on standard error as the failure's text, or on standard output.
+func Usage(env *Env, name string) error {
+	text := spec.Usage(name)
+	toStdout, status := spec.UsageStatus(name)
+	if toStdout {
+		fmt.Fprint(env.Stdout, text)
+		return &Failure{Status: status}
+	}
+	return &Failure{Text: strings.TrimSuffix(text, "\n"), Status: status}
 }
