@@ -61,6 +61,12 @@ func (in *inspector) isKnown(i int) bool {
 	return in.known == nil || i >= len(in.known) || in.known[i]
 }
 
+// anyNetns records that the line, not fully known before running, may
+// create a namespace of any name (the empty string stands for any).
+func (in *inspector) anyNetns() {
+	in.info.NetnsCreated = append(in.info.NetnsCreated, "")
+}
+
 func (in *inspector) problem(i int, warning bool, format string, args ...any) {
 	in.info.Problems = append(in.info.Problems, Problem{Word: i, Msg: fmt.Sprintf(format, args...), Warning: warning})
 }
@@ -76,6 +82,9 @@ func suggestion(word string, candidates []string) string {
 func (in *inspector) command(i int) {
 	c := Lookup(in.words[i])
 	if c == nil {
+		// A program nsh does not model may do anything, creating
+		// namespaces too.
+		in.anyNetns()
 		return
 	}
 	if c.Exact {
@@ -85,6 +94,7 @@ func (in *inspector) command(i int) {
 	j := i + 1
 	for ; j < len(in.words) && strings.HasPrefix(in.words[j], "-"); j++ {
 		if !in.isKnown(j) {
+			in.anyNetns()
 			return
 		}
 		w := in.words[j]
@@ -116,6 +126,7 @@ func (in *inspector) command(i int) {
 		return
 	}
 	if !in.isKnown(j) {
+		in.anyNetns()
 		return
 	}
 	o := c.Object(in.words[j])
@@ -127,7 +138,11 @@ func (in *inspector) command(i int) {
 		in.problem(j, true, "%s %s is not supported by nsh yet", c.Name, o.Name)
 		return
 	}
-	if len(o.Verbs) == 0 || j+1 >= len(in.words) || !in.isKnown(j+1) {
+	if len(o.Verbs) == 0 || j+1 >= len(in.words) {
+		return
+	}
+	if !in.isKnown(j + 1) {
+		in.anyNetns()
 		return
 	}
 	j++
@@ -166,7 +181,13 @@ func (in *inspector) args(what, object string, v *Verb, i int) {
 		k := &v.Pos[p]
 		if !in.isKnown(i) {
 			if k.Then == Rest {
+				in.anyNetns()
 				return
+			}
+			if object == "netns" && p == 0 && (v.Canonical() == "add" || v.Canonical() == "attach") {
+				// Not known before running ("ns$i"): the word stands
+				// for the names it may take.
+				in.info.NetnsCreated = append(in.info.NetnsCreated, in.words[i])
 			}
 			i++
 			continue

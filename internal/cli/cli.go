@@ -157,7 +157,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		interp.Host(host),
 		builtins.Install(st, all.Commands()),
 		// Each file is checked before any of it runs.
-		interp.StaticCheck(checkCommand),
+		interp.StaticCheck(newCommandCheck()),
 	}
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
@@ -337,7 +337,7 @@ func newChecker() (*interp.Runner, error) {
 	for n := range cmds {
 		names = append(names, n)
 	}
-	return interp.New(interp.Reserved(names...), interp.StaticCheck(checkCommand))
+	return interp.New(interp.Reserved(names...), interp.StaticCheck(newCommandCheck()))
 }
 
 func reportSyntax(w io.Writer, err error, src []byte) {

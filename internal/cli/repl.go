@@ -42,7 +42,7 @@ func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
 		interp.Host(host),
 		builtins.Install(st, cmds),
 		// Each input is checked before any of it runs.
-		interp.StaticCheck(checkCommand),
+		interp.StaticCheck(newCommandCheck()),
 	}
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
