@@ -2,25 +2,15 @@ package builtins
 
 import (
 	"fmt"
+	"github.com/nshlab/nsh/builtins/spec"
 	"strings"
-	"unicode"
 )
 
 // Match returns the first keyword of table that word is a prefix of, as
 // iproute2's matches() over an ordered table: the table's order is the
 // abbreviation rule ("a" is "address" because address comes first). An
 // empty word matches nothing.
-func Match(word string, table ...string) (string, bool) {
-	if word == "" {
-		return "", false
-	}
-	for _, k := range table {
-		if strings.HasPrefix(k, word) {
-			return k, true
-		}
-	}
-	return "", false
-}
+func Match(word string, table ...string) (string, bool) { return spec.Match(word, table...) }
 
 // Is reports whether word is an abbreviation of keyword (iproute2's
 // matches(word, keyword) == 0).
@@ -38,41 +28,8 @@ func Unknown(what, word string, candidates []string) error {
 }
 
 // Suggest returns the candidate closest to word by edit distance, or ""
-// when none is close enough to be a likely typo.
-func Suggest(word string, candidates []string) string {
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		d := editDistance(word, c)
-		if d < bestD {
-			best, bestD = c, d
-		}
-	}
-	limit := 1 + len(word)/4
-	if bestD <= limit {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+// when none is close enough to be a likely typo (spec.Suggest).
+func Suggest(word string, candidates []string) string { return spec.Suggest(word, candidates) }
 
 // Args is a cursor over a command's arguments. It never panics: running
 // out of words is an error naming what was expected.
@@ -135,21 +92,6 @@ func (a *Args) Back() {
 }
 
 // ValidIfName checks an interface name by iproute2's rules (lib/utils.c
-// check_ifname): not empty, shorter than 16 bytes, no "/" or white space,
-// not "." or "..".
-func ValidIfName(name string) error {
-	switch {
-	case name == "":
-		return fmt.Errorf("invalid interface name: empty name")
-	case len(name) >= 16:
-		return fmt.Errorf("invalid interface name %q: longer than 15 bytes", name)
-	case name == "." || name == "..":
-		return fmt.Errorf("invalid interface name %q", name)
-	}
-	for _, r := range name {
-		if r == '/' || unicode.IsSpace(r) || r == 0 {
-			return fmt.Errorf("invalid interface name %q: contains %q", name, r)
-		}
-	}
-	return nil
-}
+// check_ifname; spec.CheckIfName): not empty, shorter than 16 bytes, no
+// "/" or white space, not "." or "..".
+func ValidIfName(name string) error { return spec.CheckIfName(name) }

@@ -1,5 +1,5 @@
 // Package builtins holds what the ip, brctl and bridge commands share: the
-// per-run State with one netlink handle per namespace, the Env a command
+// per-run State with the netlink sockets of each namespace, the Env a command
 // runs in, iproute2's keyword matching, and the argument cursor. The
 // commands themselves live in the sub-packages iproute, brctl and bridge;
 // package all puts them together.

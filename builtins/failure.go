@@ -6,6 +6,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
@@ -43,16 +44,25 @@ func Fail(status int, format string, args ...any) error {
 // The kernel's extended ack message is seen only in a *rtnl.KernelError:
 // pass a netlink.Handle method's error through rtnl.FromHandle before
 // wrapping it (a raw rtnl.Conn returns KernelErrors already).
-func Rtnl(err error) error { return RtnlStatus(err, 2) }
+func Rtnl(err error) error {
+	var errno syscall.Errno
+	if err == nil || !errors.As(err, &errno) {
+		return err
+	}
+	return &Failure{Text: Answer(err).Error(), Status: 2, Err: err}
+}
 
-// RtnlStatus is Rtnl for a tool whose exit status for a refused request
-// is status: bridge's commands return -1 from main, so it exits 255.
+// RtnlStatus is Answer as a Failure with exit status status, for a tool
+// whose status for a refused request is not ip's: bridge's commands
+// return -1 from main, so it exits 255. Its explanation is the tool's
+// line too. An err without an errno is returned as it is.
 func RtnlStatus(err error, status int) error {
 	var errno syscall.Errno
 	if err == nil || !errors.As(err, &errno) {
 		return err
 	}
-	return &Failure{Text: Answer(err).Error(), Status: status, Err: err}
+	a := Answer(err)
+	return &Failure{Text: a.Error(), Status: status, Err: a}
 }
 
 // Answer words a kernel error as iproute2's rtnl_talk does (ip, bridge):
@@ -106,4 +116,28 @@ func (e notImplemented) Is(target error) bool { return target == ErrNotImplement
 // is ErrNotImplemented.
 func NotImplemented(format string, args ...any) error {
 	return notImplemented{fmt.Sprintf(format, args...)}
+}
+
+// Typo returns the failure of a word that is none of candidates: the
+// real tool's text and status, and for .nsh scripts that text followed
+// by a line suggesting the closest candidate, when one is close.
+func Typo(status int, text, word string, candidates []string) error {
+	f := &Failure{Text: text, Status: status}
+	if s := spec.Suggest(word, candidates); s != "" {
+		f.Err = fmt.Errorf("%s\nnsh: did you mean %q?", text, s)
+	}
+	return f
+}
+
+// Usage prints usage text name of the model (spec.Usage) as the real tool
+// prints it, and returns the failure with the tool's exit status for it:
+// on standard error as the failure's text, or on standard output.
+func Usage(env *Env, name string) error {
+	text := spec.Usage(name)
+	toStdout, status := spec.UsageStatus(name)
+	if toStdout {
+		fmt.Fprint(env.Stdout, text)
+		return &Failure{Status: status}
+	}
+	return &Failure{Text: strings.TrimSuffix(text, "\n"), Status: status}
 }

@@ -153,20 +153,8 @@ func Check(f *File, cfg CheckConfig) *Checked {
 		}
 		return a.Offset < b.Offset
 	})
-	return &Checked{Problems: sortUnique(c.probs), Sources: c.sources}
-}
-
-// sortUnique drops exact duplicates of a sorted list (a statement in a
-// loop is checked once, but a sourced file may be read twice).
-func sortUnique(l ErrorList) ErrorList {
-	out := l[:0]
-	for _, e := range l {
-		if n := len(out); n > 0 && e.Pos == out[n-1].Pos && e.Msg == out[n-1].Msg {
-			continue
-		}
-		out = append(out, e)
-	}
-	return out
+	// A statement is checked once, but a file sourced twice is read twice.
+	return &Checked{Problems: dropDuplicates(c.probs), Sources: c.sources}
 }
 
 // varInfo is what may be known of a variable at a point.
@@ -356,7 +344,7 @@ func (c *checker) scan(list []Stmt) {
 	for _, s := range list {
 		switch s := s.(type) {
 		case *Def:
-			if c.infos[s] == nil {
+			if c.infos[s] == nil && !IsBuiltin(s.Name) && !slices.Contains(c.cfg.Commands, s.Name) {
 				p := &procInfo{def: s}
 				c.infos[s] = p
 				c.procs = append(c.procs, p)
@@ -871,11 +859,14 @@ func (c *checker) cond(x Cond, st *state) {
 }
 
 func (c *checker) def(d *Def, st *state) {
+	// A definition that fails defines nothing.
 	switch {
 	case IsBuiltin(d.Name):
 		c.report(d.NamePos, false, "%q is a builtin command and cannot be redefined", d.Name)
+		return
 	case slices.Contains(c.cfg.Commands, d.Name):
 		c.report(d.NamePos, false, "%q is a builtin command of nsh and cannot be redefined; give the procedure another name (or run the program with \"exec %s\")", d.Name, d.Name)
+		return
 	}
 	for i, p := range d.Params {
 		if slices.Contains(d.Params[:i], p) {
@@ -1438,7 +1429,7 @@ func (c *checker) set(args []wordValue, at func(int) Pos) {
 			}
 			switch {
 			case (opt == "e" || opt == "errexit") && !on:
-				c.report(at(i), false, "set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\"")
+				c.report(at(i), false, "set +e: nsh always stops at a failing statement; to go on after one, write \"try < ... >\" around it or \"CMD || true\" (a shell script, *.sh, runs as sh runs it)")
 				return
 			case opt == "e" || opt == "errexit" || opt == "u" || opt == "nounset" || opt == "pipefail" || opt == "x" || opt == "xtrace":
 			case ch == 'o':

@@ -133,6 +133,11 @@ func sourceLine(src []byte, p Pos) (string, bool) {
 // sortErrors sorts the errors by position and drops exact duplicates.
 func sortErrors(l ErrorList) ErrorList {
 	sort.SliceStable(l, func(i, j int) bool { return l[i].Pos.Offset < l[j].Pos.Offset })
+	return dropDuplicates(l)
+}
+
+// dropDuplicates drops the exact duplicates of a sorted list.
+func dropDuplicates(l ErrorList) ErrorList {
 	out := l[:0]
 	for _, e := range l {
 		if n := len(out); n > 0 && e.Pos == out[n-1].Pos && e.Msg == out[n-1].Msg {

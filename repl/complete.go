@@ -10,6 +10,7 @@ import (
 	"github.com/vishvananda/netlink"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -93,8 +94,12 @@ type query struct {
 	cur    string
 	target ns.Ref
 	out    []string
-	links  []netlink.Link
-	loaded bool
+	// ordered keeps the candidates in the order offered (a command's
+	// objects and verbs, in its table's order) instead of sorting them.
+	ordered bool
+	creates bool // the verb creates the device its "dev" names
+	links   []netlink.Link
+	loaded  bool
 }
 
 // offer adds the words of list that start with the partial word, each
@@ -107,8 +112,19 @@ func (q *query) offer(list ...string) {
 	}
 }
 
-// result sorts and deduplicates the candidates.
+// result sorts (unless ordered) and deduplicates the candidates.
 func (q *query) result() []string {
+	if q.ordered {
+		seen := map[string]bool{}
+		out := q.out[:0]
+		for _, w := range q.out {
+			if !seen[w] {
+				seen[w] = true
+				out = append(out, w)
+			}
+		}
+		return out
+	}
 	sort.Strings(q.out)
 	out := q.out[:0]
 	for i, w := range q.out {
@@ -295,11 +311,11 @@ func (q *query) command(words []string) {
 	case "help":
 		q.help(args)
 	case "ip":
-		q.ip(args)
+		q.model(&spec.IP, args)
 	case "brctl":
 		q.brctl(args)
 	case "bridge":
-		q.bridge(args)
+		q.model(&spec.Bridge, args)
 	case "ping":
 		q.ping(args)
 	case "sysctl":
@@ -319,6 +335,21 @@ func (q *query) exists(args []string) {
 }
 
 func (q *query) help(args []string) {
+	if len(args) > 0 {
+		if c := spec.Lookup(args[0]); c != nil {
+			if len(args) == 1 {
+				for _, o := range c.Objects {
+					if o.Usage != "" && o.Name != "help" && o.Canon == "" {
+						q.offer(o.Name)
+					}
+				}
+			}
+			return
+		}
+	}
+	if len(args) == 0 {
+		q.offer("ip", "bridge", "brctl")
+	}
 	prefix := strings.Join(args, " ")
 	for topic := range helpTopics {
 		if prefix == "" && !strings.Contains(topic, " ") {
@@ -331,113 +362,6 @@ func (q *query) help(args []string) {
 	}
 }
 
-// ip completes "ip [OPTIONS] OBJECT ...".
-func (q *query) ip(args []string) {
-	i := 0
-	for i < len(args) && strings.HasPrefix(args[i], "-") {
-		o := strings.TrimLeft(args[i], "-")
-		if o == "n" || builtins.Is(o, "netns") || builtins.Is(o, "batch") || builtins.Is(o, "family") || o == "rc" {
-			if i+1 == len(args) {
-				if o == "n" || builtins.Is(o, "netns") {
-					q.namespaces()
-				}
-				return
-			}
-			if o == "n" || builtins.Is(o, "netns") {
-				if r, ok := q.c.resolve(args[i+1]); ok {
-					q.target = r
-				}
-			}
-			i += 2
-			continue
-		}
-		i++
-	}
-	if i == len(args) {
-		if strings.HasPrefix(q.cur, "-") {
-			q.offer(ipOptions...)
-		} else {
-			q.offer(ipObjectsOffered...)
-		}
-		return
-	}
-	obj, _ := builtins.Match(args[i], ipObjects...)
-	rest := args[i+1:]
-	switch obj {
-	case "link":
-		q.ipLink(rest)
-	case "address":
-		q.ipAddr(rest)
-	case "route":
-		q.ipRoute(rest)
-	case "netns":
-		q.ipNetns(rest)
-	case "rule":
-		q.ipRule(rest)
-	case "neighbor", "neighbour":
-		q.ipNeigh(rest)
-	case "tuntap", "tap":
-		q.ipTuntap(rest)
-	default:
-		// Objects without a table here: device names after "dev".
-		if len(rest) > 0 && rest[len(rest)-1] == "dev" {
-			q.ifnames(nil)
-		}
-	}
-}
-
-// value completes the value of keyword kw and reports whether kw takes
-// one.
-func (q *query) value(kw string) bool {
-	switch kw {
-	case "dev", "link", "master", "vrf", "iif", "oif":
-		q.ifnames(nil)
-		return true
-	case "netns", "link-netns":
-		q.namespaces()
-		return true
-	case "type":
-		q.offer(linkTypes...)
-		return true
-	}
-	vals, ok := keywordValues[kw]
-	q.offer(vals...)
-	return ok
-}
-
-// device finds the device of "ip link set/del/show" arguments: the word
-// after "dev", or the first word that is not a keyword or a keyword's
-// value.
-func device(args []string, keywords []string) (dev string, found bool) {
-	for i := 0; i < len(args); i++ {
-		w := args[i]
-		if w == "dev" {
-			if i+1 < len(args) {
-				return args[i+1], true
-			}
-			return "", false
-		}
-		if contains(keywords, w) {
-			if takesValue(w) {
-				i++
-			}
-			continue
-		}
-		return w, true
-	}
-	return "", false
-}
-
-// takesValue reports whether keyword kw is followed by a value.
-func takesValue(kw string) bool {
-	switch kw {
-	case "dev", "link", "master", "vrf", "iif", "oif", "netns", "link-netns", "type":
-		return true
-	}
-	_, ok := keywordValues[kw]
-	return ok
-}
-
 func contains(list []string, w string) bool {
 	for _, x := range list {
 		if x == w {
@@ -445,246 +369,6 @@ func contains(list []string, w string) bool {
 		}
 	}
 	return false
-}
-
-func (q *query) ipLink(rest []string) {
-	if len(rest) == 0 {
-		q.offer(linkVerbsOffered...)
-		return
-	}
-	verb, _ := builtins.Match(rest[0], linkVerbs...)
-	args := rest[1:]
-	prev := last(args)
-	switch verb {
-	case "add":
-		q.linkAdd(args)
-	case "set", "change":
-		if len(args) == 0 {
-			q.offer("dev")
-			q.ifnames(nil)
-			return
-		}
-		if t := typeIndex(args); t >= 0 {
-			q.linkTypeArgs(args[t], args[t+1:])
-			return
-		}
-		if prev == "type" {
-			q.offer(linkTypes...)
-			q.offer("bridge_slave")
-			return
-		}
-		if q.value(prev) {
-			return
-		}
-		if _, ok := device(args, linkSetKeywords); !ok {
-			q.offer("dev")
-			q.ifnames(nil)
-		}
-		q.offer(linkSetKeywords...)
-	case "delete":
-		if len(args) == 0 {
-			q.offer("dev")
-			q.ifnames(nil)
-			return
-		}
-		if q.value(prev) {
-			return
-		}
-		q.offer("type")
-	case "show", "list", "lst":
-		q.showArgs(args, prev, linkShowKeywords)
-	}
-}
-
-// showArgs completes the arguments of a show command: the value of the
-// keyword before, else the device (until one is given) and keywords.
-func (q *query) showArgs(args []string, prev string, keywords []string) {
-	if q.value(prev) {
-		return
-	}
-	if _, ok := device(args, keywords); !ok {
-		q.ifnames(nil)
-	}
-	q.offer(keywords...)
-}
-
-// linkAdd completes "ip link add [NAME] KEYWORDS... [type TYPE ARGS...]".
-func (q *query) linkAdd(args []string) {
-	typ := typeIndex(args)
-	if typ < 0 {
-		if len(args) == 0 {
-			return // the new link's name
-		}
-		if q.value(args[len(args)-1]) {
-			return
-		}
-		q.offer(linkAddKeywords...)
-		return
-	}
-	q.linkTypeArgs(args[typ], args[typ+1:])
-}
-
-func (q *query) ipAddr(rest []string) {
-	if len(rest) == 0 {
-		q.offer(addrVerbsOffered...)
-		return
-	}
-	verb, _ := builtins.Match(rest[0], addrVerbs...)
-	args := rest[1:]
-	prev := last(args)
-	switch verb {
-	case "add", "change", "replace", "delete":
-		if len(args) == 0 {
-			return // the address
-		}
-		if q.value(prev) {
-			return
-		}
-		q.offer(addrAddKeywords...)
-	case "show", "list", "lst", "flush":
-		q.showArgs(args, prev, addrShowKeywords)
-	}
-}
-
-func (q *query) ipRoute(rest []string) {
-	if len(rest) == 0 {
-		q.offer(routeVerbsOffer...)
-		return
-	}
-	verb, _ := builtins.Match(rest[0], routeVerbs...)
-	args := rest[1:]
-	prev := last(args)
-	if prev == "type" {
-		q.offer(routeTypes...)
-		return
-	}
-	switch verb {
-	case "add", "change", "replace", "prepend", "append", "delete", "test":
-		if len(args) == 0 || len(args) == 1 && contains(routeTypes, args[0]) {
-			// [TYPE] PREFIX
-			q.offer("default")
-			if len(args) == 0 {
-				q.offer(routeTypes...)
-			}
-			return
-		}
-		for i := len(args) - 1; i >= 0; i-- {
-			if args[i] == "nexthop" {
-				q.routeNexthop(args[i+1:])
-				return
-			}
-		}
-		if q.value(prev) {
-			return
-		}
-		q.offer(routeAddKeywords...)
-	case "show", "list", "lst", "flush":
-		if q.value(prev) {
-			return
-		}
-		q.offer(routeShowKeyword...)
-	case "get":
-		if len(args) == 0 {
-			return
-		}
-		if q.value(prev) {
-			return
-		}
-		q.offer(routeGetKeywords...)
-	}
-}
-
-func (q *query) ipNetns(rest []string) {
-	if len(rest) == 0 {
-		q.offer(netnsVerbsOffer...)
-		return
-	}
-	verb, _ := builtins.Match(rest[0], netnsVerbs...)
-	args := rest[1:]
-	switch verb {
-	case "exec":
-		if len(args) == 0 {
-			q.namespaces()
-			return
-		}
-		if r, ok := q.c.resolve(args[0]); ok {
-			q.target = r
-		}
-		q.command(args[1:])
-	case "delete":
-		if len(args) == 0 {
-			q.namespaces()
-			q.offer("-all")
-		}
-	case "set", "identify", "pids":
-		if len(args) == 0 {
-			q.namespaces()
-		}
-	}
-}
-
-// brctl completes bridge-utils' command lines.
-func (q *query) brctl(args []string) {
-	if len(args) == 0 {
-		q.offer(brctlCommands...)
-		return
-	}
-	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "addbr":
-	case "delbr", "show", "showmacs", "showstp", "setageing", "setbridgeprio", "setfd", "sethello", "setmaxage":
-		if len(rest) == 0 {
-			q.bridges()
-		}
-	case "stp":
-		switch len(rest) {
-		case 0:
-			q.bridges()
-		case 1:
-			q.offer("on", "off")
-		}
-	case "addif":
-		if len(rest) == 0 {
-			q.bridges()
-			return
-		}
-		q.ifnames(func(l netlink.Link) bool { return l.Attrs().MasterIndex == 0 && l.Type() != "bridge" })
-	case "delif", "setpathcost", "setportprio", "hairpin":
-		switch {
-		case len(rest) == 0:
-			q.bridges()
-		case len(rest) == 1 || cmd == "delif":
-			q.portsOf(rest[0])
-		case len(rest) == 2 && cmd == "hairpin":
-			q.offer("on", "off")
-		}
-	}
-}
-
-// bridge completes iproute2's bridge command lines.
-func (q *query) bridge(args []string) {
-	i := 0
-	for i < len(args) && strings.HasPrefix(args[i], "-") {
-		o := strings.TrimLeft(args[i], "-")
-		if o == "n" || builtins.Is(o, "netns") {
-			if i+1 == len(args) {
-				q.namespaces()
-				return
-			}
-			if r, ok := q.c.resolve(args[i+1]); ok {
-				q.target = r
-			}
-			i += 2
-			continue
-		}
-		i++
-	}
-	if i == len(args) {
-		q.offer(bridgeObjectsOffer...)
-		return
-	}
-	obj, _ := builtins.Match(args[i], bridgeObjects...)
-	q.bridgeObject(obj, args[i+1:])
 }
 
 // last returns the last of words, or "" when there is none.

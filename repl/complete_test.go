@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/nshlab/nsh/builtins/brctl"
 	"github.com/nshlab/nsh/builtins/bridge"
 	"github.com/nshlab/nsh/builtins/iproute"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/internal/sandbox"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/lang"
@@ -90,7 +92,11 @@ br = mydocker0
 bridges = [mydocker0]
 def pair a b < echo $a $b >
 `)
-		ipTypes := []string{"bond ", "bridge ", "dummy ", "ifb ", "macvlan ", "macvtap ", "veth ", "vlan ", "vrf ", "vxlan "}
+		var ipTypes []string
+		for _, k := range spec.LinkKindNames() {
+			ipTypes = append(ipTypes, k+" ")
+		}
+		sort.Strings(ipTypes)
 		cases := []struct {
 			pending []string
 			line    string // the last "|" marks the cursor; at the end when absent
@@ -108,7 +114,7 @@ def pair a b < echo $a $b >
 			{nil, "ip link add x type veth peer name ", nil},
 			{nil, "ip link add x type macvlan mode p", []string{"passthru ", "private "}},
 			{nil, "ip link set dev veth1 m", []string{"master ", "mtu ", "multicast "}},
-			{nil, "ip link set dev veth1 n", []string{"name ", "netns ", "nomaster "}},
+			{nil, "ip link set dev veth1 n", []string{"name ", "netns ", "nomaster ", "numrxqueues ", "numtxqueues "}},
 			{nil, "ip link set dev veth1", []string{"veth1 ", "veth1p "}},
 			{nil, "ip link set ve", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "ip link set veth1 master my", []string{"mydocker0 "}},
@@ -118,7 +124,7 @@ def pair a b < echo $a $b >
 			{nil, "ip -n ns1 link set ", []string{"dev ", "eth0 ", "link-b ", "lo "}},
 			{nil, "ip -n ns1 link set l", []string{"link-b ", "lo "}},
 			{nil, "ip a add 10.0.0.1/24 dev ve", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
-			{nil, "ip a add 10.0.0.1/24 dev veth1 s", []string{"scope "}},
+			{nil, "ip a add 10.0.0.1/24 dev veth1 s", []string{"scope ", "secondary ", "stable-privacy "}},
 			{nil, "ip addr show dev m", []string{"mydocker0 "}},
 			{nil, "ip route add default via 10.0.0.1 dev l", []string{"lo "}},
 			{nil, "ip netns exec n", []string{"ns1 ", "ns2 "}},
@@ -126,7 +132,6 @@ def pair a b < echo $a $b >
 			{nil, "ip netns exec ns2 brctl sh", []string{"show ", "showmacs ", "showstp "}},
 			{nil, "ip netns del b", []string{"blue "}},
 			{nil, "ip netns pids n", []string{"ns1 ", "ns2 "}},
-			{nil, "ip netns identify b", []string{"blue "}},
 			{nil, "ip netns a", []string{"add ", "attach "}},
 			{nil, "in ns1 < ip link set dev l", []string{"link-b ", "lo "}},
 			{nil, "in ns2 < ip a; in ns1 < echo > ; ip link set l", []string{"lan0 ", "lan1 ", "lo "}},
@@ -169,41 +174,41 @@ def pair a b < echo $a $b >
 
 			// ip rule
 			{nil, "ip r", []string{"route ", "rule "}},
-			{nil, "ip rule ", []string{"add ", "delete ", "flush ", "help ", "list ", "show "}},
-			{nil, "ip rule add from 10.0.0.0/8 t", []string{"table ", "to ", "tos "}},
-			{nil, "ip rule add from 10.0.0.0/8 table ", []string{"default ", "local ", "main "}},
+			{nil, "ip rule ", []string{"list ", "show ", "add ", "delete ", "flush ", "help "}},
+			{nil, "ip rule add from 10.0.0.0/8 t", []string{"table ", "throw ", "to ", "tos ", "type "}},
+			{nil, "ip rule add from 10.0.0.0/8 table ", []string{"default ", "local ", "main ", "unspec "}},
 			{nil, "ip rule add not from 1.2.3.4 lookup m", []string{"main "}},
-			{nil, "ip rule add fwmark 1 p", []string{"pref ", "priority ", "prohibit ", "protocol "}},
+			{nil, "ip rule add fwmark 1 p", []string{"preference ", "priority ", "prohibit ", "protocol "}},
 			{nil, "ip rule add fwmark ", nil},
 			{nil, "ip rule add iif v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "ip -n ns1 rule add oif ", []string{"eth0 ", "link-b ", "lo "}},
-			{nil, "ip ru show l", []string{"lookup "}},
+			{nil, "ip ru show l", []string{"l3mdev ", "lookup "}},
 			{nil, "ip rule del pref 100 o", []string{"oif ", "order "}},
 
 			// ip neigh
-			{nil, "ip neigh ", []string{"add ", "change ", "delete ", "flush ", "help ", "list ", "replace ", "show "}},
-			{nil, "ip n add 10.0.0.2 ", []string{"dev ", "extern_learn ", "lladdr ", "nud ", "proxy ", "router ", "to "}},
+			{nil, "ip neigh ", []string{"add ", "change ", "replace ", "delete ", "get ", "show ", "list ", "flush ", "help "}},
+			{nil, "ip n add 10.0.0.2 ", []string{"dev ", "extern_learn ", "lladdr ", "managed ", "nud ", "protocol ", "proxy ", "router ", "use "}},
 			{nil, "ip neigh add 10.0.0.2 lladdr 02:00:00:00:00:01 nud ", []string{"delay ", "failed ", "incomplete ", "noarp ", "none ", "permanent ", "probe ", "reachable ", "stale "}},
 			{nil, "ip neigh replace 10.0.0.2 lladdr 02:00:00:00:00:01 nud permanent dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "ip neigh add proxy 10.0.0.5 d", []string{"dev "}},
 			{nil, "ip neigh add 10.0.0.2 lladdr ", nil},
 			{nil, "ip neigh show nud a", []string{"all "}},
-			{nil, "ip neigh show p", []string{"proxy "}},
+			{nil, "ip neigh show p", []string{"protocol ", "proxy "}},
 			{nil, "ip neighbour flush dev l", []string{"lo "}},
 			{nil, "in ns2 < ip neigh show dev l", []string{"lan0 ", "lan1 ", "lo "}},
 
 			// ip tuntap
-			{nil, "ip tuntap ", []string{"add ", "delete ", "help ", "list ", "show "}},
+			{nil, "ip tuntap ", []string{"add ", "delete ", "show ", "list ", "help "}},
 			{nil, "ip tuntap add tap1 mode ", []string{"tap ", "tun "}},
 			{nil, "ip tuntap add tap1 mode tap u", []string{"user "}},
 			{nil, "ip tuntap add mode tap m", []string{"mode ", "multi_queue "}},
 			{nil, "ip tuntap add dev ", nil},
-			{nil, "ip -n ns2 tuntap del ", []string{"dev ", "group ", "mode ", "multi_queue ", "name ", "one_queue ", "pi ", "tap0 ", "user ", "vnet_hdr "}},
-			{nil, "ip -n ns2 tuntap del dev ", []string{"tap0 "}},
+			{nil, "ip -n ns2 tuntap del ", []string{"d.1 ", "d2 ", "dev ", "lan0 ", "lan1 ", "lo ", "tap0 "}},
+			{nil, "ip -n ns2 tuntap del dev ", []string{"d.1 ", "d2 ", "lan0 ", "lan1 ", "lo ", "tap0 "}},
 			{nil, "ip -n ns2 tap del mode tap name t", []string{"tap0 "}},
 
 			// ip route: types and nexthops
-			{nil, "ip route add ", []string{"anycast ", "blackhole ", "broadcast ", "default ", "local ", "multicast ", "prohibit ", "throw ", "unicast ", "unreachable "}},
+			{nil, "ip route add ", []string{"anycast ", "blackhole ", "broadcast ", "default ", "local ", "multicast ", "nat ", "prohibit ", "throw ", "unicast ", "unreachable ", "xresolve "}},
 			{nil, "ip route add blackhole ", []string{"default "}},
 			{nil, "ip route add 10.1.0.0/16 n", []string{"nexthop "}},
 			{nil, "ip route add 10.1.0.0/16 nexthop ", []string{"dev ", "nexthop ", "onlink ", "via ", "weight "}},
@@ -219,7 +224,7 @@ def pair a b < echo $a $b >
 			{nil, "ip link add br1 type bridge vlan_filtering 1 mcast_s", []string{"mcast_snooping ", "mcast_startup_query_count ", "mcast_startup_query_interval ", "mcast_stats_enabled "}},
 			{nil, "ip link add br1 type bridge forward_delay ", nil},
 			{nil, "ip link add br1 type bridge ageing_time 300 h", []string{"hello_time "}},
-			{nil, "ip link set dev veth1 type b", []string{"bond ", "bridge ", "bridge_slave "}},
+			{nil, "ip link set dev veth1 type b", []string{"bareudp ", "batadv ", "bond ", "bond_slave ", "bridge ", "bridge_slave "}},
 			{nil, "ip link set dev mydocker0 type bridge pr", []string{"priority "}},
 			{nil, "ip link set dev veth1 type bridge_slave h", []string{"hairpin "}},
 			{nil, "ip link set dev veth1 type bridge_slave state ", []string{"blocking ", "disabled ", "forwarding ", "learning ", "listening "}},
@@ -246,18 +251,18 @@ def pair a b < echo $a $b >
 			{nil, "sysctl --w", []string{"--write "}},
 
 			// bridge and brctl
-			{nil, "bridge ", []string{"fdb ", "link ", "vlan "}},
-			{nil, "bridge fdb ", []string{"add ", "append ", "del ", "help ", "replace ", "show "}},
-			{nil, "bridge fdb add ", nil},
+			{nil, "bridge ", []string{"link ", "fdb ", "vlan "}},
+			{nil, "bridge fdb ", []string{"add ", "append ", "replace ", "delete ", "show ", "list ", "help "}},
+			{nil, "bridge fdb add ", []string{"dev ", "dst ", "dynamic ", "extern_learn ", "local ", "master ", "permanent ", "port ", "router ", "self ", "src_vni ", "static ", "sticky ", "temp ", "use ", "via ", "vlan ", "vni "}},
 			{nil, "bridge fdb add 02:00:00:00:00:01 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "bridge fdb add 02:00:00:00:00:01 dev veth1 m", []string{"master "}},
 			{nil, "bridge fdb del 02:00:00:00:00:01 dev veth1 master s", []string{"self ", "src_vni ", "static ", "sticky "}},
 			{nil, "bridge fdb show br ", []string{"mydocker0 "}},
 			{nil, "bridge fdb show state ", []string{"dynamic ", "permanent ", "static "}},
-			{nil, "bridge vlan ", []string{"add ", "del ", "help ", "show "}},
+			{nil, "bridge vlan ", []string{"add ", "delete ", "show ", "list ", "help "}},
 			{nil, "bridge vlan add vid 10 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "bridge vlan add vid 10 dev veth1 p", []string{"pvid "}},
-			{nil, "bridge vlan show ", []string{"dev "}},
+			{nil, "bridge vlan show ", []string{"dev ", "vid "}},
 			{nil, "bridge link set dev veth1 state ", []string{"blocking ", "disabled ", "forwarding ", "learning ", "listening "}},
 			{nil, "bridge link set dev veth1 hairpin ", []string{"off ", "on "}},
 			{nil, "bridge -n ns1 link set dev ", []string{"eth0 ", "link-b ", "lo "}},
@@ -265,6 +270,25 @@ def pair a b < echo $a $b >
 			{nil, "brctl hairpin mydocker0 veth1 ", []string{"off ", "on "}},
 			{nil, "brctl setpathcost mydocker0 ", []string{"veth1 "}},
 			{nil, "brctl showmacs ", []string{"mydocker0 "}},
+		}
+		// Each ip and bridge object offers its verbs in the command's
+		// order, from the model.
+		for _, cmd := range []*spec.Cmd{&spec.IP, &spec.Bridge} {
+			for i := range cmd.Objects {
+				o := &cmd.Objects[i]
+				if o.Missing || o.Canon != "" || len(o.Verbs) == 0 {
+					continue
+				}
+				var want []string
+				for _, v := range OfferedVerbs(o) {
+					want = append(want, v+" ")
+				}
+				cases = append(cases, struct {
+					pending []string
+					line    string
+					want    []string
+				}{nil, cmd.Name + " " + o.Name + " ", want})
+			}
 		}
 		for _, c := range cases {
 			line, pos := c.line, len(c.line)

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 )
 
 // helpTopics is the REPL's "help" text per topic: the language's
@@ -45,72 +45,31 @@ in NS                 switch this session to NS (the prompt shows it); "in ." re
 	"wait":   "CMD &    run CMD in the background ($! is the program it started)\nwait [PID...]    wait for background commands (all, or those of PID)",
 	"set":    "set -e | -u | -x | +x | -o errexit|nounset|pipefail|xtrace    -e and -u are always on; -x traces statements",
 	"export": "export NAME=VALUE | export NAME    put a variable in the environment of external programs",
-	"help":   "help [TOPIC...]    this help; topics: " + "in for if def try ip brctl bridge ping sysctl ...",
-	"ip": `ip [ -n NS | -4 | -6 | -brief | -details | -json | ... ] OBJECT COMMAND
-OBJECT: link address route rule neighbour tuntap netns maddress (help ip link, help ip rule, ...)`,
-	"ip link": `ip link add [name] NAME [mtu N] [address MAC] type TYPE [ARGS]
-    TYPE: veth (peer name NAME) | bridge (OPTS) | macvlan (mode M) | vxlan (id N) | ...
-    bridge OPTS: stp_state 0|1 forward_delay T hello_time T max_age T ageing_time T
-        priority P vlan_filtering 0|1 mcast_snooping 0|1 group_fwd_mask M ...
-ip link set { dev DEV | DEV } [ up | down ] [ master BR | nomaster ] [ netns NS ]
-    [ mtu N ] [ name NEW ] [ address MAC ] [ txqueuelen N ] [ alias TEXT ]
-    [ type bridge OPTS | type bridge_slave SLAVE-OPTS ]
-    SLAVE-OPTS: cost N priority P state S hairpin|guard|learning|flood|root_block on|off ...
-ip link delete { dev DEV | DEV } [ type TYPE ]
-ip link show [ [dev] DEV ] [ up ] [ master BR ] [ type TYPE ]`,
-	"ip address": `ip address { add | change | replace | delete } ADDR/LEN dev DEV [ label L ]
-    [ broadcast B | brd + ] [ scope global|link|host ] [ peer ADDR ]
-ip address { show | flush } [ [dev] DEV ] [ scope S ] [ to PREFIX ] [ up ]`,
-	"ip route": `ip route { add | change | replace | append | delete } { default | PREFIX }
-    [ via ADDR ] [ dev DEV ] [ src ADDR ] [ table T ] [ metric N ] [ proto P ] [ scope S ]
-    [ nexthop via ADDR dev DEV weight N ]...
-ip route add TYPE PREFIX ...    TYPE: blackhole | unreachable | prohibit | throw | local | broadcast | ...
-ip route { show | flush } [ table T ] [ dev DEV ] [ proto P ] [ scope S ]
-ip route get ADDR [ from ADDR ] [ iif DEV ] [ oif DEV ]`,
-	"ip rule": `ip rule { add | delete } [ not ] [ from PREFIX ] [ to PREFIX ] [ iif DEV ] [ oif DEV ]
-    [ fwmark MARK[/MASK] ] [ pref N ] [ table T | lookup T | blackhole | unreachable | prohibit ]
-ip rule { list | show | flush } [ SELECTOR ]`,
-	"ip neighbour": `ip neigh { add | delete | change | replace } ADDR [ lladdr MAC ] [ nud STATE ] dev DEV [ router ]
-ip neigh { add | delete } proxy ADDR dev DEV
-ip neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]
-    STATE: permanent | reachable | stale | noarp | delay | probe | failed | none | all`,
-	"ip tuntap": `ip tuntap { add | delete } [ dev ] NAME mode { tun | tap } [ user USER ] [ group GROUP ]
-    [ pi ] [ one_queue ] [ vnet_hdr ] [ multi_queue ]
-ip tuntap show`,
+	"help":   "help [TOPIC...]    this help; topics: in for if def try ip brctl bridge ping sysctl ...\nCMD ... ?    the usage of CMD (\"ip link ?\"); \"?\" alone is \"help\"",
 	"ping": `ping [ -4 | -6 ] [ -c COUNT ] [ -i INTERVAL ] [ -I DEV|ADDR ] [ -s SIZE ] [ -t TTL ]
     [ -w DEADLINE ] [ -W TIMEOUT ] [ -q ] [ -D ] ADDR
     runs in the current namespace (in NS < ping ... >); "exec ping" runs iputils' ping`,
 	"sysctl": `sysctl [ -n ] [ -e ] KEY...          print keys (net.ipv4.ip_forward, net/ipv4/ip_forward)
 sysctl [ -w ] KEY=VALUE...          set keys; sysctl -a lists all, -p FILE loads a file
     /proc/sys/net is per namespace: in NS < sysctl ... > reads and sets NS's keys`,
-	"ip netns": `ip netns list | list-id
-ip netns add NAME | delete NAME | delete -all
-ip netns exec NAME CMD...     (a builtin stays in-process; anything else runs in NAME)
-ip netns identify [PID] | pids NAME | set NAME ID | attach NAME PID`,
-	"brctl": `brctl addbr BR | delbr BR | addif BR DEV | delif BR DEV | show [BR]
-brctl stp BR on|off | setageing BR T | setfd BR T | sethello BR T | setmaxage BR T
-brctl setbridgeprio BR P | setpathcost BR PORT C | setportprio BR PORT P
-brctl hairpin BR PORT on|off | showmacs BR`,
-	"bridge": `bridge [ -n NS | -d | -j | -s ] OBJECT COMMAND
-bridge link [ show [dev DEV] ] | set dev DEV [ cost N ] [ priority N ] [ state S ] [ hairpin on|off ] ...
-bridge fdb { add | append | del | replace } MAC dev DEV [ master | self ] [ vlan N ] [ static | permanent ]
-bridge fdb show [ br BR ] [ brport DEV ] [ vlan N ] [ state S ]
-bridge vlan { add | del } vid N dev DEV [ pvid ] [ untagged ] [ self | master ] | show [ dev DEV ]`,
 }
 
-// Help prints the help for the words after "help" to w. Objects of ip
-// may be abbreviated as ip accepts them ("help ip l").
+// Help prints the help for the words after "help" to w. For ip, bridge
+// and brctl it is the real tool's usage text from the model
+// (spec.Usage): "help ip", "help ip link" (objects abbreviated as the
+// tool accepts them: "help ip l"), "help bridge fdb", "help brctl".
 func Help(w io.Writer, args []string) error {
 	topic := strings.Join(args, " ")
-	if len(args) == 2 && args[0] == "ip" {
-		if obj, ok := builtins.Match(args[1], ipObjects...); ok {
-			switch obj {
-			case "neighbor":
-				obj = "neighbour"
-			case "tap":
-				obj = "tuntap"
-			}
-			topic = "ip " + obj
+	if len(args) > 0 && len(args) <= 2 && spec.Lookup(args[0]) != nil {
+		obj := ""
+		if len(args) == 2 {
+			obj = args[1]
+		}
+		if name, text := spec.ObjectUsage(args[0], obj); text != "" {
+			_, err := fmt.Fprint(w, text)
+			return err
+		} else if name == "" && obj != "" {
+			return fmt.Errorf("help: %s has no object %q", args[0], obj)
 		}
 	}
 	text, ok := helpTopics[topic]
@@ -122,7 +81,7 @@ func Help(w io.Writer, args []string) error {
 			}
 		}
 		sort.Strings(names)
-		return fmt.Errorf("help: no help for %q; topics: %s", topic, strings.Join(names, ", "))
+		return fmt.Errorf("help: no help for %q; topics: %s, ip [OBJECT], bridge [OBJECT], brctl", topic, strings.Join(names, ", "))
 	}
 	_, err := fmt.Fprintln(w, text)
 	return err

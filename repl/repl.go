@@ -175,8 +175,18 @@ func (s *shell) line(line string) (code int, exit bool) {
 	pending := append(s.pending, line)
 	s.pmu.Unlock()
 	if len(pending) == 1 {
-		if f := strings.Fields(line); len(f) > 0 && f[0] == "help" && !contains(cfg.Runner.Procs(), "help") {
-			if err := Help(cfg.Stdout, f[1:]); err != nil {
+		f := strings.Fields(line)
+		var topic []string
+		isHelp := false
+		switch {
+		case len(f) > 0 && f[0] == "help" && !contains(cfg.Runner.Procs(), "help"):
+			topic, isHelp = f[1:], true
+		case len(f) > 0 && f[len(f)-1] == "?":
+			// "?" alone is "help"; "ip link ?" the usage of ip link.
+			topic, isHelp = f[:len(f)-1], true
+		}
+		if isHelp {
+			if err := Help(cfg.Stdout, topic); err != nil {
 				fmt.Fprintln(cfg.Stderr, err)
 			}
 			s.setPending(nil)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nshlab/nsh/builtins/spec"
 	"math"
 	"net"
 	"sort"
@@ -26,42 +27,48 @@ import (
 	"github.com/nshlab/nsh/ns"
 )
 
-// command is one entry of brctl's command table.
-type command struct {
-	nargs int
-	name  string
-	run   func(b *run, args []string) error
-	help  string
-}
-
-// commands is brctl's table, in its order (used for the usage text).
-var commands = []command{
-	{1, "addbr", (*run).addbr, "<bridge>\t\tadd bridge"},
-	{1, "delbr", (*run).delbr, "<bridge>\t\tdelete bridge"},
-	{2, "addif", (*run).addif, "<bridge> <device>\tadd interface to bridge"},
-	{2, "delif", (*run).delif, "<bridge> <device>\tdelete interface from bridge"},
-	{3, "hairpin", (*run).hairpin, "<bridge> <port> {on|off}\tturn hairpin on/off"},
-	{2, "setageing", (*run).setageing, "<bridge> <time>\t\tset ageing time"},
-	{2, "setbridgeprio", (*run).setbridgeprio, "<bridge> <prio>\t\tset bridge priority"},
-	{2, "setfd", (*run).setfd, "<bridge> <time>\t\tset bridge forward delay"},
-	{2, "sethello", (*run).sethello, "<bridge> <time>\t\tset hello time"},
-	{2, "setmaxage", (*run).setmaxage, "<bridge> <time>\t\tset max message age"},
-	{3, "setpathcost", (*run).setpathcost, "<bridge> <port> <cost>\tset path cost"},
-	{3, "setportprio", (*run).setportprio, "<bridge> <port> <prio>\tset port priority"},
-	{0, "show", (*run).show, "[ <bridge> ]\t\tshow a list of bridges"},
-	{1, "showmacs", (*run).showmacs, "<bridge>\t\tshow a list of mac addrs"},
-	{1, "showstp", (*run).showstp, "<bridge>\t\tshow bridge stp info"},
-	{2, "stp", (*run).stp, "<bridge> {on|off}\tturn stp on/off"},
-}
-
-func usage() string {
-	var b strings.Builder
-	b.WriteString("Usage: brctl [commands]\ncommands:\n")
-	for _, c := range commands {
-		fmt.Fprintf(&b, "\t%-10s\t%s\n", c.name, c.help)
+// runOf returns the function that runs brctl's command name (an entry
+// of spec.Brctl), or nil.
+func runOf(name string) func(b *run, args []string) error {
+	switch name {
+	case "addbr":
+		return (*run).addbr
+	case "delbr":
+		return (*run).delbr
+	case "addif":
+		return (*run).addif
+	case "delif":
+		return (*run).delif
+	case "hairpin":
+		return (*run).hairpin
+	case "setageing":
+		return (*run).setageing
+	case "setbridgeprio":
+		return (*run).setbridgeprio
+	case "setfd":
+		return (*run).setfd
+	case "sethello":
+		return (*run).sethello
+	case "setmaxage":
+		return (*run).setmaxage
+	case "setpathcost":
+		return (*run).setpathcost
+	case "setportprio":
+		return (*run).setportprio
+	case "show":
+		return (*run).show
+	case "showmacs":
+		return (*run).showmacs
+	case "showstp":
+		return (*run).showstp
+	case "stp":
+		return (*run).stp
 	}
-	return b.String()
+	return nil
 }
+
+// usage is brctl's usage text (spec.Usage).
+func usage() string { return spec.Usage("brctl") }
 
 // Main is the "brctl" builtin (bridge-utils' brctl).
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
@@ -73,28 +80,28 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 		fmt.Fprint(env.Stdout, usage())
 		return interp.ExitStatus(1)
 	}
-	var cmd *command
-	for i := range commands {
-		if commands[i].name == args[1] {
-			cmd = &commands[i]
-		}
-	}
+	cmd := spec.Brctl.Verb(args[1])
 	if cmd == nil {
 		fmt.Fprint(env.Stdout, usage())
-		return fmt.Errorf("never heard of command [%s]", args[1])
+		names := make([]string, len(spec.Brctl.Verbs))
+		for i := range spec.Brctl.Verbs {
+			names[i] = spec.Brctl.Verbs[i].Name
+		}
+		return builtins.Typo(1, fmt.Sprintf("never heard of command [%s]", args[1]), args[1], names)
 	}
-	if len(args)-2 < cmd.nargs {
-		fmt.Fprintf(env.Stdout, "Incorrect number of arguments for command\nUsage: brctl %s %s\n", cmd.name, cmd.help)
+	if len(args)-2 < cmd.Required() {
+		fmt.Fprintf(env.Stdout, "Incorrect number of arguments for command\nUsage: brctl %s %s\n", cmd.Name, spec.BrctlHelp(cmd.Name))
 		return interp.ExitStatus(1)
 	}
-	if cmd.run == nil {
-		return builtins.NotImplemented("brctl %s: not supported by nsh", cmd.name)
+	runCmd := runOf(cmd.Name)
+	if runCmd == nil {
+		return builtins.NotImplemented("brctl %s: not supported by nsh", cmd.Name)
 	}
 	h, err := env.Handle(env.NS)
 	if err != nil {
 		return err
 	}
-	return cmd.run(&run{env: env, h: h}, args[2:])
+	return runCmd(&run{env: env, h: h}, args[2:])
 }
 
 // options is brctl's getopt_long(argc, argv, "Vh", {help, version}): GNU
@@ -617,9 +624,6 @@ func (b *run) showmacs(args []string) error {
 // timer formats hundredths of a second as brctl's br_show_timer.
 func timer(cs uint64) string { return fmt.Sprintf("%4d.%02d", cs/100, cs%100) }
 
-// portStateNames are brctl's br_get_state_name.
-var portStateNames = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
-
 // showstp is "brctl showstp BR": the bridge's STP parameters and timers,
 // then each port's in name order (brctl_disp.c br_dump_info and
 // dump_port_info), read from netlink instead of sysfs; the timer values
@@ -686,8 +690,8 @@ func (b *run) showstp(args []string) error {
 		pi := p.Protinfo
 		fmt.Fprintf(&out, "%s (%d)\n", p.Name, u16(pi, rtnl.PortNo))
 		state := "<INVALID STATE>"
-		if st := u8(pi, rtnl.PortState); st < uint64(len(portStateNames)) {
-			state = portStateNames[st]
+		if st := u8(pi, rtnl.PortState); st < uint64(len(spec.PortStates)) {
+			state = spec.PortStates[st]
 		}
 		fmt.Fprintf(&out, " port id\t\t%.4x\t\t\tstate\t\t%15s\n", u16(pi, unix.IFLA_BRPORT_ID), state)
 		fmt.Fprintf(&out, " designated root\t%s\tpath cost\t\t%4d\n", bridgeID(pi[unix.IFLA_BRPORT_ROOT_ID]), u32(pi, rtnl.PortCost))

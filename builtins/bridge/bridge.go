@@ -19,6 +19,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/show"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
@@ -33,27 +34,37 @@ type Global struct {
 	Oneline bool   // -o
 }
 
-// objects is bridge's object table in iproute2's order (bridge.c cmds[]):
-// the order is the abbreviation rule.
-var objects = []struct {
-	name string
-	run  func(ctx context.Context, env *builtins.Env, g *Global, args []string) error
-}{
-	{"link", cmdLink},
-	{"fdb", cmdFdb},
-	{"mdb", nil},
-	{"vlan", cmdVlan},
-	{"vni", nil},
-	{"monitor", nil},
-	{"help", nil},
+// objectRun returns the function that runs bridge's object name (an
+// entry of spec.Bridge), or nil when nsh does not implement it.
+func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	switch name {
+	case "link":
+		return cmdLink
+	case "fdb":
+		return cmdFdb
+	case "vlan":
+		return cmdVlan
+	}
+	return nil
 }
 
-const usage = `Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }
-       bridge [ -force ] -batch filename
-where  OBJECT := { link | fdb | mdb | vlan | monitor }
-       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
-                    -o[neline] | -t[imestamp] | -n[etns] name |
-                    -c[ompressvlans] -color -p[retty] -j[son] }`
+// verbOf resolves the verb word of "bridge OBJECT VERB" through the
+// model's verb table, returning its canonical name; "help" prints the
+// object's usage, and an unknown word fails as bridge does.
+func verbOf(env *builtins.Env, object, word string) (string, error) {
+	o := spec.Bridge.Object(object)
+	v := o.Verb(word)
+	if v == nil {
+		return "", builtins.Typo(255, fmt.Sprintf("Command %q is unknown, try \"bridge %s help\".", word, o.Name), word, o.VerbNames())
+	}
+	if v.Name == "help" {
+		return "", builtins.Usage(env, o.Usage)
+	}
+	if v.Missing {
+		return "", builtins.NotImplemented("bridge %s %s: not supported by nsh", o.Name, v.Name)
+	}
+	return v.Canonical(), nil
+}
 
 // Main is the "bridge" builtin (iproute2's bridge command).
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
@@ -64,7 +75,7 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 		o := strings.TrimLeft(opt, "-")
 		switch {
 		case o == "help" || o == "h":
-			return errors.New(usage)
+			return builtins.Usage(env, "bridge")
 		case o == "V" || builtins.Is(o, "Version"):
 			fmt.Fprintln(env.Stdout, "bridge utility, nsh (iproute2-compatible builtin)")
 			return nil
@@ -99,20 +110,20 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 	}
 	rest := a.Rest()
 	if len(rest) == 0 {
-		return errors.New(usage)
+		return builtins.Usage(env, "bridge")
 	}
-	for _, ob := range objects {
-		if builtins.Is(rest[0], ob.name) {
-			if ob.name == "help" {
-				return errors.New(usage)
-			}
-			if ob.run == nil {
-				return builtins.NotImplemented("bridge %s: not supported by nsh", ob.name)
-			}
-			return ob.run(ctx, env, g, rest[1:])
-		}
+	ob := spec.Bridge.Object(rest[0])
+	if ob == nil {
+		return builtins.Typo(255, fmt.Sprintf("Object %q is unknown, try \"bridge help\".", rest[0]), rest[0], spec.Bridge.ObjectNames())
 	}
-	return fmt.Errorf("Object %q is unknown, try \"bridge help\".", rest[0])
+	if ob.Name == "help" {
+		return builtins.Usage(env, "bridge")
+	}
+	run := objectRun(ob.Name)
+	if run == nil {
+		return builtins.NotImplemented("bridge %s: not supported by nsh", ob.Name)
+	}
+	return run(ctx, env, g, rest[1:])
 }
 
 // linkMap is iproute2's ll_map: index to name and flags of the links of
@@ -198,39 +209,15 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	if len(args) == 0 {
 		return linkShow(env, g, nil)
 	}
-	switch v := args[0]; {
-	case builtins.Is(v, "set") || builtins.Is(v, "change"):
-		return linkSet(env, g, args[1:])
-	case builtins.Is(v, "show") || builtins.Is(v, "lst") || builtins.Is(v, "list"):
-		return linkShow(env, g, args[1:])
-	case builtins.Is(v, "help"):
-		return errors.New(linkUsage)
+	v, err := verbOf(env, "link", args[0])
+	if err != nil {
+		return err
 	}
-	return builtins.Fail(255, "Command %q is unknown, try \"bridge link help\".", args[0])
+	if v == "set" {
+		return linkSet(env, g, args[1:])
+	}
+	return linkShow(env, g, args[1:])
 }
-
-const linkUsage = `Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO ] [ state STATE ]
-                               [ guard {on | off} ]
-                               [ hairpin {on | off} ]
-                               [ fastleave {on | off} ]
-                               [ root_block {on | off} ]
-                               [ learning {on | off} ]
-                               [ learning_sync {on | off} ]
-                               [ flood {on | off} ]
-                               [ mcast_router MULTICAST_ROUTER ]
-                               [ mcast_flood {on | off} ]
-                               [ bcast_flood {on | off} ]
-                               [ mcast_to_unicast {on | off} ]
-                               [ neigh_suppress {on | off} ]
-                               [ vlan_tunnel {on | off} ]
-                               [ isolated {on | off} ]
-                               [ locked {on | off} ]
-                               [ hwmode {vepa | veb} ]
-                               [ backup_port DEVICE ] [ nobackup_port ]
-                               [ self ] [ master ]
-       bridge link show [dev DEV]`
-
-var portStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
 
 // portFlags are the on/off port attributes "bridge -d link" prints, in
 // iproute2 6.1's order.
@@ -326,9 +313,9 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 		}
 		if p := l.Protinfo; p != nil {
 			if st, ok := p.U8(PortState); ok {
-				if int(st) < len(portStates) {
-					jw.Field("state", portStates[st])
-					fmt.Fprintf(&text, "state %s ", portStates[st])
+				if int(st) < len(spec.PortStates) {
+					jw.Field("state", spec.PortStates[st])
+					fmt.Fprintf(&text, "state %s ", spec.PortStates[st])
 				} else {
 					jw.Field("state", int(st))
 					fmt.Fprintf(&text, "state (%d) ", st)
@@ -358,9 +345,9 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 					fmt.Fprintf(&text, "%s %s ", f.name, map[bool]string{true: "on", false: "off"}[v != 0])
 				}
 			}
-		} else if st, ok := l.Attrs.U8(unix.IFLA_PROTINFO); ok && int(st) < len(portStates) {
-			jw.Field("state", portStates[st])
-			fmt.Fprintf(&text, "state %s ", portStates[st])
+		} else if st, ok := l.Attrs.U8(unix.IFLA_PROTINFO); ok && int(st) < len(spec.PortStates) {
+			jw.Field("state", spec.PortStates[st])
+			fmt.Fprintf(&text, "state %s ", spec.PortStates[st])
 		}
 		if spec, ok := l.Attrs[unix.IFLA_AF_SPEC]; ok {
 			if as, err := rtnl.ParseAttrs(spec); err == nil {
@@ -469,7 +456,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			if n, err := strconv.Atoi(v); err == nil {
 				st = n
 			} else {
-				for i, s := range portStates {
+				for i, s := range spec.PortStates {
 					if s == v {
 						st = i
 					}
@@ -498,7 +485,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		case "master":
 			afFlags |= 1
 		default:
-			return errors.New(linkUsage)
+			return builtins.Usage(env, "bridge-link")
 		}
 	}
 	if dev == "" {
@@ -548,21 +535,21 @@ func cmdFdb(ctx context.Context, env *builtins.Env, g *Global, args []string) er
 	if len(args) == 0 {
 		return fdbShow(env, g, nil)
 	}
-	switch v := args[0]; {
-	case builtins.Is(v, "add"):
-		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, args[1:])
-	case builtins.Is(v, "append"):
-		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_APPEND, args[1:])
-	case builtins.Is(v, "replace"):
-		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, args[1:])
-	case builtins.Is(v, "delete"):
-		return fdbModify(env, g, unix.RTM_DELNEIGH, 0, args[1:])
-	case builtins.Is(v, "show") || builtins.Is(v, "lst") || builtins.Is(v, "list"):
-		return fdbShow(env, g, args[1:])
-	case builtins.Is(v, "help"):
-		return errors.New(fdbUsage)
+	v, err := verbOf(env, "fdb", args[0])
+	if err != nil {
+		return err
 	}
-	return builtins.Fail(255, "Command %q is unknown, try \"bridge fdb help\".", args[0])
+	switch v {
+	case "add":
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, args[1:])
+	case "append":
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_APPEND, args[1:])
+	case "replace":
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, args[1:])
+	case "delete":
+		return fdbModify(env, g, unix.RTM_DELNEIGH, 0, args[1:])
+	}
+	return fdbShow(env, g, args[1:])
 }
 
 // Neighbour states and flags (linux/neighbour.h).
@@ -642,7 +629,7 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 			}
 		default:
 			if builtins.Is(w, "help") {
-				return errors.New(fdbUsage)
+				return builtins.Usage(env, "bridge-fdb")
 			}
 		}
 	}
@@ -795,19 +782,17 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	if len(args) == 0 {
 		return vlanShow(env, g, nil)
 	}
-	switch v := args[0]; {
-	case builtins.Is(v, "add"):
-		return vlanModify(env, g, unix.RTM_SETLINK, args[1:])
-	case builtins.Is(v, "delete"):
-		return vlanModify(env, g, unix.RTM_DELLINK, args[1:])
-	case builtins.Is(v, "show") || builtins.Is(v, "lst") || builtins.Is(v, "list"):
-		return vlanShow(env, g, args[1:])
-	case builtins.Is(v, "help"):
-		return errors.New(vlanUsage)
-	case builtins.Is(v, "set") || builtins.Is(v, "tunnelshow") || builtins.Is(v, "global"):
-		return builtins.NotImplemented("bridge vlan %s: not supported by nsh", v)
+	v, err := verbOf(env, "vlan", args[0])
+	if err != nil {
+		return err
 	}
-	return builtins.Fail(255, "Command %q is unknown, try \"bridge vlan help\".", args[0])
+	switch v {
+	case "add":
+		return vlanModify(env, g, unix.RTM_SETLINK, args[1:])
+	case "delete":
+		return vlanModify(env, g, unix.RTM_DELLINK, args[1:])
+	}
+	return vlanShow(env, g, args[1:])
 }
 
 // vlanShow is "bridge vlan show [dev DEV]" (bridge/vlan.c vlan_show): the
@@ -833,18 +818,18 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 		if !ok {
 			continue
 		}
-		as, err := nl.ParseRouteAttr(spec)
+		infos, err := rtnl.All(spec, iflaBridgeVlanInfo)
 		if err != nil {
 			continue
 		}
 		first := true
 		rangeStart := -1
-		for _, at := range as {
-			if at.Attr.Type&nlaTypeMask != iflaBridgeVlanInfo || len(at.Value) < 4 {
+		for _, v := range infos {
+			if len(v) < 4 {
 				continue
 			}
-			fl := binary.NativeEndian.Uint16(at.Value[0:2])
-			vid := int(binary.NativeEndian.Uint16(at.Value[2:4]))
+			fl := binary.NativeEndian.Uint16(v[0:2])
+			vid := int(binary.NativeEndian.Uint16(v[2:4]))
 			if fl&vlanInfoRangeBegin != 0 {
 				rangeStart = vid
 				continue

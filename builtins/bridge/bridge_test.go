@@ -1,6 +1,7 @@
 package bridge_test
 
 import (
+	"github.com/nshlab/nsh/builtins"
 	"strings"
 	"testing"
 
@@ -125,7 +126,7 @@ func TestBridgeMatchesIproute2(t *testing.T) {
 				t.Errorf("bridge %v: iproute2 %v, nsh %v; want both to fail", args, rerr, err)
 				continue
 			}
-			if got := err.Error() + "\n"; got != stderr {
+			if got, _ := builtins.Report(err, 2); got+"\n" != stderr {
 				t.Errorf("bridge %v:\nnsh:      %q\niproute2: %q", args, got, stderr)
 			}
 		}

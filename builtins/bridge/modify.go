@@ -36,20 +36,6 @@ func invarg(msg, arg string) error {
 	return fmt.Errorf("Error: argument %q is wrong: %s", arg, msg)
 }
 
-const fdbUsage = `Usage: bridge fdb { add | append | del | replace } ADDR dev DEV
-              [ self ] [ master ] [ use ] [ router ] [ extern_learn ]
-              [ sticky ] [ local | static | dynamic ] [ vlan VID ]
-              { [ dst IPADDR ] [ port PORT] [ vni VNI ] | [ nhid NHID ] }
-	       [ via DEV ] [ src_vni VNI ]
-       bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ vlan VID ]
-              [ state STATE ] [ dynamic ] ]
-       bridge fdb get [ to ] LLADDR [ br BRDEV ] { brport | dev } DEV
-              [ vlan VID ] [ vni VNI ] [ self ] [ master ] [ dynamic ]
-       bridge fdb flush dev DEV [ brport DEV ] [ vlan VID ]
-              [ self ] [ master ] [ [no]permanent | [no]static | [no]dynamic ]
-              [ [no]added_by_user ] [ [no]extern_learn ] [ [no]sticky ]
-              [ [no]offloaded ]`
-
 // ndmsg is struct ndmsg (linux/neighbour.h).
 type ndmsg struct {
 	family  uint8
@@ -231,7 +217,7 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 				w = v
 			}
 			if builtins.Is(w, "help") {
-				return errors.New(fdbUsage)
+				return builtins.Usage(env, "bridge-fdb")
 			}
 			if addr != "" {
 				return duparg2("to", w)
@@ -297,28 +283,6 @@ func scanMAC(s string) (net.HardwareAddr, bool) {
 	}
 	return mac, true
 }
-
-const vlanUsage = `Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ tunnel_info id TUNNEL_ID ]
-                                                     [ pvid ] [ untagged ]
-                                                     [ self ] [ master ]
-       bridge vlan { set } vid VLAN_ID dev DEV [ state STP_STATE ]
-                                               [ mcast_router MULTICAST_ROUTER ]
-       bridge vlan { show } [ dev DEV ] [ vid VLAN_ID ]
-       bridge vlan { tunnelshow } [ dev DEV ] [ vid VLAN_ID ]
-       bridge vlan global { set } vid VLAN_ID dev DEV
-                      [ mcast_snooping MULTICAST_SNOOPING ]
-                      [ mcast_querier MULTICAST_QUERIER ]
-                      [ mcast_igmp_version IGMP_VERSION ]
-                      [ mcast_mld_version MLD_VERSION ]
-                      [ mcast_last_member_count LAST_MEMBER_COUNT ]
-                      [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]
-                      [ mcast_startup_query_count STARTUP_QUERY_COUNT ]
-                      [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]
-                      [ mcast_membership_interval MEMBERSHIP_INTERVAL ]
-                      [ mcast_querier_interval QUERIER_INTERVAL ]
-                      [ mcast_query_interval QUERY_INTERVAL ]
-                      [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]
-       bridge vlan global { show } [ dev DEV ] [ vid VLAN_ID ]`
 
 // vlanEntry is what "bridge vlan add|del" asks for.
 type vlanEntry struct {
@@ -395,7 +359,7 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 			return builtins.NotImplemented("bridge vlan tunnel_info: not supported by nsh")
 		default:
 			if builtins.Is(w, "help") {
-				return errors.New(vlanUsage)
+				return builtins.Usage(env, "bridge-vlan")
 			}
 		}
 	}

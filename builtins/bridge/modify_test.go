@@ -2,6 +2,7 @@ package bridge_test
 
 import (
 	"errors"
+	"github.com/nshlab/nsh/builtins"
 	"strings"
 	"testing"
 
@@ -124,7 +125,7 @@ func TestBridgeErrorsMatchIproute2(t *testing.T) {
 			if gotOut != wantOut {
 				t.Errorf("bridge %s stdout:\nnsh:      %q\niproute2: %q", line, gotOut, wantOut)
 			}
-			if got := err.Error() + "\n"; got != wantErr {
+			if got, _ := builtins.Report(err, 2); got+"\n" != wantErr {
 				t.Errorf("bridge %s stderr:\nnsh:      %q\niproute2: %q", line, got, wantErr)
 			}
 		}

@@ -1,10 +1,6 @@
 package bridge
 
-import (
-	"golang.org/x/sys/unix"
-
-	"github.com/nshlab/nsh/internal/rtnl"
-)
+import "github.com/nshlab/nsh/internal/rtnl"
 
 // The raw netlink names this package uses unqualified: the socket and
 // links of package rtnl, and the bridge port attributes
@@ -17,7 +13,6 @@ type (
 )
 
 const (
-	nlaTypeMask     = ^uint16(unix.NLA_F_NESTED | unix.NLA_F_NET_BYTEORDER)
 	rtextFilterVLAN = rtnl.FilterBrVLAN
 
 	PortState          = rtnl.PortState

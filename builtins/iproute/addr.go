@@ -16,22 +16,18 @@ import (
 	"github.com/nshlab/nsh/internal/rtnl"
 )
 
-// addrVerbs is the verb table of "ip address" in iproute2's order
-// (ip/ipaddress.c do_ipaddr): "ip a a" is add, "ip a s" show.
-var addrVerbs = []string{"add", "change", "replace", "delete", "list", "show", "lst", "flush", "save", "showdump", "restore", "help"}
-
 // cmdAddress is "ip address": add, change, replace, delete, show and
 // flush.
 func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return linkShow(env, g, nil, false)
 	}
-	verb, ok := builtins.Match(args[0], addrVerbs...)
-	if !ok && args[0] == "chg" {
-		verb, ok = "change", true
+	verb, err := verbOf(env, "address", args[0])
+	if err != nil {
+		return err
 	}
-	if !ok {
-		return builtins.Fail(255, "Command %q is unknown, try \"ip address help\".", args[0])
+	if verb == "chg" {
+		verb = "change"
 	}
 	switch verb {
 	case "add", "change", "replace", "delete":
@@ -40,9 +36,6 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 		return linkShow(env, g, args[1:], false)
 	case "flush":
 		return addrFlush(env, g, args[1:])
-	case "help":
-		fmt.Fprintln(env.Stdout, "Usage: ip address {add|change|replace|delete} IFADDR dev IFNAME [LIFETIME] [CONFFLAG-LIST]\n       ip address {show|flush} [ dev IFNAME ] [ scope SCOPE-ID ] [ up ]")
-		return nil
 	}
 	return builtins.NotImplemented("ip address %s: not supported by nsh yet", verb)
 }

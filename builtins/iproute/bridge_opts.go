@@ -3,7 +3,9 @@ package iproute
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/nshlab/nsh/builtins/spec"
 	"strconv"
+	"strings"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
@@ -86,73 +88,6 @@ var bridgeSlaveOpts = map[string]brOpt{
 	"locked":           {unix.IFLA_BRPORT_LOCKED, "onoff", 0},
 }
 
-// bridgeUsage and bridgeSlaveUsage are print_explain of
-// ip/iplink_bridge.c and ip/iplink_bridge_slave.c (iproute2 6.1), which
-// follow their complaints on stderr.
-const (
-	bridgeUsage = `Usage: ... bridge [ fdb_flush ]
-		  [ forward_delay FORWARD_DELAY ]
-		  [ hello_time HELLO_TIME ]
-		  [ max_age MAX_AGE ]
-		  [ ageing_time AGEING_TIME ]
-		  [ stp_state STP_STATE ]
-		  [ priority PRIORITY ]
-		  [ group_fwd_mask MASK ]
-		  [ group_address ADDRESS ]
-		  [ no_linklocal_learn NO_LINKLOCAL_LEARN ]
-		  [ vlan_filtering VLAN_FILTERING ]
-		  [ vlan_protocol VLAN_PROTOCOL ]
-		  [ vlan_default_pvid VLAN_DEFAULT_PVID ]
-		  [ vlan_stats_enabled VLAN_STATS_ENABLED ]
-		  [ vlan_stats_per_port VLAN_STATS_PER_PORT ]
-		  [ mcast_snooping MULTICAST_SNOOPING ]
-		  [ mcast_vlan_snooping MULTICAST_VLAN_SNOOPING ]
-		  [ mcast_router MULTICAST_ROUTER ]
-		  [ mcast_query_use_ifaddr MCAST_QUERY_USE_IFADDR ]
-		  [ mcast_querier MULTICAST_QUERIER ]
-		  [ mcast_hash_elasticity HASH_ELASTICITY ]
-		  [ mcast_hash_max HASH_MAX ]
-		  [ mcast_last_member_count LAST_MEMBER_COUNT ]
-		  [ mcast_startup_query_count STARTUP_QUERY_COUNT ]
-		  [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]
-		  [ mcast_membership_interval MEMBERSHIP_INTERVAL ]
-		  [ mcast_querier_interval QUERIER_INTERVAL ]
-		  [ mcast_query_interval QUERY_INTERVAL ]
-		  [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]
-		  [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]
-		  [ mcast_stats_enabled MCAST_STATS_ENABLED ]
-		  [ mcast_igmp_version IGMP_VERSION ]
-		  [ mcast_mld_version MLD_VERSION ]
-		  [ nf_call_iptables NF_CALL_IPTABLES ]
-		  [ nf_call_ip6tables NF_CALL_IP6TABLES ]
-		  [ nf_call_arptables NF_CALL_ARPTABLES ]
-
-Where: VLAN_PROTOCOL := { 802.1Q | 802.1ad }`
-	bridgeSlaveUsage = `Usage: ... bridge_slave [ fdb_flush ]
-			[ state STATE ]
-			[ priority PRIO ]
-			[ cost COST ]
-			[ guard {on | off} ]
-			[ hairpin {on | off} ]
-			[ fastleave {on | off} ]
-			[ root_block {on | off} ]
-			[ learning {on | off} ]
-			[ flood {on | off} ]
-			[ proxy_arp {on | off} ]
-			[ proxy_arp_wifi {on | off} ]
-			[ mcast_router MULTICAST_ROUTER ]
-			[ mcast_fast_leave {on | off} ]
-			[ mcast_flood {on | off} ]
-			[ bcast_flood {on | off} ]
-			[ mcast_to_unicast {on | off} ]
-			[ group_fwd_mask MASK ]
-			[ neigh_suppress {on | off} ]
-			[ vlan_tunnel {on | off} ]
-			[ isolated {on | off} ]
-			[ locked {on | off} ]
-			[ backup_port DEVICE ] [ nobackup_port ]`
-)
-
 // parseBrOpts encodes the arguments of "type bridge" (slave false) or
 // "type bridge_slave" into IFLA_BR_* / IFLA_BRPORT_* attributes, in the
 // order given, as bridge_parse_opt and bridge_slave_parse_opt do.
@@ -168,9 +103,9 @@ func parseBrOpts(kind string, args []string, slave bool) ([]*nl.RtAttr, error) {
 		w, _ := a.Next()
 		o, ok := table[w]
 		if !ok {
-			usage := bridgeUsage
+			usage := strings.TrimSuffix(spec.Usage("type-bridge"), "\n")
 			if slave {
-				usage = bridgeSlaveUsage
+				usage = strings.TrimSuffix(spec.Usage("type-bridge_slave"), "\n")
 			}
 			switch {
 			case builtins.Is(w, "help"):
@@ -200,7 +135,7 @@ func parseBrOpts(kind string, args []string, slave bool) ([]*nl.RtAttr, error) {
 		switch o.kind {
 		case "u8", "state":
 			if o.kind == "state" {
-				for i, st := range portStates {
+				for i, st := range spec.PortStates {
 					if s == st {
 						s = strconv.Itoa(i)
 					}

@@ -10,6 +10,7 @@ import (
 	"github.com/vishvananda/netlink"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -79,21 +80,24 @@ func ipHead(args []string) (nsWord string, rest []string, ok bool) {
 	return nsWord, args[i:], true
 }
 
-// objectNames are the names of ip's object table (ip.go objects) in its
-// order; kept apart from that table, whose functions lead back here, and
-// checked against it by a test.
-var objectNames = []string{
-	"address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour",
-	"ntable", "ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl",
-	"tuntap", "tap", "token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm",
-	"mroute", "mrule", "netns", "netconf", "vrf", "sr", "nexthop", "mptcp",
-	"ioam", "help", "stats",
+// objectOf resolves an "ip" object word through ip's object table
+// (spec.IP), returning the object's canonical name ("" if none).
+func objectOf(word string) string {
+	if o := spec.IP.Object(word); o != nil {
+		return o.Canonical()
+	}
+	return ""
 }
 
-// objectOf resolves an "ip" object word through ip's object table.
-func objectOf(word string) string {
-	o, _ := builtins.Match(word, objectNames...)
-	return o
+// verbOfObject resolves the verb word of ip's object through its verb
+// table (spec.IP), returning the verb's canonical name ("" if none).
+func verbOfObject(object, word string) string {
+	if o := spec.IP.Object(object); o != nil {
+		if v := o.Verb(word); v != nil {
+			return v.Canonical()
+		}
+	}
+	return ""
 }
 
 // isFuseTarget reports whether f is exactly "ip [-n X] link set|change
@@ -103,7 +107,7 @@ func isFuseTarget(f interp.Following, peer string) (netns, nsWord string, ok boo
 	if !ok || len(rest) < 5 || objectOf(rest[0]) != "link" {
 		return "", "", false
 	}
-	if v, _ := builtins.Match(rest[1], linkVerbs...); v != "set" && v != "change" {
+	if verbOfObject("link", rest[1]) != "set" {
 		return "", "", false
 	}
 	rest = rest[2:]
@@ -163,11 +167,11 @@ func safeBetween(args []string, first, peer string) bool {
 	}
 	switch objectOf(rest[0]) {
 	case "link":
-		v, _ := builtins.Match(rest[1], linkVerbs...)
+		v := verbOfObject("link", rest[1])
 		// Deleting the first end deletes the peer; renaming it would let a
 		// later statement delete it under a name this check cannot see.
 		switch v {
-		case "set", "change":
+		case "set":
 			return !(namesFirst && renames)
 		case "delete":
 			return !namesFirst
@@ -176,10 +180,10 @@ func safeBetween(args []string, first, peer string) bool {
 		}
 		return false
 	case "address":
-		v, _ := builtins.Match(rest[1], addrVerbs...)
+		v := verbOfObject("address", rest[1])
 		return modifyVerbs[v]
 	case "route":
-		v, _ := builtins.Match(rest[1], routeVerbs...)
+		v := verbOfObject("route", rest[1])
 		return modifyVerbs[v]
 	}
 	return false

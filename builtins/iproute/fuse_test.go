@@ -1,21 +1,22 @@
 package iproute
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
 
-func TestObjectNamesMatchTable(t *testing.T) {
-	var names []string
-	for _, o := range objects {
-		names = append(names, o.name)
-	}
-	if !reflect.DeepEqual(names, objectNames) {
-		t.Errorf("objectNames drifted from the object table:\n%v\n%v", objectNames, names)
+// TestObjectsRunAsTheModelSays checks that every object the model marks
+// as implemented has a runner, and no object marked missing has one.
+func TestObjectsRunAsTheModelSays(t *testing.T) {
+	for _, o := range spec.IP.Objects {
+		has := objectRun(o.Canonical()) != nil
+		if o.Name != "help" && has == o.Missing {
+			t.Errorf("ip %s: Missing=%v in the model, runner=%v", o.Name, o.Missing, has)
+		}
 	}
 }
 

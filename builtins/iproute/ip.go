@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -33,51 +34,29 @@ type Global struct {
 	Resolve bool   // -r
 }
 
-// object is one entry of ip's object table.
-type object struct {
-	name string
-	run  func(ctx context.Context, env *builtins.Env, g *Global, args []string) error
-}
-
-// objects is ip's object table in iproute2's order (ip/ip.c cmds[]): the
-// order is the abbreviation rule, so "ip a" is address and "ip r" route.
-// Objects nsh does not implement yet stay in the table so abbreviations
-// resolve as in iproute2, and report that they are not supported.
-var objects = []object{
-	{"address", cmdAddress},
-	{"addrlabel", nil},
-	{"maddress", cmdMaddr},
-	{"route", cmdRoute},
-	{"rule", cmdRule},
-	{"neighbor", cmdNeigh},
-	{"neighbour", cmdNeigh},
-	{"ntable", nil},
-	{"ntbl", nil},
-	{"link", cmdLink},
-	{"l2tp", nil},
-	{"fou", nil},
-	{"ila", nil},
-	{"macsec", nil},
-	{"tunnel", nil},
-	{"tunl", nil},
-	{"tuntap", cmdTuntap},
-	{"tap", cmdTuntap},
-	{"token", nil},
-	{"tcpmetrics", nil},
-	{"tcp_metrics", nil},
-	{"monitor", nil},
-	{"xfrm", nil},
-	{"mroute", nil},
-	{"mrule", nil},
-	{"netns", cmdNetns},
-	{"netconf", nil},
-	{"vrf", nil},
-	{"sr", nil},
-	{"nexthop", nil},
-	{"mptcp", nil},
-	{"ioam", nil},
-	{"help", nil},
-	{"stats", nil},
+// objectRun returns the function that runs ip's object named name (the
+// canonical name of an entry of spec.IP's object table), or nil for an
+// object nsh does not implement.
+func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
+	switch name {
+	case "address":
+		return cmdAddress
+	case "maddress":
+		return cmdMaddr
+	case "route":
+		return cmdRoute
+	case "rule":
+		return cmdRule
+	case "neighbour":
+		return cmdNeigh
+	case "link":
+		return cmdLink
+	case "tuntap":
+		return cmdTuntap
+	case "netns":
+		return cmdNetns
+	}
+	return nil
 }
 
 // Main is the "ip" builtin.
@@ -171,22 +150,40 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 // dispatch runs one "ip OBJECT ..." command line with global options g.
 func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("usage: ip [ OPTIONS ] OBJECT { COMMAND | help }")
+		return builtins.Usage(env, "ip")
 	}
-	for _, o := range objects {
-		if builtins.Is(args[0], o.name) {
-			if o.run == nil {
-				return builtins.NotImplemented("ip %s: not supported by nsh yet", o.name)
-			}
-			return o.run(ctx, env, g, args[1:])
-		}
+	o := spec.IP.Object(args[0])
+	if o == nil {
+		return builtins.Typo(1, fmt.Sprintf("Object %q is unknown, try \"ip help\".", args[0]), args[0], spec.IP.ObjectNames())
 	}
-	names := make([]string, len(objects))
-	for i, o := range objects {
-		names[i] = o.name
+	if o.Name == "help" {
+		return builtins.Usage(env, "ip")
 	}
-	return &builtins.Failure{Text: fmt.Sprintf("Object %q is unknown, try \"ip help\".", args[0]), Status: 1,
-		Err: fmt.Errorf("Object %q is unknown, try \"ip help\": %w", args[0], builtins.Unknown("object", args[0], names))}
+	run := objectRun(o.Canonical())
+	if run == nil {
+		return builtins.NotImplemented("ip %s: not supported by nsh yet", o.Name)
+	}
+	return run(ctx, env, g, args[1:])
+}
+
+// verbOf resolves the verb word of "ip OBJECT VERB" through the verb
+// table of object in the model (spec.IP), returning the verb's name (an
+// exact alias such as "chg" as the verb it spells). "help" prints the
+// object's usage as ip does; an unknown word fails as ip does, with a
+// suggestion for .nsh scripts.
+func verbOf(env *builtins.Env, object, word string) (string, error) {
+	o := spec.IP.Object(object)
+	v := o.Verb(word)
+	if v == nil {
+		return "", builtins.Typo(255, fmt.Sprintf("Command %q is unknown, try \"ip %s help\".", word, o.HelpWord()), word, o.VerbNames())
+	}
+	if v.Name == "help" {
+		return "", builtins.Usage(env, o.Usage)
+	}
+	if v.Exact && v.Canon != "" {
+		return v.Canon, nil
+	}
+	return v.Name, nil
 }
 
 // runBatch runs each line of g.Batch ("-" is stdin) as an ip command.

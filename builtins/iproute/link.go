@@ -7,28 +7,26 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
-
-// linkVerbs is the verb table of "ip link" in iproute2's order
-// (ip/iplink.c do_iplink): "ip link s" is set, "ip link d" delete.
-var linkVerbs = []string{"add", "set", "change", "replace", "delete", "show", "lst", "list", "xstats", "afstats", "property", "help"}
 
 // cmdLink is "ip link": add, set/change, delete and show/list/lst.
 func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return linkShow(env, g, nil, true)
 	}
-	verb, ok := builtins.Match(args[0], linkVerbs...)
-	if !ok {
-		return builtins.Fail(255, "Command %q is unknown, try \"ip link help\".", args[0])
+	verb, err := verbOf(env, "link", args[0])
+	if err != nil {
+		return err
 	}
 	rest := args[1:]
 	switch verb {
@@ -40,9 +38,6 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return linkDel(env, g, rest)
 	case "show", "lst", "list":
 		return linkShow(env, g, rest, true)
-	case "help":
-		fmt.Fprintln(env.Stdout, "Usage: ip link add [link DEV] [name] NAME type TYPE [ARGS]\n       ip link set [dev] DEV [up|down] [name N] [address MAC] [mtu N] [master DEV|nomaster] [netns NS] ...\n       ip link delete [dev] DEV\n       ip link show [[dev] DEV] [type TYPE] [master DEV] [up]")
-		return nil
 	}
 	return builtins.NotImplemented("ip link %s: not supported by nsh yet", verb)
 }
@@ -251,8 +246,8 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				if w, err = a.Need("dev"); err != nil {
 					return nil, err
 				}
-			} else if w == "help" {
-				return nil, fmt.Errorf("usage: ip link help")
+			} else if builtins.Is(w, "help") {
+				return nil, &builtins.Failure{Text: strings.TrimSuffix(spec.Usage("ip-link"), "\n"), Status: 255}
 			}
 			if r.dev != "" {
 				return nil, builtins.Fail(255, "Error: either \"dev\" is duplicate, or %q is a garbage.", w)
@@ -821,7 +816,7 @@ func parseVethPeer(args []string, stdout io.Writer) (*linkReq, error) {
 	}
 	if args[0] != "peer" {
 		// veth_parse_opt's usage, which it prints on stdout.
-		fmt.Fprintln(stdout, vethUsage)
+		fmt.Fprintln(stdout, vethUsage())
 		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: unknown argument %q: expected \"peer\"", args[0])}
 	}
 	p, err := parseLinkReq(args[1:])

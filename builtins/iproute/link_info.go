@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 )
 
 // kindCtx is what a kindParser reads besides the arguments: the handle
@@ -56,23 +57,6 @@ var kindParsers = map[string]kindParser{
 	"veth":    parseVethSet,
 }
 
-// noParseOpt are the kinds iproute2 6.1 has a link_util without a
-// parse_opt for: their arguments are ignored and an empty
-// IFLA_INFO_DATA is sent.
-var noParseOpt = map[string]bool{
-	"dummy": true, "ifb": true, "netdevsim": true, "nlmon": true, "team": true,
-	"team_slave": true, "vcan": true, "virt_wifi": true, "vrf_slave": true,
-}
-
-// unparsedKinds are the kinds iproute2 6.1 reads arguments for and nsh
-// does not yet.
-var unparsedKinds = map[string]bool{
-	"amt": true, "bareudp": true, "batadv": true, "bond_slave": true, "can": true,
-	"dsa": true, "gtp": true, "hsr": true, "ipoib": true, "rmnet": true, "vxcan": true,
-	"wwan": true, "macsec": true, "erspan": true, "ip6gre": true, "ip6gretap": true,
-	"ip6erspan": true, "ip6tnl": true, "sit": true, "vti": true, "vti6": true, "xfrm": true,
-}
-
 // linkInfo builds the IFLA_LINKINFO of "type KIND ARGS" as iplink_modify
 // does for "ip link add" and "ip link set": IFLA_INFO_KIND, and when
 // there are arguments the kind's data, IFLA_INFO_SLAVE_DATA for a kind
@@ -87,14 +71,18 @@ func linkInfo(c *kindCtx, args []string) (*nl.RtAttr, error) {
 		dataType = unix.IFLA_INFO_SLAVE_DATA
 	}
 	parse, ok := kindParsers[c.kind]
+	lk := spec.LinkKindOf(c.kind)
 	switch {
 	case ok:
-	case noParseOpt[c.kind]:
+	case lk != nil && !lk.NoUtil && len(lk.Keys) == 0:
+		// iproute2 6.1 has a link_util without a parse_opt: the
+		// arguments are ignored and an empty IFLA_INFO_DATA is sent.
 		return kindLinkInfo(c.kind, dataType, nil, true), nil
-	case unparsedKinds[c.kind]:
+	case lk != nil && lk.Missing:
+		// iproute2 reads arguments for the kind; nsh does not yet.
 		return nil, builtins.NotImplemented("type %s: arguments are not supported by nsh yet", c.kind)
 	case builtins.Is(args[0], "help"):
-		return nil, builtins.Fail(255, "Usage: ip link add [link DEV] [name] NAME type TYPE [ARGS]")
+		return nil, &builtins.Failure{Text: strings.TrimSuffix(spec.Usage("ip-link"), "\n"), Status: 255}
 	default:
 		return nil, builtins.Fail(1, "Garbage instead of arguments \"%s ...\". Try \"ip link help\".", args[0])
 	}
@@ -230,9 +218,8 @@ func ifiFamily(g *Global) int {
 	return unix.AF_UNSPEC
 }
 
-// vethUsage is veth's usage (ip/link_veth.c), which it prints on stderr
-// for arguments that do not start with "peer".
-const vethUsage = "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'"
+// vethUsage is veth's usage (ip/link_veth.c), from the model.
+func vethUsage() string { return strings.TrimSuffix(spec.Usage("type-veth"), "\n") }
 
 // parseVethSet is veth_parse_opt for "ip link set DEV type veth peer
 // ...": the peer's arguments are read as iplink_parse reads a set's (its
@@ -242,9 +229,9 @@ func parseVethSet(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	if words[0] != "peer" {
 		// print_usage writes on stdout.
 		if c.stdout != nil {
-			fmt.Fprintln(c.stdout, vethUsage)
+			fmt.Fprintln(c.stdout, vethUsage())
 		}
-		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: %q is not \"peer\"\n%s", words[0], vethUsage)}
+		return nil, &builtins.Failure{Status: 1, Err: fmt.Errorf("veth: %q is not \"peer\"\n%s", words[0], vethUsage())}
 	}
 	p, err := parseLinkReq(words[1:])
 	if err != nil {

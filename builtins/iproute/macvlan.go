@@ -3,23 +3,18 @@ package iproute
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 )
 
-// macvlanUsage is print_explain of ip/iplink_macvlan.c for kind.
-func macvlanUsage(kind string) string {
-	return "Usage: ... " + kind + " mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]\n" +
-		"\n" +
-		"MODE: private | vepa | bridge | passthru | source\n" +
-		"MODE_FLAG: null | nopromisc | nodst\n" +
-		"MODE_OPTS: for mode \"source\":\n" +
-		"\tmacaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }\n" +
-		"BC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]"
-}
+// macvlanUsage is print_explain of ip/iplink_macvlan.c for kind, from
+// the model.
+func macvlanUsage(kind string) string { return strings.TrimSuffix(spec.Usage("type-"+kind), "\n") }
 
 // macvlanModeValues are the MACVLAN_MODE_* values of "mode".
 var macvlanModeValues = map[string]uint64{"private": 1, "vepa": 2, "bridge": 4, "passthru": 8, "source": 16}

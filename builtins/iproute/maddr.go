@@ -30,15 +30,12 @@ type maddr struct {
 // cmdMaddr is "ip maddress [show|list] [[dev] DEV]".
 func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) > 0 {
-		verb, ok := builtins.Match(args[0], "add", "delete", "list", "show", "lst", "help")
-		switch {
-		case !ok:
-			return builtins.Fail(255, "Command %q is unknown, try \"ip maddr help\".", args[0])
-		case verb == "add" || verb == "delete":
+		verb, err := verbOf(env, "maddress", args[0])
+		if err != nil {
+			return err
+		}
+		if verb == "add" || verb == "delete" {
 			return builtins.NotImplemented("ip maddress %s: not supported by nsh yet", verb)
-		case verb == "help":
-			fmt.Fprintln(env.Stdout, "Usage: ip maddr [ add | del ] MULTIADDR dev STRING\n       ip maddr show [ dev STRING ]")
-			return nil
 		}
 		args = args[1:]
 	}

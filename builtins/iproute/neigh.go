@@ -48,27 +48,21 @@ func parseNud(s string) (int, error) {
 	return 0, invarg("nud state is bad", s)
 }
 
-// neighVerbs is do_ipneigh's verb order.
-var neighVerbs = []string{"add", "change", "chg", "replace", "delete", "show", "list", "lst", "flush", "get", "help"}
-
 // cmdNeigh is "ip neigh" (ip/ipneigh.c): add, change, replace, delete,
 // show and flush.
 func cmdNeigh(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return neighShow(env, g, nil, false)
 	}
-	verb, ok := builtins.Match(args[0], neighVerbs...)
-	if !ok {
-		return builtins.Fail(255, "Command %q is unknown, try \"ip neigh help\".", args[0])
+	verb, err := verbOf(env, "neighbour", args[0])
+	if err != nil {
+		return err
 	}
 	switch verb {
 	case "add", "change", "chg", "replace", "delete":
 		return neighModify(env, g, verb, args[1:])
 	case "flush":
 		return neighShow(env, g, args[1:], true)
-	case "help":
-		fmt.Fprintln(env.Stdout, "Usage: ip neigh { add | del | change | replace }\n                { ADDR [ lladdr LLADDR ] [ nud STATE ] proxy ADDR } [ dev DEV ] [ router ]\n       ip neigh { show | flush } [ proxy ] [ to PREFIX ] [ dev DEV ] [ nud STATE ]\nSTATE := { delay | failed | incomplete | noarp | none | permanent | probe | reachable | stale }")
-		return nil
 	case "get":
 		return neighGet(env, g, args[1:])
 	}

@@ -3,6 +3,7 @@ package iproute
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/nshlab/nsh/builtins/spec"
 	"net"
 	"os/user"
 	"strconv"
@@ -246,9 +247,6 @@ func printBridgeOpt(p *printer, _ *linkView, d rattrs) {
 	u(unix.IFLA_BR_NF_CALL_ARPTABLES, "nf_call_arptables", "nf_call_arptables", d.u8)
 }
 
-// portStates are the bridge port states of print_portstate.
-var portStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
-
 // printBridgeSlave is bridge_slave_print_opt (ip/iplink_bridge_slave.c).
 func printBridgeSlave(p *printer, d rattrs) {
 	flag := func(t uint16, key, txt string) {
@@ -264,8 +262,8 @@ func printBridgeSlave(p *printer, d rattrs) {
 	if d.has(unix.IFLA_BRPORT_STATE) {
 		s := int(d.u8(unix.IFLA_BRPORT_STATE))
 		name := strconv.Itoa(s)
-		if s < len(portStates) {
-			name = portStates[s]
+		if s < len(spec.PortStates) {
+			name = spec.PortStates[s]
 		}
 		p.any("state", "state %s ", name)
 	}

@@ -16,22 +16,15 @@ import (
 	"github.com/nshlab/nsh/ns"
 )
 
-// routeVerbs is the verb table of "ip route" in iproute2's order
-// (ip/iproute.c do_iproute): "ip r a" is add, "ip r s" show, "ip r g" get.
-var routeVerbs = []string{"add", "change", "replace", "prepend", "append", "test", "delete", "list", "show", "lst", "get", "flush", "save", "restore", "showdump", "help"}
-
 // cmdRoute is "ip route": add, change, replace, prepend, append, delete,
 // show/list, get and flush.
 func cmdRoute(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return routeShow(env, g, nil, false)
 	}
-	verb, ok := builtins.Match(args[0], routeVerbs...)
-	if !ok && args[0] == "chg" {
-		verb, ok = "change", true
-	}
-	if !ok {
-		return builtins.Fail(255, "Command %q is unknown, try \"ip route help\".", args[0])
+	verb, err := verbOf(env, "route", args[0])
+	if err != nil {
+		return err
 	}
 	switch verb {
 	case "add", "change", "replace", "prepend", "append", "delete":
@@ -42,9 +35,6 @@ func cmdRoute(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		return routeShow(env, g, args[1:], true)
 	case "get":
 		return routeGet(env, g, args[1:])
-	case "help":
-		fmt.Fprintln(env.Stdout, "Usage: ip route { list | flush } SELECTOR\n       ip route get ADDRESS\n       ip route { add | del | change | append | replace } ROUTE")
-		return nil
 	}
 	return builtins.NotImplemented("ip route %s: not supported by nsh yet", verb)
 }

@@ -217,7 +217,7 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 	}
 	ans, err := ask(rtm, attrs)
 	if err != nil {
-		return fmt.Errorf("%w: ip route get %s", err, strings.Join(args, " "))
+		return builtins.Rtnl(fmt.Errorf("%w: ip route get %s", err, strings.Join(args, " ")))
 	}
 	p := newPrinter(g)
 	names := devNamer(h)
@@ -231,7 +231,7 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 			return fmt.Errorf("Failed to connect the route")
 		}
 		if ans, err = ask(rtm, attrs); err != nil {
-			return fmt.Errorf("%w: ip route get %s", err, strings.Join(args, " "))
+			return builtins.Rtnl(fmt.Errorf("%w: ip route get %s", err, strings.Join(args, " ")))
 		}
 	}
 	printRouteMsg(p, g, ans, names)

@@ -34,26 +34,20 @@ const (
 // ruleActions names the actions printed in place of "lookup".
 var ruleActions = map[int]string{frActBlackhole: "blackhole", frActUnreachable: "unreachable", frActProhibit: "prohibit", frActNop: "nop"}
 
-// ruleVerbs is do_iprule's verb order.
-var ruleVerbs = []string{"add", "delete", "flush", "list", "lst", "show", "help"}
-
 // cmdRule is "ip rule": add, delete, flush and list/show (ip/iprule.c).
 func cmdRule(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return ruleShow(env, g, nil, false)
 	}
-	verb, ok := builtins.Match(args[0], ruleVerbs...)
-	if !ok {
-		return builtins.Fail(255, "Command %q is unknown, try \"ip rule help\".", args[0])
+	verb, err := verbOf(env, "rule", args[0])
+	if err != nil {
+		return err
 	}
 	switch verb {
 	case "add", "delete":
 		return ruleModify(env, g, verb, args[1:])
 	case "flush":
 		return ruleShow(env, g, args[1:], true)
-	case "help":
-		fmt.Fprintln(env.Stdout, "Usage: ip rule { add | del } SELECTOR ACTION\n       ip rule { flush | list } [ SELECTOR ]\nSELECTOR := [ not ] [ from PREFIX ] [ to PREFIX ] [ tos TOS ] [ fwmark FWMARK[/MASK] ]\n            [ iif STRING ] [ oif STRING ] [ pref NUMBER ]\nACTION := [ table TABLE_ID ] [ goto NUMBER ] [ suppress_prefixlength NUMBER ]\n          [ blackhole | unreachable | prohibit | nop ]")
-		return nil
 	}
 	return ruleShow(env, g, args[1:], false)
 }

@@ -14,24 +14,18 @@ import (
 	"github.com/nshlab/nsh/ns"
 )
 
-// tuntapVerbs is do_iptuntap's verb order.
-var tuntapVerbs = []string{"add", "delete", "show", "list", "lst", "help"}
-
 // cmdTuntap is "ip tuntap" / "ip tap" (ip/iptuntap.c): add, del and show.
 func cmdTuntap(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
 		return tuntapShow(env, g)
 	}
-	verb, ok := builtins.Match(args[0], tuntapVerbs...)
-	if !ok {
-		return builtins.Fail(255, "Command %q is unknown, try \"ip tuntap help\".", args[0])
+	verb, err := verbOf(env, "tuntap", args[0])
+	if err != nil {
+		return err
 	}
 	switch verb {
 	case "add", "delete":
 		return tuntapModify(env, g, verb, args[1:])
-	case "help":
-		fmt.Fprintln(env.Stdout, "Usage: ip tuntap { add | del | show | list | lst | help } [ dev PHYS_DEV ]\n       [ mode { tun | tap } ] [ user USER ] [ group GROUP ]\n       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]")
-		return nil
 	}
 	return tuntapShow(env, g)
 }

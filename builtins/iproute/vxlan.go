@@ -10,40 +10,12 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 )
 
-// vxlanUsage is vxlan's print_explain (ip/iplink_vxlan.c, iproute2 6.1),
-// which follows its complaints on stderr.
-const vxlanUsage = `Usage: ... vxlan id VNI
-		[ { group | remote } IP_ADDRESS ]
-		[ local ADDR ]
-		[ ttl TTL ]
-		[ tos TOS ]
-		[ df DF ]
-		[ flowlabel LABEL ]
-		[ dev PHYS_DEV ]
-		[ dstport PORT ]
-		[ srcport MIN MAX ]
-		[ [no]learning ]
-		[ [no]proxy ]
-		[ [no]rsc ]
-		[ [no]l2miss ]
-		[ [no]l3miss ]
-		[ ageing SECONDS ]
-		[ maxaddress NUMBER ]
-		[ [no]udpcsum ]
-		[ [no]udp6zerocsumtx ]
-		[ [no]udp6zerocsumrx ]
-		[ [no]remcsumtx ] [ [no]remcsumrx ]
-		[ [no]external ] [ gbp ] [ gpe ]
-		[ [no]vnifilter ]
-
-Where:	VNI	:= 0-16777215
-	ADDR	:= { IP_ADDRESS | any }
-	TOS	:= { NUMBER | inherit }
-	TTL	:= { 1..255 | auto | inherit }
-	DF	:= { unset | set | inherit }
-	LABEL := 0-1048575`
+// vxlanUsage is vxlan's print_explain (ip/iplink_vxlan.c), from the
+// model.
+func vxlanUsage() string { return strings.TrimSuffix(spec.Usage("type-vxlan"), "\n") }
 
 // vxlanFlags are vxlan_parse_opt's keywords that take no argument and
 // send one u8 attribute (GBP and GPE are empty flags), in its order of
@@ -227,7 +199,7 @@ func dsfieldA2N(s string) (uint64, bool) {
 func vxlanFail(usage bool, format string, a ...any) error {
 	text := fmt.Sprintf(format, a...)
 	if usage {
-		text += "\n" + vxlanUsage
+		text += "\n" + vxlanUsage()
 	}
 	return &builtins.Failure{Text: text, Status: 1}
 }
@@ -281,7 +253,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 		case "":
 			return nil, vxlanFail(true, "vxlan: unknown command \"%s\"?", w)
 		case "help":
-			return nil, vxlanFail(false, "%s", vxlanUsage)
+			return nil, vxlanFail(false, "%s", vxlanUsage())
 		case "group", "remote":
 			if kw == "group" && daddr.isInetNotMulti() || kw == "remote" && daddr.isInetMulti() {
 				return nil, vxlanFail(false, "vxlan: both group and remote cannot be specified")

@@ -1,60 +1,59 @@
 package cli
 
 import (
+	"runtime"
 	"strings"
+	"sync"
 
+	"github.com/nshlab/nsh/builtins/spec"
+	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/lang"
 )
 
-// checkCommand is the static check of a command's words (see
-// lang.CheckConfig.CheckCommand). For now it only keeps the books of
-// namespaces: those "ip netns add NAME" (and attach) creates, and those
-// "ip -n NAME ..." and "ip netns exec NAME ..." act in. A command it
-// cannot read makes any namespace possible ("").
-func checkCommand(words []string, known []bool) lang.CommandInfo {
-	var info lang.CommandInfo
-	if words[0] != "ip" {
-		return info
-	}
-	i := 1
-	for ; i < len(words) && strings.HasPrefix(words[i], "-"); i++ {
-		if !known[i] {
-			return anyNetns(info)
+// newCommandCheck returns the static check of a command's words (see
+// lang.CheckConfig.CheckCommand): ip, bridge and brctl lines are read
+// against the command model (builtins/spec): unknown objects, verbs and
+// keywords, malformed values, link types this kernel lacks (a warning),
+// and the namespaces a line creates or acts in. The kernel is asked,
+// once per link type, whether it has that type, without creating
+// anything (rtnl.Conn.KindKnown).
+func newCommandCheck() func(words []string, known []bool) lang.CommandInfo {
+	var mu sync.Mutex
+	kinds := map[string]bool{}
+	probe := func(kind string) bool {
+		// A port's type (bridge_slave, bond_slave) is its master's.
+		kind = strings.TrimSuffix(kind, "_slave")
+		mu.Lock()
+		defer mu.Unlock()
+		if has, ok := kinds[kind]; ok {
+			return has
 		}
-		switch strings.TrimPrefix(words[i], "-") {
-		case "n", "netns", "-netns":
-			if i+1 < len(words) && known[i+1] {
-				info.NetnsUsed = append(info.NetnsUsed, words[i+1])
-			}
-			i++
-		case "b", "batch", "force":
-			return anyNetns(info)
+		has := kindKnown(kind)
+		kinds[kind] = has
+		return has
+	}
+	return func(words []string, known []bool) lang.CommandInfo {
+		info := spec.InspectWith(words, known, probe)
+		out := lang.CommandInfo{NetnsCreated: info.NetnsCreated, NetnsUsed: info.NetnsUsed}
+		for _, p := range info.Problems {
+			out.Problems = append(out.Problems, lang.CommandProblem{Word: p.Word, Msg: p.Msg, Warning: p.Warning})
 		}
+		return out
 	}
-	if i >= len(words) {
-		return info
-	}
-	if !known[i] {
-		return anyNetns(info)
-	}
-	if len(words[i]) < 3 || !strings.HasPrefix("netns", words[i]) || i+2 >= len(words) {
-		return info
-	}
-	if !known[i+1] {
-		return anyNetns(info)
-	}
-	verb, name := words[i+1], words[i+2]
-	switch {
-	case strings.HasPrefix("add", verb) || strings.HasPrefix("attach", verb):
-		info.NetnsCreated = append(info.NetnsCreated, name)
-	case strings.HasPrefix("exec", verb) && known[i+2]:
-		info.NetnsUsed = append(info.NetnsUsed, name)
-	}
-	return info
 }
 
-// anyNetns adds to info that the command may create any namespace.
-func anyNetns(info lang.CommandInfo) lang.CommandInfo {
-	info.NetnsCreated = append(info.NetnsCreated, "")
-	return info
+// kindKnown asks the kernel whether it has the link type kind; when it
+// cannot be asked, the type counts as present (no warning).
+func kindKnown(kind string) bool {
+	// An unlocked goroutine's thread is always in the start namespace
+	// (threads switched elsewhere stay locked to their goroutine).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c, err := rtnl.Open()
+	if err != nil {
+		return true
+	}
+	defer c.Close()
+	has, err := c.KindKnown(kind)
+	return has || err != nil
 }

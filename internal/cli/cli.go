@@ -42,7 +42,10 @@ input; on a terminal, starts an interactive shell (type "help").
   --sh         FILE, TEXT or standard input is a shell script (as *.sh files
                and files with a sh/bash "#!" line are): run it with a real
                shell interpreter, nsh's commands in-process
-  -n           parse and check FILEs, report every syntax error, run nothing
+  -n           parse and check FILEs, run nothing: report every syntax
+               error and every mistake found before running (unset
+               variables, wrong procedure calls, ...; every run checks
+               the same first), and warnings (unknown namespaces, ...)
   -x           trace each statement, expanded, with its namespace, to stderr
   --sandbox    run inside a throwaway network+mount namespace with a private
                /run/netns: the host is left untouched; after FILE, any
@@ -173,7 +176,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		interp.Host(host),
 		builtins.Install(st, all.Commands()),
 		// Each file is checked before any of it runs.
-		interp.StaticCheck(checkCommand),
+		interp.StaticCheck(newCommandCheck()),
 	)
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
@@ -353,7 +356,7 @@ func newChecker() (*interp.Runner, error) {
 	for n := range cmds {
 		names = append(names, n)
 	}
-	return interp.New(interp.Reserved(names...), interp.StaticCheck(checkCommand))
+	return interp.New(interp.Reserved(names...), interp.StaticCheck(newCommandCheck()))
 }
 
 func reportSyntax(w io.Writer, err error, src []byte) {

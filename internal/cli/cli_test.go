@@ -125,8 +125,9 @@ func TestInjection(t *testing.T) {
 		dir := t.TempDir()
 		src := `name = "a; ip link del eth0"
 ip link add $name type bridge`
+		// Checked before running: the value is known, and is no name.
 		_, stderr, code := runMain(t, "-c", src)
-		if code != 1 || !strings.Contains(stderr, `invalid interface name`) {
+		if code != 2 || !strings.Contains(stderr, `invalid interface name "a; ip link del eth0"`) {
 			t.Errorf("exit %d: %s", code, stderr)
 		}
 		// HAZARDS #14: a hostile name read back is printed literally.

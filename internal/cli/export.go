@@ -86,7 +86,7 @@ func exportMain(args []string, stdout, stderr io.Writer) int {
 	}
 	defer host.Close()
 	var b strings.Builder
-	err = export.Script(context.Background(), f, &b, export.Options{Params: rest[1:], Host: host, Check: checkCommand, Stderr: stderr})
+	err = export.Script(context.Background(), f, &b, export.Options{Params: rest[1:], Host: host, Check: newCommandCheck(), Stderr: stderr})
 	var probs export.Problems
 	var checkErr *interp.CheckError
 	switch {

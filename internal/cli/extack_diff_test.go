@@ -59,17 +59,22 @@ var extackCases = []struct {
 	{name: "route-exists", setup: []string{"route add 10.1.0.0/16 dev X"}, cmd: "ip route add 10.1.0.0/16 dev X"},
 	{name: "veth-peer-own-name", cmd: "ip link add Z type veth peer name Z"},
 	{name: "port-priority-range", setup: []string{"link set Y master br0"}, cmd: "bridge link set dev Y priority 100"},
+	{name: "route-get-unreachable", cmd: "ip route get 10.0.0.1"},
+	{name: "route-get-martian-iif", cmd: "ip route get 127.0.0.1 from 10.9.0.1 iif lo"},
 }
 
-// labMaskRE matches what differs between two namespaces set up alike:
-// MAC addresses and the IPv6 link-local addresses made of them are
-// random, and the kernel's asynchronous work (linkwatch's carrier and
-// operstate, duplicate address detection) may be done in one and not yet
-// in the other.
-var labMaskRE = regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b|fe80::[0-9a-f:]+/64|tentative |,LOWER_UP|NO-CARRIER,|state [A-Z]+ |linkdown |\b[0-9a-f]{4}\.[0-9a-f:]+`)
+// labMACRE matches MAC addresses (and bridge ids made of them), random
+// per namespace.
+var labMACRE = regexp.MustCompile(`\b([0-9a-f]{2}:){5}[0-9a-f]{2}\b|\b[0-9a-f]{4}\.[0-9a-f:]+`)
 
-// labState is what the real ip shows of namespace lab, masked (labMaskRE)
-// and sorted by line: links come up, and their IPv6 routes appear, in
+// labAsyncRE matches what the kernel's asynchronous work (linkwatch's
+// carrier and operstate, duplicate address detection) may have done in
+// one namespace and not yet in the other, and the IPv6 link-local
+// addresses, random as the MACs they are made of.
+var labAsyncRE = regexp.MustCompile(`fe80::[0-9a-f:]+(/64)?|tentative |,LOWER_UP|NO-CARRIER,|state [A-Z]+ |linkdown `)
+
+// labState is what the real ip shows of namespace lab, masked (labMACRE,
+// labAsyncRE) and sorted by line: links come up, and their IPv6 routes appear, in
 // either order.
 func labState(t *testing.T, lab string) string {
 	t.Helper()
@@ -79,7 +84,14 @@ func labState(t *testing.T, lab string) string {
 		if err != nil {
 			t.Fatalf("ip -n %s %s: %v\n%s", lab, c, err, out)
 		}
-		lines := strings.Split(labMaskRE.ReplaceAllString(string(out), "M"), "\n")
+		var lines []string
+		for _, l := range strings.Split(string(out), "\n") {
+			// The local route of a link-local address comes when its
+			// duplicate address detection ends.
+			if !strings.HasPrefix(l, "local fe80:") {
+				lines = append(lines, labAsyncRE.ReplaceAllString(labMACRE.ReplaceAllString(l, "M"), ""))
+			}
+		}
 		sort.Strings(lines)
 		b.WriteString("$ ip " + c + "\n" + strings.Join(lines, "\n"))
 	}

@@ -41,6 +41,8 @@ func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
 		interp.Params(o.args...),
 		interp.Host(host),
 		builtins.Install(st, cmds),
+		// Each input is checked before any of it runs.
+		interp.StaticCheck(newCommandCheck()),
 	}
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))

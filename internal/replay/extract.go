@@ -22,7 +22,7 @@ import (
 	"sync"
 	"unicode"
 
-	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
 	"github.com/nshlab/nsh/lang"
 )
 
@@ -536,32 +536,38 @@ var outputWordRE = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`^(\d+:.*|default|PING|[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+(/\d+)?|[0-9a-f]*:[0-9a-f:]+(/\d+)?)$`)
 })
 
-// ipObjects is iproute2's ip.c command table, in its order (the order is
-// the abbreviation rule).
-var ipObjects = []string{"address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable", "ntbl", "link", "l2tp", "fou", "ila", "macsec", "tunnel", "tunl", "tuntap", "tap", "token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute", "mrule", "netns", "netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "stats", "help"}
+// showVerbs are the canonical verbs (spec) whose words are followed by
+// output.
+var showVerbs = map[string]bool{"show": true, "showdump": true, "get": true, "list-id": true, "identify": true, "tunnelshow": true}
 
-// ipVerbs are the verbs of the objects replay runs, in iproute2's order.
-var ipVerbs = map[string][]string{
-	"address":   {"add", "change", "replace", "delete", "list", "show", "lst", "flush", "save", "restore", "showdump", "help"},
-	"route":     {"add", "change", "replace", "prepend", "append", "test", "delete", "list", "show", "lst", "flush", "get", "save", "restore", "showdump", "help"},
-	"rule":      {"add", "delete", "list", "show", "lst", "flush", "save", "restore", "help"},
-	"neighbor":  {"add", "change", "replace", "delete", "list", "show", "lst", "flush", "get", "help"},
-	"neighbour": {"add", "change", "replace", "delete", "list", "show", "lst", "flush", "get", "help"},
-	"link":      {"add", "change", "set", "replace", "delete", "show", "lst", "list", "xstats", "afstats", "property", "help"},
-	"netns":     {"list", "lst", "show", "add", "attach", "set", "delete", "identify", "pids", "exec", "monitor", "list-id", "help"},
-	"tuntap":    {"add", "delete", "list", "show", "lst", "help"},
-	"maddress":  {"add", "delete", "list", "show", "lst", "help"},
+// keyword returns the keyword of v that the word w of a tutorial is: its
+// exact name, or an abbreviation of three letters or more ("proto").
+func keyword(v *spec.Verb, w string) *spec.Keyword {
+	if k := v.Named(w); k != nil {
+		return k
+	}
+	if len(w) >= 3 && isWord(w) {
+		return v.Key(w)
+	}
+	return nil
 }
 
-var showVerbs = map[string]bool{"list": true, "show": true, "lst": true, "showdump": true, "get": true, "list-id": true, "identify": true}
-
-// ipOptions are ip's global options; the ones in ipOptionArgs take a value.
-var ipOptions = []string{"-4", "-6", "-0", "-d", "-details", "-s", "-stats", "-statistics", "-br", "-brief", "-c", "-color", "-j", "-json", "-p", "-pretty", "-o", "-oneline", "-a", "-all", "-t", "-ts", "-timestamp", "-h", "-human", "-human-readable", "-r", "-resolve", "-N", "-Numeric", "-force", "-iec", "-echo", "-f", "-family", "-n", "-netns", "-l", "-loops", "-rc", "-rcvbuf", "-b", "-batch"}
-var ipOptionArgs = map[string]bool{"-f": true, "-family": true, "-n": true, "-netns": true, "-l": true, "-loops": true, "-rc": true, "-rcvbuf": true, "-b": true, "-batch": true}
-
-// showKeys are the keywords with a value that show commands accept.
-var showKeys = map[string]bool{"dev": true, "type": true, "master": true, "vrf": true, "group": true, "table": true, "scope": true, "proto": true, "protocol": true, "label": true, "to": true, "from": true, "via": true, "src": true, "br": true, "vlan": true, "nud": true, "iif": true, "oif": true, "tos": true, "mark": true, "pref": true, "priority": true, "lookup": true}
-var showFlags = map[string]bool{"up": true, "permanent": true, "dynamic": true, "primary": true, "secondary": true, "tentative": true, "deprecated": true, "dadfailed": true, "temporary": true, "nomaster": true, "all": true, "cache": true, "self": true, "vlan": true}
+// option reads the global option o of c (ip or bridge) from the model:
+// ok is false for an unknown option, value true for one that takes a
+// value.
+func option(c *spec.Cmd, o string) (value, ok bool) {
+	if strings.HasPrefix(o, "--") {
+		o = o[1:]
+	}
+	k := c.Option(o)
+	if strings.TrimLeft(o, "-") == "c" || strings.HasPrefix(o, "-color=") {
+		k = c.Option("color")
+	}
+	if k == nil {
+		return false, false
+	}
+	return k.Kind != spec.Flag, true
+}
 
 // isAll reports whether an option of ip is -all.
 func isAll(o string) bool { return o == "-a" || o == "-all" || o == "--all" || o == "-al" }
@@ -578,11 +584,12 @@ func (l *line) ipOptions(i int) optRun {
 	if strings.HasPrefix(o, "--") {
 		o = o[1:]
 	}
-	if _, ok := builtins.Match(o, ipOptions...); !ok {
+	takesValue, ok := option(&spec.IP, o)
+	if !ok {
 		return optRun{end: i, bad: true}
 	}
 	next := i + 1
-	if ipOptionArgs[o] {
+	if takesValue {
 		if next >= len(words) || !plain(words[next]) || l.terminator(next) {
 			return optRun{end: next, bad: true}
 		}
@@ -604,36 +611,34 @@ func (l *line) parseIP(start int) (parsed, bool) {
 	if i >= len(words) {
 		return parsed{}, false
 	}
-	obj, ok := builtins.Match(words[i], ipObjects...)
-	if !ok || !isWord(words[i]) {
+	o := spec.IP.Object(words[i])
+	if o == nil || !isWord(words[i]) || o.Missing || len(o.Verbs) == 0 {
 		return parsed{}, false
 	}
-	verbs, known := ipVerbs[obj]
-	if !known {
-		return parsed{}, false
-	}
+	obj := o.Canonical()
 	i++
 	// No verb: "ip a", "ip route", "ip netns" list, if what follows is the
 	// end, a prompt, another command or output.
 	if l.terminator(i) {
 		return l.span(start, i, true), true
 	}
-	verb, ok := builtins.Match(words[i], verbs...)
-	if !ok || !isWord(words[i]) {
+	v := o.Verb(words[i])
+	if v == nil || !isWord(words[i]) {
 		if outputWordRE().MatchString(words[i]) {
 			return l.span(start, i, true), true
 		}
 		return parsed{}, false
 	}
+	verb := v.Canonical()
 	i++
 	if obj == "netns" {
 		return l.parseNetns(start, i, verb, opts.all)
 	}
 	if verb == "get" {
-		return l.getArgs(start, i)
+		return l.getArgs(start, i, v)
 	}
 	if showVerbs[verb] {
-		return l.showArgs(start, i, obj == "link" || obj == "address" || obj == "tuntap")
+		return l.showArgs(start, i, v, obj == "link" || obj == "address" || obj == "tuntap")
 	}
 	return l.modifyArgs(start, i, 0)
 }
@@ -655,16 +660,17 @@ func isWord(w string) bool {
 // showArgs reads a show command's arguments: keywords with their values,
 // flags, and (for link and address) one bare device name; it stops at the
 // first word that is none of those, which starts the output.
-func (l *line) showArgs(start, i int, bareDev bool) (parsed, bool) {
+func (l *line) showArgs(start, i int, v *spec.Verb, bareDev bool) (parsed, bool) {
 	words := l.words
 	sawDev := false
 	for !l.terminator(i) {
 		w := words[i]
+		k := keyword(v, w)
 		switch {
-		case showKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1) && !outputWordRE().MatchString(words[i+1]) || showKeys[w] && w == "to" && i+1 < len(words) && plain(words[i+1]):
+		case k != nil && k.Kind != spec.Flag && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1) && (w == "to" || !outputWordRE().MatchString(words[i+1])):
 			i += 2
 			continue
-		case showFlags[w]:
+		case k != nil && k.Kind == spec.Flag:
 			i++
 			continue
 		case bareDev && !sawDev && ifName(w) && !outputWordRE().MatchString(w):
@@ -677,26 +683,23 @@ func (l *line) showArgs(start, i int, bareDev bool) (parsed, bool) {
 	return l.span(start, i, true), true
 }
 
-// getKeys are the keywords with a value of "ip route get" and "ip neigh
-// get"; getFlags their flags.
-var (
-	getKeys  = map[string]bool{"from": true, "iif": true, "oif": true, "dev": true, "mark": true, "tos": true, "dsfield": true, "vrf": true, "uid": true, "ipproto": true, "sport": true, "dport": true, "as": true}
-	getFlags = map[string]bool{"fibmatch": true, "connected": true, "notify": true, "proxy": true}
-)
-
 // getArgs reads "ip route get" and "ip neigh get": flags, keywords with
 // their values and one address (after an optional "to"); the output
 // starts after them.
-func (l *line) getArgs(start, i int) (parsed, bool) {
+func (l *line) getArgs(start, i int, v *spec.Verb) (parsed, bool) {
 	words := l.words
 	sawAddr := false
 	for !l.terminator(i) {
 		w := words[i]
+		k := keyword(v, w)
+		if w == "to" {
+			k = nil
+		}
 		switch {
-		case getFlags[w]:
+		case k != nil && k.Kind == spec.Flag:
 			i++
 			continue
-		case getKeys[w] && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1):
+		case k != nil && i+1 < len(words) && plain(words[i+1]) && !l.terminator(i+1):
 			i += 2
 			continue
 		case w == "to" && !sawAddr && i+1 < len(words) && addrRE().MatchString(strings.Split(words[i+1], "/")[0]):
@@ -766,7 +769,7 @@ func (l *line) parseNetns(start, i int, verb string, all bool) (parsed, bool) {
 		return exec(i)
 	}
 	switch verb {
-	case "list", "lst", "show", "list-id":
+	case "show", "list-id":
 		// No arguments: what follows is the list of namespaces.
 		return l.span(start, i, true), true
 	case "add", "delete", "attach", "set", "pids", "identify":
@@ -812,9 +815,6 @@ func ifNameLike(w string) bool {
 	return w != "" && !strings.ContainsAny(w, "/") && w != "." && w != ".."
 }
 
-// brctlArity is bridge-utils' command table: minimum arguments.
-var brctlArity = map[string]int{"addbr": 1, "delbr": 1, "addif": 2, "delif": 2, "hairpin": 3, "setageing": 2, "setbridgeprio": 2, "setfd": 2, "sethello": 2, "setmaxage": 2, "setpathcost": 3, "setportprio": 3, "show": 0, "showmacs": 1, "showstp": 1, "stp": 2, "setgcint": 2}
-
 func (l *line) parseBrctl(start int) (parsed, bool) {
 	words := l.words
 	i := start
@@ -822,10 +822,11 @@ func (l *line) parseBrctl(start int) (parsed, bool) {
 		return parsed{}, false
 	}
 	cmd := words[i+1]
-	n, ok := brctlArity[cmd]
-	if !ok {
+	v := spec.Brctl.Verb(cmd)
+	if v == nil {
 		return parsed{}, false
 	}
+	n := v.Required()
 	i += 2
 	if cmd == "show" {
 		for !l.terminator(i) && ifName(words[i]) && !(words[i] == "bridge" && i+1 < len(words) && words[i+1] == "name") {
@@ -847,14 +848,6 @@ func (l *line) parseBrctl(start int) (parsed, bool) {
 	return l.span(start, i, strings.HasPrefix(cmd, "show")), true
 }
 
-var bridgeObjects = []string{"link", "fdb", "mdb", "vlan", "vni", "monitor", "help"}
-var bridgeVerbs = map[string][]string{
-	"link": {"set", "show", "list", "lst", "help"},
-	"fdb":  {"add", "append", "delete", "replace", "show", "list", "lst", "flush", "get", "help"},
-	"mdb":  {"add", "delete", "replace", "show", "list", "lst", "get", "flush", "help"},
-	"vlan": {"add", "delete", "set", "show", "list", "lst", "tunnelshow", "global", "help"},
-}
-
 // bridgeOptions reads bridge's global options from word i on
 // (bridge/bridge.c main).
 func (l *line) bridgeOptions(i int) optRun {
@@ -863,11 +856,12 @@ func (l *line) bridgeOptions(i int) optRun {
 	if !strings.HasPrefix(o, "-") {
 		return optRun{end: i}
 	}
-	if _, ok := builtins.Match(strings.TrimPrefix(o, "-"), "details", "stats", "json", "pretty", "color", "compressvlans", "oneline", "netns", "batch", "force", "timestamp", "version", "help", "d", "s", "j", "p", "c", "o", "n", "b", "t"); !ok {
+	takesValue, ok := option(&spec.Bridge, o)
+	if !ok {
 		return optRun{end: i, bad: true}
 	}
 	next := i + 1
-	if o == "-n" || o == "-netns" || o == "-b" || o == "-batch" {
+	if takesValue {
 		if l.terminator(next) {
 			return optRun{end: next, bad: true}
 		}
@@ -886,25 +880,24 @@ func (l *line) parseBridge(start int) (parsed, bool) {
 	if i >= len(words) || !isWord(words[i]) {
 		return parsed{}, false
 	}
-	obj, ok := builtins.Match(words[i], bridgeObjects...)
-	verbs, known := bridgeVerbs[obj]
-	if !ok || !known {
+	o := spec.Bridge.Object(words[i])
+	if o == nil || o.Missing || len(o.Verbs) == 0 {
 		return parsed{}, false
 	}
 	i++
 	if l.terminator(i) {
 		return l.span(start, i, true), true
 	}
-	verb, ok := builtins.Match(words[i], verbs...)
-	if !ok || !isWord(words[i]) {
+	v := o.Verb(words[i])
+	if v == nil || !isWord(words[i]) {
 		if outputWordRE().MatchString(words[i]) {
 			return l.span(start, i, true), true
 		}
 		return parsed{}, false
 	}
 	i++
-	if showVerbs[verb] || verb == "tunnelshow" {
-		return l.showArgs(start, i, false)
+	if showVerbs[v.Canonical()] {
+		return l.showArgs(start, i, v, false)
 	}
 	return l.modifyArgs(start, i, 0)
 }

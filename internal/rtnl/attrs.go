@@ -24,22 +24,42 @@ var errMalformed = errors.New("malformed netlink attributes")
 // the kernel sent may ignore the error and use what was read.
 func ParseAttrs(b []byte) (Attrs, error) {
 	m := Attrs{}
+	err := each(b, func(t uint16, v []byte) { m[t] = v })
+	return m, err
+}
+
+// All returns the values of every attribute of type t in b, in order: for
+// the attributes a message repeats (IFLA_BRIDGE_VLAN_INFO). On malformed
+// input it returns those read before the fault and an error.
+func All(b []byte, t uint16) ([][]byte, error) {
+	var vs [][]byte
+	err := each(b, func(at uint16, v []byte) {
+		if at == t {
+			vs = append(vs, v)
+		}
+	})
+	return vs, err
+}
+
+// each calls fn with the type (flags masked off) and value of every
+// attribute of b in order, and fails on the first malformed one.
+func each(b []byte, fn func(t uint16, v []byte)) error {
 	for len(b) >= unix.SizeofRtAttr {
 		l := int(binary.NativeEndian.Uint16(b[0:2]))
 		if l < unix.SizeofRtAttr || l > len(b) {
-			return m, errMalformed
+			return errMalformed
 		}
-		m[binary.NativeEndian.Uint16(b[2:4])&typeMask] = b[unix.SizeofRtAttr:l]
+		fn(binary.NativeEndian.Uint16(b[2:4])&typeMask, b[unix.SizeofRtAttr:l])
 		al := (l + unix.NLA_ALIGNTO - 1) &^ (unix.NLA_ALIGNTO - 1)
 		if al >= len(b) {
-			return m, nil
+			return nil
 		}
 		b = b[al:]
 	}
 	if len(b) != 0 {
-		return m, errMalformed
+		return errMalformed
 	}
-	return m, nil
+	return nil
 }
 
 // Nested parses attribute t as a nested run of attributes; nil when t is

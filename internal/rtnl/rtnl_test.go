@@ -42,6 +42,10 @@ func TestParseAttrs(t *testing.T) {
 	if a.Has(9) || a.Nested(9) != nil {
 		t.Error("attribute 9 is there")
 	}
+	rep := append(append([]byte(nil), b[:8]...), 6, 0, 3, 0x80, 'b', 'c', 0, 0)
+	if vs, err := rtnl.All(rep, 3); err != nil || len(vs) != 2 || string(vs[0][:1]) != "a" || string(vs[1]) != "bc" {
+		t.Errorf("All(3) = %q %v", vs, err)
+	}
 	bad := append(append([]byte(nil), b[:8]...), 200, 0, 1, 0)
 	a, err = rtnl.ParseAttrs(bad)
 	if err == nil || a.Str(3) != "a" || a.Has(1) {

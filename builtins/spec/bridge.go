@@ -1,0 +1,205 @@
+package spec
+
+import (
+	"math"
+	"strings"
+)
+
+// Bridge is iproute2's bridge (bridge/bridge.c): its options and objects.
+var Bridge = Cmd{
+	Name:  "bridge",
+	Usage: "bridge",
+	Options: []Keyword{
+		{Name: "help"}, {Name: "Version"}, {Name: "stats"}, {Name: "statistics", Canon: "stats"},
+		{Name: "details"}, {Name: "oneline"}, {Name: "timestamp"},
+		{Name: "family", Kind: Enum, Values: []string{"inet", "inet6", "help"}},
+		{Name: "4", Exact: true}, {Name: "6", Exact: true},
+		{Name: "netns", Kind: Netns},
+		{Name: "color"}, {Name: "colour", Canon: "color"},
+		{Name: "compressvlans"}, {Name: "force"}, {Name: "json"}, {Name: "pretty"},
+		{Name: "batch", Kind: Text},
+	},
+	Objects: []Object{
+		{Name: "link", Verbs: brLinkVerbs, Default: "show", Usage: "bridge-link"},
+		{Name: "fdb", Verbs: brFdbVerbs, Default: "show", Usage: "bridge-fdb"},
+		{Name: "mdb", Missing: true},
+		{Name: "vlan", Verbs: brVlanVerbs, Default: "show", Usage: "bridge-vlan"},
+		{Name: "vni", Missing: true},
+		{Name: "monitor", Missing: true},
+		{Name: "help", Usage: "bridge"},
+	},
+}
+
+// PortStates are the STP port states by number (BR_STATE_*), as bridge,
+// brctl and "ip -d link" name them.
+var PortStates = []string{"disabled", "listening", "learning", "forwarding", "blocking"}
+
+// bridge link (bridge/link.c).
+var brLinkVerbs = []Verb{
+	{Name: "set", Keys: brLinkSetKeys},
+	{Name: "change", Canon: "set", Keys: brLinkSetKeys},
+	{Name: "show", Keys: brLinkShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: brLinkShowKeys},
+	{Name: "list", Canon: "show", Keys: brLinkShowKeys},
+	{Name: "help"},
+}
+
+var brLinkSetKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "guard", Exact: true, Kind: OnOff},
+	{Name: "hairpin", Exact: true, Kind: OnOff},
+	{Name: "fastleave", Exact: true, Kind: OnOff},
+	{Name: "root_block", Exact: true, Kind: OnOff},
+	{Name: "learning", Exact: true, Kind: OnOff},
+	{Name: "learning_sync", Exact: true, Kind: OnOff},
+	{Name: "flood", Exact: true, Kind: OnOff},
+	{Name: "mcast_router", Exact: true, Kind: Number, Max: math.MaxUint8},
+	{Name: "mcast_flood", Exact: true, Kind: OnOff},
+	{Name: "bcast_flood", Exact: true, Kind: OnOff},
+	{Name: "mcast_to_unicast", Exact: true, Kind: OnOff},
+	{Name: "cost", Exact: true, Kind: Number, Max: math.MaxUint32},
+	{Name: "priority", Exact: true, Kind: Number, Max: math.MaxUint16},
+	{Name: "state", Exact: true, Kind: Enum, Values: PortStates},
+	{Name: "hwmode", Exact: true, Kind: Enum, Values: []string{"vepa", "veb"}},
+	{Name: "self", Exact: true},
+	{Name: "master", Exact: true},
+	{Name: "neigh_suppress", Exact: true, Kind: OnOff},
+	{Name: "vlan_tunnel", Exact: true, Kind: OnOff},
+	{Name: "isolated", Exact: true, Kind: OnOff},
+	{Name: "locked", Exact: true, Kind: OnOff},
+	{Name: "backup_port", Exact: true, Kind: IfName, Missing: true},
+	{Name: "nobackup_port", Exact: true, Missing: true},
+	{Name: "help"},
+}
+
+var brLinkShowKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "help"},
+}
+
+// bridge fdb (bridge/fdb.c).
+var brFdbVerbs = []Verb{
+	{Name: "add", Bare: "addr", Keys: brFdbModKeys},
+	{Name: "append", Bare: "addr", Keys: brFdbModKeys},
+	{Name: "replace", Bare: "addr", Keys: brFdbModKeys},
+	{Name: "delete", Bare: "addr", Keys: brFdbModKeys},
+	{Name: "get", Bare: "addr", Keys: brFdbModKeys, Missing: true},
+	{Name: "show", Keys: brFdbShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: brFdbShowKeys},
+	{Name: "list", Canon: "show", Keys: brFdbShowKeys},
+	{Name: "flush", Keys: brFdbShowKeys, Missing: true},
+	{Name: "help"},
+}
+
+var brFdbModKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "dst", Exact: true, Kind: Addr},
+	{Name: "nhid", Exact: true, Kind: Number, Max: math.MaxUint32, Missing: true},
+	{Name: "port", Exact: true, Kind: Number, Max: math.MaxUint16},
+	{Name: "vni", Exact: true, Kind: Number, Max: 1<<24 - 1},
+	{Name: "src_vni", Exact: true, Kind: Number, Max: 1<<24 - 1},
+	{Name: "via", Exact: true, Kind: IfName},
+	{Name: "self", Exact: true},
+	{Name: "master"},
+	{Name: "router"},
+	{Name: "local"},
+	{Name: "permanent", Canon: "local"},
+	{Name: "temp"},
+	{Name: "static", Canon: "temp"},
+	{Name: "dynamic"},
+	{Name: "vlan", Kind: Number, Max: 4094},
+	{Name: "use"},
+	{Name: "extern_learn"},
+	{Name: "sticky"},
+	{Name: "addr", Exact: true, Kind: LLAddr},
+	{Name: "help"},
+}
+
+var brFdbShowKeys = []Keyword{
+	{Name: "brport", Exact: true, Kind: PortDev},
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "br", Exact: true, Kind: BridgeDev},
+	{Name: "vlan", Exact: true, Kind: Number, Max: 4094},
+	{Name: "state", Exact: true, Kind: Enum, Values: []string{"permanent", "static", "dynamic"}},
+	{Name: "dynamic", Exact: true},
+	{Name: "help"},
+}
+
+// bridge vlan (bridge/vlan.c).
+var brVlanVerbs = []Verb{
+	{Name: "add", Keys: brVlanModKeys},
+	{Name: "delete", Keys: brVlanModKeys},
+	{Name: "show", Keys: brVlanShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: brVlanShowKeys},
+	{Name: "list", Canon: "show", Keys: brVlanShowKeys},
+	{Name: "tunnelshow", Keys: brVlanShowKeys, Missing: true},
+	{Name: "set", Missing: true},
+	{Name: "global", Missing: true},
+	{Name: "help"},
+}
+
+var brVlanModKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "vid", Exact: true, Kind: Text},
+	{Name: "self", Exact: true},
+	{Name: "master", Exact: true},
+	{Name: "pvid", Exact: true},
+	{Name: "untagged", Exact: true},
+	{Name: "tunnel_info", Exact: true, Kind: Text, Missing: true},
+	{Name: "help"},
+}
+
+var brVlanShowKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "vid", Exact: true, Kind: Number, Max: 4094},
+	{Name: "help"},
+}
+
+// BrctlHelp returns brctl's usage line for its command name: what
+// follows the name on the command's line of brctl's usage text.
+func BrctlHelp(name string) string {
+	for _, line := range strings.Split(Usage("brctl"), "\n") {
+		if rest, ok := strings.CutPrefix(line, "\t"+name); ok && strings.HasPrefix(strings.TrimLeft(rest, " "), "\t") {
+			return strings.TrimPrefix(strings.TrimLeft(rest, " "), "\t")
+		}
+	}
+	return ""
+}
+
+// Required returns the number of v's positional arguments that must be
+// given.
+func (v *Verb) Required() int {
+	n := 0
+	for i := range v.Pos {
+		if !v.Pos[i].Optional {
+			n++
+		}
+	}
+	return n
+}
+
+// Brctl is bridge-utils' brctl (brctl/brctl_cmd.c): commands compared
+// exactly, each with positional arguments.
+var Brctl = Cmd{
+	Name:  "brctl",
+	Exact: true,
+	Usage: "brctl",
+	Verbs: []Verb{
+		{Name: "addbr", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: NewIfName}}},
+		{Name: "delbr", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}}},
+		{Name: "addif", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "device", Kind: IfName}}},
+		{Name: "delif", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "device", Kind: PortDev}}},
+		{Name: "hairpin", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "port", Kind: PortDev}, {Name: "on|off", Kind: OnOff}}},
+		{Name: "setageing", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
+		{Name: "setbridgeprio", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "prio", Kind: Text}}},
+		{Name: "setfd", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
+		{Name: "sethello", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
+		{Name: "setmaxage", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "time", Kind: Text}}},
+		{Name: "setpathcost", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "port", Kind: PortDev}, {Name: "cost", Kind: Text}}},
+		{Name: "setportprio", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "port", Kind: PortDev}, {Name: "prio", Kind: Text}}},
+		{Name: "show", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev, Optional: true}}},
+		{Name: "showmacs", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}}},
+		{Name: "showstp", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}}},
+		{Name: "stp", Exact: true, Pos: []Keyword{{Name: "bridge", Kind: BridgeDev}, {Name: "on|off", Kind: Text}}},
+	},
+}
