@@ -445,7 +445,7 @@ func CheckIfName(name string) error {
 // "..".
 func CheckNetnsName(name string) error {
 	if name == "" || len(name) > 255 || strings.Contains(name, "/") || name == "." || name == ".." {
-		return fmt.Errorf("invalid namespace name %q", name)
+		return fmt.Errorf("Invalid netns name %q", name)
 	}
 	return nil
 }
