@@ -122,6 +122,9 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 	if run == nil {
 		return builtins.NotImplemented("bridge %s: not supported by nsh", ob.Name)
 	}
+	if p, ok := spec.NotImplemented(append([]string{"bridge"}, rest...)); ok {
+		return builtins.NotImplemented("%s", p.Msg)
+	}
 	return run(ctx, env, g, rest[1:])
 }
 

@@ -163,6 +163,11 @@ func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	if run == nil {
 		return builtins.NotImplemented("ip %s: not supported by nsh yet", o.Name)
 	}
+	// A keyword of iproute2's grammar that nsh lacks is answered as
+	// such, naming it, before anything runs (the model marks it).
+	if p, ok := spec.NotImplemented(append([]string{"ip"}, args...)); ok {
+		return builtins.NotImplemented("%s", p.Msg)
+	}
 	return run(ctx, env, g, args[1:])
 }
 
