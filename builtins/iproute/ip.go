@@ -165,10 +165,11 @@ func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	}
 	// A keyword of iproute2's grammar that nsh lacks is answered as
 	// such, naming it, before anything runs (the model marks it).
-	if p, ok := spec.NotImplemented(append([]string{"ip"}, args...)); ok {
+	words := append([]string{"ip"}, args...)
+	if p, ok := spec.NotImplemented(words); ok {
 		return builtins.NotImplemented("%s", p.Msg)
 	}
-	return run(ctx, env, g, args[1:])
+	return builtins.WithSuggestion(run(ctx, env, g, args[1:]), words)
 }
 
 // verbOf resolves the verb word of "ip OBJECT VERB" through the verb
