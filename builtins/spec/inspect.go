@@ -292,7 +292,7 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 			if lk == nil || !in.isKnown(i-1) {
 				return
 			}
-			in.keywords(what+" type "+lk.Name, lk.Keys, "", nil, i)
+			in.keywords(what+" type "+lk.Name, lk.Keywords(), "", nil, i)
 			return
 		case PeerArgs:
 			in.keywords(what+" peer", linkKeys, "name", nil, i)
