@@ -141,3 +141,23 @@ func Usage(env *Env, name string) error {
 	}
 	return &Failure{Text: strings.TrimSuffix(text, "\n"), Status: status}
 }
+
+// WithSuggestion adds to err, a failure the real tool reports with its
+// own line, nsh's line for .nsh scripts when the model (spec.Inspect)
+// finds a likely typo in the command line words: an unknown keyword or
+// link type close to a known one ("did you mean").
+func WithSuggestion(err error, words []string) error {
+	var f *Failure
+	if err == nil || !errors.As(err, &f) || f.Text == "" {
+		return err
+	}
+	for _, p := range spec.Inspect(words, nil).Problems {
+		if !p.Warning && strings.Contains(p.Msg, "did you mean") {
+			if f.Err != nil {
+				return &Failure{Text: f.Text, Status: f.Status, Err: fmt.Errorf("%w\nnsh: %s", f.Err, p.Msg)}
+			}
+			return &Failure{Text: f.Text, Status: f.Status, Err: fmt.Errorf("%s\nnsh: %s", f.Text, p.Msg)}
+		}
+	}
+	return err
+}

@@ -159,7 +159,7 @@ func (q *query) keys(keys []spec.Keyword, bare string, lead []string, args []str
 		switch k.Then {
 		case spec.TypeArgs:
 			if lk := spec.LinkKindOf(args[i]); lk != nil {
-				q.keys(lk.Keys, "", nil, args[i+1:])
+				q.keys(lk.Keywords(), "", nil, args[i+1:])
 			}
 			return
 		}

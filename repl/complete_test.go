@@ -182,7 +182,7 @@ def pair a b < echo $a $b >
 			{nil, "ip rule add fwmark ", nil},
 			{nil, "ip rule add iif v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "ip -n ns1 rule add oif ", []string{"eth0 ", "link-b ", "lo "}},
-			{nil, "ip ru show l", []string{"l3mdev ", "lookup "}},
+			{nil, "ip ru show l", []string{"lookup "}},
 			{nil, "ip rule del pref 100 o", []string{"oif ", "order "}},
 
 			// ip neigh

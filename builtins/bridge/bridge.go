@@ -123,7 +123,11 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 	if run == nil {
 		return builtins.NotImplemented("bridge %s: not supported by nsh", ob.Name)
 	}
-	return run(ctx, env, g, rest[1:])
+	words := append([]string{"bridge"}, rest...)
+	if p, ok := spec.NotImplemented(words); ok {
+		return builtins.NotImplemented("%s", p.Msg)
+	}
+	return builtins.WithSuggestion(run(ctx, env, g, rest[1:]), words)
 }
 
 // linkMap is iproute2's ll_map: index to name and flags of the links of

@@ -69,18 +69,27 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 			break
 		}
 		o := strings.TrimLeft(opt, "-")
-		switch {
-		case o == "4":
+		// ip's options are the model's (spec.IP.Options, ip/ip.c's
+		// order): "-c", "-color=WHEN" and "-colour" are colour.
+		k := spec.IP.Option(opt)
+		if o == "c" || strings.HasPrefix(o, "color=") || strings.HasPrefix(o, "colour=") {
+			k = spec.IP.Option("color")
+		}
+		if k == nil {
+			return builtins.Typo(255, fmt.Sprintf("Option %q is unknown, try \"ip -help\".", opt), o, spec.Names(spec.IP.Options))
+		}
+		switch k.Canonical() {
+		case "4":
 			g.Family = afInet
-		case o == "6":
+		case "6":
 			g.Family = afInet6
-		case o == "0":
+		case "0":
 			g.Family = afPacket
-		case o == "B":
+		case "B":
 			g.Family = afBridge
-		case o == "M":
+		case "M":
 			g.Family = afMPLS
-		case builtins.Is(o, "family"):
+		case "family":
 			f, err := a.Need(opt)
 			if err != nil {
 				return err
@@ -90,7 +99,7 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 				return err
 			}
 			g.Family = fam
-		case o == "n" || builtins.Is(o, "netns"):
+		case "netns":
 			name, err := a.Need(opt)
 			if err != nil {
 				return err
@@ -100,39 +109,44 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 				return err
 			}
 			g.NS = r
-		case builtins.Is(o, "brief"):
+		case "brief":
 			g.Brief = true
-		case builtins.Is(o, "details"):
+		case "details":
 			g.Details++
-		case builtins.Is(o, "statistics") || builtins.Is(o, "stats"):
+		case "stats":
 			g.Stats++
-		case builtins.Is(o, "json"):
+		case "json":
 			g.JSON = true
-		case builtins.Is(o, "pretty"):
+		case "pretty":
 			g.Pretty = true
-		case builtins.Is(o, "oneline"):
+		case "oneline":
 			g.Oneline = true
-		case o == "c" || builtins.Is(o, "color") || builtins.Is(o, "colour") || strings.HasPrefix(o, "color=") || strings.HasPrefix(o, "colour="):
+		case "color":
 			g.Color = colorWanted(o, env)
-		case builtins.Is(o, "force"):
+		case "force":
 			g.Force = true
-		case builtins.Is(o, "all"):
+		case "all":
 			g.All = true
-		case builtins.Is(o, "batch"):
+		case "batch":
 			f, err := a.Need(opt)
 			if err != nil {
 				return err
 			}
 			g.Batch = f
-		case builtins.Is(o, "resolve"):
+		case "resolve":
 			g.Resolve = true
-		case builtins.Is(o, "human") || builtins.Is(o, "iec") || builtins.Is(o, "timestamp") || builtins.Is(o, "tshort") || builtins.Is(o, "numeric") || builtins.Is(o, "echo") || builtins.Is(o, "loops"):
-			// Accepted; no effect on nsh's output yet.
-		case builtins.Is(o, "Version") || o == "V":
+		case "Version":
 			fmt.Fprintln(env.Stdout, "ip utility, nsh (iproute2-compatible builtin)")
 			return nil
+		case "help":
+			return builtins.Usage(env, "ip")
+		case "loops", "rcvbuf":
+			if _, err := a.Need(opt); err != nil {
+				return err
+			}
 		default:
-			return fmt.Errorf("Option %q is unknown, try \"ip -help\"", opt)
+			// human, iec, timestamp, tshort, Numeric, echo: accepted;
+			// no effect on nsh's output yet.
 		}
 	}
 	var err error
@@ -163,7 +177,13 @@ func dispatch(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 	if run == nil {
 		return builtins.NotImplemented("ip %s: not supported by nsh yet", o.Name)
 	}
-	return run(ctx, env, g, args[1:])
+	// A keyword of iproute2's grammar that nsh lacks is answered as
+	// such, naming it, before anything runs (the model marks it).
+	words := append([]string{"ip"}, args...)
+	if p, ok := spec.NotImplemented(words); ok {
+		return builtins.NotImplemented("%s", p.Msg)
+	}
+	return builtins.WithSuggestion(run(ctx, env, g, args[1:]), words)
 }
 
 // verbOf resolves the verb word of "ip OBJECT VERB" through the verb

@@ -74,7 +74,7 @@ func linkInfo(c *kindCtx, args []string) (*nl.RtAttr, error) {
 	lk := spec.LinkKindOf(c.kind)
 	switch {
 	case ok:
-	case lk != nil && !lk.NoUtil && len(lk.Keys) == 0:
+	case lk != nil && !lk.NoUtil && len(lk.Keywords()) == 0:
 		// iproute2 6.1 has a link_util without a parse_opt: the
 		// arguments are ignored and an empty IFLA_INFO_DATA is sent.
 		return kindLinkInfo(c.kind, dataType, nil, true), nil

@@ -261,10 +261,13 @@ var cacheFlagNames = []struct {
 	bit  uint32
 	name string
 }{
+	// linux/in_route.h: RTCF_LOCAL, REJECT, MULTICAST, BROADCAST, DNAT,
+	// SNAT, MASQ, DIRECTDST, DIRECTSRC, REDIRECTED, DOREDIRECT, FAST,
+	// NOTIFY, TPROXY.
 	{0x80000000, "local"}, {0x40000000, "reject"}, {0x20000000, "mc"}, {0x10000000, "brd"},
-	{0x08000000, "dst-nat"}, {0x04000000, "src-nat"}, {0x02000000, "masq"}, {0x01000000, "dst-direct"},
-	{0x00800000, "src-direct"}, {0x00400000, "redirected"}, {0x00200000, "redirect"},
-	{0x00100000, "fastroute"}, {0x00020000, "notify"}, {0x00010000, "proxy"},
+	{0x08000000, "dst-nat"}, {0x00800000, "src-nat"}, {0x00400000, "masq"}, {0x00020000, "dst-direct"},
+	{0x04000000, "src-direct"}, {0x00040000, "redirected"}, {0x01000000, "redirect"},
+	{0x00200000, "fastroute"}, {0x00010000, "notify"}, {0x00080000, "proxy"},
 }
 
 // printRouteMsg prints one RTM_NEWROUTE message (rtmsg and attributes)

@@ -13,6 +13,9 @@ type Problem struct {
 	Word    int    // the index of the word in the line (0 is the command name)
 	Msg     string // what is wrong, with a suggestion when one is close
 	Warning bool   // the line may still run (a link type this kernel lacks, a keyword nsh lacks)
+	// NotImplemented marks a word of the real tool's grammar that nsh
+	// does not implement (an object, verb or keyword marked Missing).
+	NotImplemented bool
 }
 
 // Info is what Inspect learns about a command line.
@@ -30,6 +33,21 @@ type Info struct {
 // Probe reports whether this kernel has the link type kind. Inspect
 // with a nil Probe assumes it has every kind.
 type Probe func(kind string) bool
+
+// NotImplemented returns the first problem of words (a command line of
+// ip or bridge) that names part of the real tool's grammar nsh does not
+// implement, if any: what the executors answer before running anything.
+func NotImplemented(words []string) (Problem, bool) {
+	for _, p := range Inspect(words, nil).Problems {
+		if p.NotImplemented {
+			return p, true
+		}
+		if !p.Warning {
+			break // a mistake: the executor reports it as the tool does
+		}
+	}
+	return Problem{}, false
+}
 
 // Inspect checks the command line words (words[0] is the command name:
 // ip, bridge or brctl; any other command is not inspected) against the
@@ -69,6 +87,13 @@ func (in *inspector) anyNetns() {
 
 func (in *inspector) problem(i int, warning bool, format string, args ...any) {
 	in.info.Problems = append(in.info.Problems, Problem{Word: i, Msg: fmt.Sprintf(format, args...), Warning: warning})
+}
+
+// missing reports word i as part of the real tool's grammar that nsh
+// does not implement.
+func (in *inspector) missing(i int, format string, args ...any) {
+	in.problem(i, true, format, args...)
+	in.info.Problems[len(in.info.Problems)-1].NotImplemented = true
 }
 
 func suggestion(word string, candidates []string) string {
@@ -135,7 +160,7 @@ func (in *inspector) command(i int) {
 		return
 	}
 	if o.Missing {
-		in.problem(j, true, "%s %s is not supported by nsh yet", c.Name, o.Name)
+		in.missing(j, "%s %s is not supported by nsh yet", c.Name, o.Name)
 		return
 	}
 	if len(o.Verbs) == 0 || j+1 >= len(in.words) {
@@ -152,7 +177,7 @@ func (in *inspector) command(i int) {
 		return
 	}
 	if v.Missing {
-		in.problem(j, true, "%s %s %s is not supported by nsh yet", c.Name, o.Canonical(), v.Name)
+		in.missing(j, "%s %s %s is not supported by nsh yet", c.Name, o.Canonical(), v.Name)
 		return
 	}
 	in.args(c.Name+" "+o.Canonical()+" "+v.Canonical(), o.Canonical(), v, j+1)
@@ -252,7 +277,7 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 			bareUsed = true
 		}
 		if k.Missing {
-			in.problem(i, true, "%q of %q is not supported by nsh yet", k.Name, what)
+			in.missing(i, "%q of %q is not supported by nsh yet", k.Name, what)
 		}
 		i++
 		if k.Kind != Flag {
@@ -288,7 +313,7 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 			if lk == nil || !in.isKnown(i-1) {
 				return
 			}
-			in.keywords(what+" type "+lk.Name, lk.Keys, "", nil, i)
+			in.keywords(what+" type "+lk.Name, lk.Keywords(), "", nil, i)
 			return
 		case PeerArgs:
 			in.keywords(what+" peer", linkKeys, "name", nil, i)

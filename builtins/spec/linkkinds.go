@@ -173,7 +173,7 @@ var LinkKinds = []LinkKind{
 		{Name: "help", Exact: true},
 	}},
 	{Name: "dummy", Usage: "type-dummy"},
-	{Name: "erspan", Usage: "type-erspan", Missing: true, Keys: erspanKeys},
+	{Name: "erspan", Usage: "type-erspan", Missing: true, Parts: greParts},
 	{Name: "geneve", Usage: "type-geneve", Keys: []Keyword{
 		{Name: "id", Kind: Number},
 		{Name: "vni", Canon: "id", Kind: Number},
@@ -197,8 +197,8 @@ var LinkKinds = []LinkKind{
 		{Name: "innerprotoinherit", Exact: true},
 		{Name: "help"},
 	}},
-	{Name: "gre", Usage: "type-gre", Keys: erspanKeys},
-	{Name: "gretap", Usage: "type-gretap", Keys: erspanKeys},
+	{Name: "gre", Usage: "type-gre", Parts: greParts},
+	{Name: "gretap", Usage: "type-gretap", Parts: greParts},
 	{Name: "gtp", Usage: "type-gtp", Missing: true, Keys: []Keyword{
 		{Name: "role", Exact: true, Kind: Text},
 		{Name: "hsize", Exact: true, Kind: Text},
@@ -214,45 +214,11 @@ var LinkKinds = []LinkKind{
 		{Name: "help"},
 	}},
 	{Name: "ifb", Usage: "type-ifb"},
-	{Name: "ip6erspan", Usage: "type-ip6erspan", Missing: true, Keys: ip6erspanKeys},
-	{Name: "ip6gre", Usage: "type-ip6gre", Missing: true, Keys: ip6erspanKeys},
-	{Name: "ip6gretap", Usage: "type-ip6gretap", Missing: true, Keys: ip6erspanKeys},
-	{Name: "ip6tnl", Usage: "type-ip6tnl", Missing: true, Keys: []Keyword{
-		{Name: "mode", Exact: true, Kind: Text},
-		{Name: "ip6ip6", Exact: true, Canon: "mode"},
-		{Name: "ipip6", Exact: true, Canon: "mode"},
-		{Name: "ip4ip6", Exact: true, Canon: "mode"},
-		{Name: "any", Exact: true, Canon: "mode"},
-		{Name: "remote", Exact: true, Kind: Addr},
-		{Name: "local", Exact: true, Kind: Addr},
-		{Name: "dev", Kind: IfName},
-		{Name: "ttl", Exact: true, Kind: Text},
-		{Name: "hoplimit", Exact: true, Canon: "ttl", Kind: Text},
-		{Name: "hlim", Exact: true, Canon: "ttl", Kind: Text},
-		{Name: "encaplimit", Exact: true, Kind: Text},
-		{Name: "tos", Exact: true, Kind: Text},
-		{Name: "tclass", Exact: true, Canon: "tos", Kind: Text},
-		{Name: "tc", Exact: true, Canon: "tos", Kind: Text},
-		{Name: "dsfield", Canon: "tos", Kind: Text},
-		{Name: "flowlabel", Exact: true, Kind: Text},
-		{Name: "fl", Exact: true, Canon: "flowlabel", Kind: Text},
-		{Name: "dscp", Exact: true, Kind: Text},
-		{Name: "fwmark", Exact: true, Kind: Text},
-		{Name: "allow-localremote", Exact: true},
-		{Name: "noallow-localremote", Exact: true},
-		{Name: "noencap", Exact: true},
-		{Name: "encap", Exact: true, Kind: Text},
-		{Name: "encap-sport", Exact: true, Kind: Text},
-		{Name: "encap-dport", Exact: true, Kind: Text},
-		{Name: "encap-csum", Exact: true},
-		{Name: "noencap-csum", Exact: true},
-		{Name: "encap-udp6-csum", Exact: true},
-		{Name: "noencap-udp6-csum", Exact: true},
-		{Name: "encap-remcsum", Exact: true},
-		{Name: "noencap-remcsum", Exact: true},
-		{Name: "external", Exact: true},
-	}},
-	{Name: "ipip", Usage: "type-ipip", Keys: ipipKeys},
+	{Name: "ip6erspan", Usage: "type-ip6erspan", Missing: true, Parts: gre6Parts},
+	{Name: "ip6gre", Usage: "type-ip6gre", Missing: true, Parts: gre6Parts},
+	{Name: "ip6gretap", Usage: "type-ip6gretap", Missing: true, Parts: gre6Parts},
+	{Name: "ip6tnl", Usage: "type-ip6tnl", Missing: true, Parts: ip6tnlParts},
+	{Name: "ipip", Usage: "type-ipip", Parts: iptnlParts},
 	{Name: "ipoib", Usage: "type-ipoib", Missing: true, Keys: []Keyword{
 		{Name: "pkey", Kind: Text},
 		{Name: "mode", Kind: Text},
@@ -287,7 +253,7 @@ var LinkKinds = []LinkKind{
 		{Name: "mux_id", Kind: Number},
 		{Name: "help"},
 	}},
-	{Name: "sit", Usage: "type-sit", Missing: true, Keys: ipipKeys},
+	{Name: "sit", Usage: "type-sit", Missing: true, Parts: iptnlParts},
 	{Name: "team", Usage: "type-team"},
 	{Name: "team_slave", Usage: "type-team_slave"},
 	{Name: "vcan", Usage: "type-vcan"},
@@ -372,148 +338,6 @@ var LinkKinds = []LinkKind{
 	{Name: "wireguard", NoUtil: true},
 }
 
-// erspanKeys are the options of erspan, gre, gretap (one parser in iproute2).
-var erspanKeys = []Keyword{
-	{Name: "key", Kind: Text},
-	{Name: "nokey"},
-	{Name: "ikey", Kind: Text},
-	{Name: "noikey"},
-	{Name: "okey", Kind: Text},
-	{Name: "nookey"},
-	{Name: "seq"},
-	{Name: "noseq"},
-	{Name: "iseq"},
-	{Name: "noiseq"},
-	{Name: "oseq"},
-	{Name: "nooseq"},
-	{Name: "csum"},
-	{Name: "nocsum"},
-	{Name: "icsum"},
-	{Name: "noicsum"},
-	{Name: "ocsum"},
-	{Name: "noocsum"},
-	{Name: "nopmtudisc"},
-	{Name: "pmtudisc"},
-	{Name: "remote", Kind: Addr},
-	{Name: "local", Kind: Addr},
-	{Name: "dev", Kind: IfName},
-	{Name: "ttl", Kind: Text},
-	{Name: "hoplimit", Canon: "ttl", Kind: Text},
-	{Name: "hlim", Canon: "ttl", Kind: Text},
-	{Name: "tos", Kind: Text},
-	{Name: "tclass", Canon: "tos", Kind: Text},
-	{Name: "dsfield", Canon: "tos", Kind: Text},
-	{Name: "noencap", Exact: true},
-	{Name: "encap", Exact: true, Kind: Text},
-	{Name: "encap-sport", Exact: true, Kind: Text},
-	{Name: "encap-dport", Exact: true, Kind: Text},
-	{Name: "encap-csum", Exact: true},
-	{Name: "noencap-csum", Exact: true},
-	{Name: "encap-udp6-csum", Exact: true},
-	{Name: "noencap-udp6-csum", Exact: true},
-	{Name: "encap-remcsum", Exact: true},
-	{Name: "noencap-remcsum", Exact: true},
-	{Name: "external", Exact: true},
-	{Name: "ignore-df", Exact: true},
-	{Name: "noignore-df", Exact: true},
-	{Name: "fwmark", Exact: true, Kind: Text},
-	{Name: "erspan", Exact: true, Kind: Text},
-	{Name: "erspan_ver", Exact: true, Kind: Text},
-	{Name: "erspan_dir", Exact: true, Kind: Text},
-	{Name: "erspan_hwid", Exact: true, Kind: Text},
-}
-
-// ip6erspanKeys are the options of ip6erspan, ip6gre, ip6gretap (one parser in iproute2).
-var ip6erspanKeys = []Keyword{
-	{Name: "key", Kind: Text},
-	{Name: "nokey"},
-	{Name: "ikey", Kind: Text},
-	{Name: "noikey"},
-	{Name: "okey", Kind: Text},
-	{Name: "nookey"},
-	{Name: "seq"},
-	{Name: "noseq"},
-	{Name: "iseq"},
-	{Name: "noiseq"},
-	{Name: "oseq"},
-	{Name: "nooseq"},
-	{Name: "csum"},
-	{Name: "nocsum"},
-	{Name: "icsum"},
-	{Name: "noicsum"},
-	{Name: "ocsum"},
-	{Name: "noocsum"},
-	{Name: "remote", Kind: Addr},
-	{Name: "local", Kind: Addr},
-	{Name: "dev", Kind: IfName},
-	{Name: "ttl", Kind: Text},
-	{Name: "hoplimit", Canon: "ttl", Kind: Text},
-	{Name: "hlim", Canon: "ttl", Kind: Text},
-	{Name: "tos", Kind: Text},
-	{Name: "tclass", Canon: "tos", Kind: Text},
-	{Name: "dsfield", Canon: "tos", Kind: Text},
-	{Name: "flowlabel", Exact: true, Kind: Text},
-	{Name: "fl", Exact: true, Canon: "flowlabel", Kind: Text},
-	{Name: "dscp", Exact: true, Kind: Text},
-	{Name: "noencap", Exact: true},
-	{Name: "encap", Exact: true, Kind: Text},
-	{Name: "encap-sport", Exact: true, Kind: Text},
-	{Name: "encap-dport", Exact: true, Kind: Text},
-	{Name: "encap-csum", Exact: true},
-	{Name: "noencap-csum", Exact: true},
-	{Name: "encap-udp6-csum", Exact: true},
-	{Name: "noencap-udp6-csum", Exact: true},
-	{Name: "encap-remcsum", Exact: true},
-	{Name: "noencap-remcsum", Exact: true},
-	{Name: "external", Exact: true},
-	{Name: "fwmark", Exact: true, Kind: Text},
-	{Name: "allow-localremote", Exact: true},
-	{Name: "noallow-localremote", Exact: true},
-	{Name: "encaplimit", Exact: true, Kind: Text},
-	{Name: "erspan", Exact: true, Kind: Text},
-	{Name: "erspan_ver", Exact: true, Kind: Text},
-	{Name: "erspan_dir", Exact: true, Kind: Text},
-	{Name: "erspan_hwid", Exact: true, Kind: Text},
-}
-
-// ipipKeys are the options of ipip, sit (one parser in iproute2).
-var ipipKeys = []Keyword{
-	{Name: "mode", Exact: true, Kind: Text},
-	{Name: "ip6ip", Exact: true, Canon: "mode"},
-	{Name: "ipip", Exact: true, Canon: "mode"},
-	{Name: "ip4ip4", Exact: true, Canon: "mode"},
-	{Name: "mplsip", Exact: true, Canon: "mode"},
-	{Name: "any", Exact: true, Canon: "mode"},
-	{Name: "remote", Exact: true, Kind: Addr},
-	{Name: "local", Exact: true, Kind: Addr},
-	{Name: "dev", Kind: IfName},
-	{Name: "ttl", Exact: true, Kind: Text},
-	{Name: "hoplimit", Exact: true, Canon: "ttl", Kind: Text},
-	{Name: "hlim", Exact: true, Canon: "ttl", Kind: Text},
-	{Name: "tos", Exact: true, Kind: Text},
-	{Name: "tclass", Exact: true, Canon: "tos", Kind: Text},
-	{Name: "tc", Exact: true, Canon: "tos", Kind: Text},
-	{Name: "dsfield", Canon: "tos", Kind: Text},
-	{Name: "nopmtudisc", Exact: true},
-	{Name: "pmtudisc", Exact: true},
-	{Name: "isatap", Exact: true, Canon: "pmtudisc"},
-	{Name: "noencap", Exact: true},
-	{Name: "encap", Exact: true, Kind: Text},
-	{Name: "encap-sport", Exact: true, Kind: Text},
-	{Name: "encap-dport", Exact: true, Kind: Text},
-	{Name: "encap-csum", Exact: true},
-	{Name: "noencap-csum", Exact: true},
-	{Name: "encap-udp6-csum", Exact: true},
-	{Name: "noencap-udp6-csum", Exact: true},
-	{Name: "encap-remcsum", Exact: true},
-	{Name: "noencap-remcsum", Exact: true},
-	{Name: "external", Exact: true},
-	{Name: "6rd-prefix", Exact: true, Kind: Text},
-	{Name: "6rd-relay_prefix", Exact: true, Kind: Text},
-	{Name: "6rd-reset", Exact: true},
-	{Name: "fwmark", Exact: true, Kind: Text},
-}
-
 // ipvlanKeys are the options of ipvlan, ipvtap (one parser in iproute2).
 var ipvlanKeys = []Keyword{
 	{Name: "mode", Kind: Enum, Values: []string{"l2", "l3", "l3s"}},
@@ -542,5 +366,175 @@ var vtiKeys = []Keyword{
 	{Name: "remote", Kind: Addr},
 	{Name: "local", Kind: Addr},
 	{Name: "dev", Kind: IfName},
+	{Name: "fwmark", Exact: true, Kind: Text},
+}
+
+// greParts and gre6Parts are the options of gre, gretap and erspan
+// (ip/link_gre.c) and of ip6gre, ip6gretap and ip6erspan
+// (ip/link_gre6.c), in their parsers' orders: runs both parsers share,
+// and each one's own.
+var (
+	greParts  = [][]Keyword{greCommon1, greOnly1, greCommon2, encapKeys, greOnly3, greCommon4, greCommon5}
+	gre6Parts = [][]Keyword{greCommon1, greCommon2, gre6Only2, encapKeys, greCommon4, gre6Only4, greCommon5}
+)
+
+// greCommon1: shared by link_gre.c and link_gre6.c.
+var greCommon1 = []Keyword{
+	{Name: "key", Kind: Text},
+	{Name: "nokey"},
+	{Name: "ikey", Kind: Text},
+	{Name: "noikey"},
+	{Name: "okey", Kind: Text},
+	{Name: "nookey"},
+	{Name: "seq"},
+	{Name: "noseq"},
+	{Name: "iseq"},
+	{Name: "noiseq"},
+	{Name: "oseq"},
+	{Name: "nooseq"},
+	{Name: "csum"},
+	{Name: "nocsum"},
+	{Name: "icsum"},
+	{Name: "noicsum"},
+	{Name: "ocsum"},
+	{Name: "noocsum"},
+}
+
+// greOnly1: link_gre.c only.
+var greOnly1 = []Keyword{
+	{Name: "nopmtudisc"},
+	{Name: "pmtudisc"},
+}
+
+// greCommon2: shared by link_gre.c and link_gre6.c.
+var greCommon2 = []Keyword{
+	{Name: "remote", Kind: Addr},
+	{Name: "local", Kind: Addr},
+	{Name: "dev", Kind: IfName},
+	{Name: "ttl", Kind: Text},
+	{Name: "hoplimit", Canon: "ttl", Kind: Text},
+	{Name: "hlim", Canon: "ttl", Kind: Text},
+	{Name: "tos", Kind: Text},
+	{Name: "tclass", Canon: "tos", Kind: Text},
+	{Name: "dsfield", Canon: "tos", Kind: Text},
+}
+
+// gre6Only2: link_gre6.c only.
+var gre6Only2 = []Keyword{
+	{Name: "flowlabel", Exact: true, Kind: Text},
+	{Name: "fl", Exact: true, Canon: "flowlabel", Kind: Text},
+	{Name: "dscp", Exact: true, Kind: Text},
+}
+
+// encapKeys are the encapsulation options (ip/tunnel.c) of gre, ip6gre,
+// ipip, sit and ip6tnl.
+var encapKeys = []Keyword{
+	{Name: "noencap", Exact: true},
+	{Name: "encap", Exact: true, Kind: Text},
+	{Name: "encap-sport", Exact: true, Kind: Text},
+	{Name: "encap-dport", Exact: true, Kind: Text},
+	{Name: "encap-csum", Exact: true},
+	{Name: "noencap-csum", Exact: true},
+	{Name: "encap-udp6-csum", Exact: true},
+	{Name: "noencap-udp6-csum", Exact: true},
+	{Name: "encap-remcsum", Exact: true},
+	{Name: "noencap-remcsum", Exact: true},
+	{Name: "external", Exact: true},
+}
+
+// greOnly3: link_gre.c only.
+var greOnly3 = []Keyword{
+	{Name: "ignore-df", Exact: true},
+	{Name: "noignore-df", Exact: true},
+}
+
+// greCommon4: shared by link_gre.c and link_gre6.c.
+var greCommon4 = []Keyword{
+	{Name: "fwmark", Exact: true, Kind: Text},
+}
+
+// gre6Only4: link_gre6.c only.
+var gre6Only4 = []Keyword{
+	{Name: "allow-localremote", Exact: true},
+	{Name: "noallow-localremote", Exact: true},
+	{Name: "encaplimit", Exact: true, Kind: Text},
+}
+
+// greCommon5: shared by link_gre.c and link_gre6.c.
+var greCommon5 = []Keyword{
+	{Name: "erspan", Exact: true, Kind: Text},
+	{Name: "erspan_ver", Exact: true, Kind: Text},
+	{Name: "erspan_dir", Exact: true, Kind: Text},
+	{Name: "erspan_hwid", Exact: true, Kind: Text},
+}
+
+// iptnlParts and ip6tnlParts are the options of ipip and sit
+// (ip/link_iptnl.c) and of ip6tnl (ip/link_ip6tnl.c), in their parsers'
+// orders: runs both share, and each one's own.
+var (
+	iptnlParts  = [][]Keyword{iptnlOnly1, tnlCommon2, tnlCommon4, iptnlOnly5, encapKeys, iptnlOnly7}
+	ip6tnlParts = [][]Keyword{ip6tnlOnly1, tnlCommon2, ip6tnlOnly3, tnlCommon4, ip6tnlOnly5, encapKeys}
+)
+
+// iptnlOnly1: link_iptnl.c only.
+var iptnlOnly1 = []Keyword{
+	{Name: "mode", Exact: true, Kind: Enum, Values: []string{"ipip", "ip4ip4", "ip6ip", "ipv6/ipv4", "mplsip", "any"}},
+	{Name: "ip6ip", Exact: true, Canon: "mode"},
+	{Name: "ipip", Exact: true, Canon: "mode"},
+	{Name: "ip4ip4", Exact: true, Canon: "mode"},
+	{Name: "mplsip", Exact: true, Canon: "mode"},
+	{Name: "any", Exact: true, Canon: "mode"},
+}
+
+// ip6tnlOnly1: link_ip6tnl.c only.
+var ip6tnlOnly1 = []Keyword{
+	{Name: "mode", Exact: true, Kind: Enum, Values: []string{"ip6ip6", "ipv6/ipv6", "ipip6", "ip4ip6", "ipv4/ipv6", "any"}},
+}
+
+// tnlCommon2: shared by link_iptnl.c and link_ip6tnl.c.
+var tnlCommon2 = []Keyword{
+	{Name: "remote", Exact: true, Kind: Addr},
+	{Name: "local", Exact: true, Kind: Addr},
+	{Name: "dev", Kind: IfName},
+	{Name: "ttl", Exact: true, Kind: Text},
+	{Name: "hoplimit", Exact: true, Canon: "ttl", Kind: Text},
+	{Name: "hlim", Exact: true, Canon: "ttl", Kind: Text},
+}
+
+// ip6tnlOnly3: link_ip6tnl.c only.
+var ip6tnlOnly3 = []Keyword{
+	{Name: "encaplimit", Exact: true, Kind: Text},
+}
+
+// tnlCommon4: shared by link_iptnl.c and link_ip6tnl.c.
+var tnlCommon4 = []Keyword{
+	{Name: "tos", Exact: true, Kind: Text},
+	{Name: "tclass", Exact: true, Canon: "tos", Kind: Text},
+	{Name: "tc", Exact: true, Canon: "tos", Kind: Text},
+	{Name: "dsfield", Canon: "tos", Kind: Text},
+}
+
+// iptnlOnly5: link_iptnl.c only.
+var iptnlOnly5 = []Keyword{
+	{Name: "nopmtudisc", Exact: true},
+	{Name: "pmtudisc", Exact: true},
+	{Name: "isatap", Exact: true, Canon: "pmtudisc"},
+}
+
+// ip6tnlOnly5: link_ip6tnl.c only.
+var ip6tnlOnly5 = []Keyword{
+	{Name: "flowlabel", Exact: true, Kind: Text},
+	{Name: "fl", Exact: true, Canon: "flowlabel", Kind: Text},
+	{Name: "dscp", Exact: true, Kind: Text},
+	{Name: "fwmark", Exact: true, Kind: Text},
+	{Name: "allow-localremote", Exact: true},
+	{Name: "noallow-localremote", Exact: true},
+}
+
+// iptnlOnly7: link_iptnl.c only.
+var iptnlOnly7 = []Keyword{
+	{Name: "6rd-prefix", Exact: true, Kind: Text},
+	{Name: "6rd-relay_prefix", Exact: true, Kind: Text},
+	{Name: "6rd-reset", Exact: true},
 	{Name: "fwmark", Exact: true, Kind: Text},
 }

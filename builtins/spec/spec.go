@@ -271,6 +271,9 @@ func Lookup(name string) *Cmd {
 type LinkKind struct {
 	Name string
 	Keys []Keyword // its options, in the order its parser (ip/iplink_KIND.c) tries them
+	// Parts, when set, are its options in runs shared with another
+	// parser (see Keywords); Keys is then empty.
+	Parts [][]Keyword
 	// Usage names its usage text, printed by "type KIND help".
 	Usage string
 	// Missing marks a type whose options nsh does not parse: the type
@@ -279,6 +282,18 @@ type LinkKind struct {
 	// NoUtil marks a kind the kernel knows that iproute2 has no
 	// link_util for (it takes no options).
 	NoUtil bool
+}
+
+// Keywords returns the options of the link type in its parser's order.
+func (k *LinkKind) Keywords() []Keyword {
+	if k.Parts == nil {
+		return k.Keys
+	}
+	var out []Keyword
+	for _, p := range k.Parts {
+		out = append(out, p...)
+	}
+	return out
 }
 
 // LinkKindOf returns the link type named name exactly (as iproute2's
