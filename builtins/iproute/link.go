@@ -40,6 +40,8 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return linkDel(env, g, rest)
 	case "show", "lst", "list":
 		return linkShow(env, g, rest, true)
+	case "property":
+		return linkProperty(env, g, rest)
 	case "help":
 		fmt.Fprintln(env.Stdout, "Usage: ip link add [link DEV] [name] NAME type TYPE [ARGS]\n       ip link set [dev] DEV [up|down] [name N] [address MAC] [mtu N] [master DEV|nomaster] [netns NS] ...\n       ip link delete [dev] DEV\n       ip link show [[dev] DEV] [type TYPE] [master DEV] [up]")
 		return nil
@@ -223,9 +225,17 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			s, err = a.Need(w)
 			r.alias = &s
 		case "group":
-			var n uint64
-			n, err = needUint(a, "group", 31)
-			r.group = int(n)
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			if r.group != -1 {
+				return nil, builtins.Fail(255, "Error: duplicate \"group\": %q is the second value.", s)
+			}
+			var ok bool
+			if r.group, ok = parseGroup(s); !ok {
+				err = invarg("Invalid \"group\" value\n", s)
+			}
 		case "numtxqueues":
 			var n uint64
 			n, err = needUint(a, "numtxqueues", 31)
@@ -363,6 +373,9 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
+	if r.dev == "" && r.group >= 0 {
+		return linkGroupModify(env, g, r, true)
+	}
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
 	}
@@ -384,6 +397,9 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
 		return err
+	}
+	if r.dev == "" && r.group >= 0 {
+		return linkGroupModify(env, g, r, false)
 	}
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")

@@ -53,14 +53,6 @@ func printLinkName(p *printer, v *linkView, textFormat string) {
 	}
 }
 
-// groupName prints a link group as iproute2 does without a group file.
-func groupName(g uint32) string {
-	if g == 0 {
-		return "default"
-	}
-	return fmt.Sprint(g)
-}
-
 // broadcastOf returns the link-layer broadcast address iproute2 would
 // print (netlink does not parse IFLA_BROADCAST).
 func broadcastOf(l netlink.Link) string {
@@ -155,6 +147,14 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 		}
 		if linkMode && g.Stats > 0 {
 			printStats(p, g, v, true)
+		}
+		if len(a.AltNames) > 0 {
+			p.openArray("altnames", "")
+			for _, n := range a.AltNames {
+				p.fp("%s    altname ", p.sl)
+				p.any("", "%s", n)
+			}
+			p.close("")
 		}
 		p.fp("\n")
 	}

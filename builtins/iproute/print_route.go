@@ -49,7 +49,7 @@ func printRoute(p *printer, g *Global, rt *netlink.Route, devName func(int) stri
 	} else {
 		p.colorAny(familyColor(rt.Family), "dst", "%s ", d)
 	}
-	if rt.Gw != nil && (f == nil || f.via == nil) {
+	if rt.Gw != nil && (f == nil || f.via == nil || maskLen(f.via) != 8*len(f.via.IP)) {
 		p.fp("via ")
 		p.colorAny(familyColor(rt.Family), "gateway", "%s ", builtins.FormatIP(rt.Gw))
 	}
@@ -75,7 +75,7 @@ func printRoute(p *printer, g *Global, rt *netlink.Route, devName func(int) stri
 	if (rt.Scope != unix.RT_SCOPE_UNIVERSE || details) && (f == nil || !f.scopeOK) {
 		p.any("scope", "scope %s ", scopes.name(int(rt.Scope)))
 	}
-	if rt.Src != nil && (f == nil || f.src == nil) {
+	if rt.Src != nil && (f == nil || f.src == nil || maskLen(f.src) != 8*len(f.src.IP)) {
 		p.fp("src ")
 		p.colorAny(familyColor(rt.Family), "prefsrc", "%s ", builtins.FormatIP(rt.Src))
 	}

@@ -66,10 +66,13 @@ type routeReq struct {
 
 // nexthopReq is one "nexthop" group of "ip route add".
 type nexthopReq struct {
-	gw     net.IP
-	dev    string
-	weight int
-	flags  int
+	gw net.IP
+	// gwFamily is the family of gw: one other than the route's is
+	// sent as RTA_VIA.
+	gwFamily int
+	dev      string
+	weight   int
+	flags    int
 }
 
 // errNexthopEOL is parse_nexthops' complaint about a "nexthop" that ends
@@ -95,13 +98,18 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 			switch w {
 			case "via":
 				var s string
-				if s, err = a.Need(w); err == nil {
-					if s == "inet" || s == "inet6" {
-						s, err = a.Need(w)
+				if s, err = a.Need(w); err != nil {
+					break
+				}
+				fam := family
+				if s == "inet" || s == "inet6" {
+					fam, _ = parseFamily(s)
+					if s, err = a.Need(w); err != nil {
+						break
 					}
-					if err == nil {
-						nh.gw, _, err = addrOf(s, family)
-					}
+				}
+				if nh.gw, nh.gwFamily, err = addrOf(s, fam); err == nil && family == 0 {
+					family = nh.gwFamily
 				}
 			case "dev":
 				if nh.dev, err = a.Need(w); err == nil {
@@ -133,17 +141,23 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 	return out, nil
 }
 
-// addrOf parses one address of family (0: any).
+// addrOf parses one address of family (0: any) as get_addr does:
+// "Error: FAMILY address is expected rather than ..." (exit status 1)
+// when it is not one.
 func addrOf(s string, family int) (net.IP, int, error) {
 	ip := builtins.ParseIP(s)
-	if ip == nil {
-		return nil, 0, fmt.Errorf("invalid address %q", s)
+	if ip == nil || family != 0 && family != builtins.IPFamily(ip) {
+		return nil, 0, builtins.Fail(1, "Error: %s address is expected rather than %q.", familyVerbose(family), s)
 	}
-	f := builtins.IPFamily(ip)
-	if family != 0 && family != f {
-		return nil, 0, fmt.Errorf("%q: address family mismatch", s)
+	return ip, builtins.IPFamily(ip), nil
+}
+
+// familyVerbose is family_name_verbose: "any valid" for no family.
+func familyVerbose(family int) string {
+	if family == 0 {
+		return "any valid"
 	}
-	return ip, f, nil
+	return familyName(family)
 }
 
 // parseRouteReq reads "ip route add/del/... ROUTE".
@@ -365,6 +379,9 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 	rt := &r.route
 	for _, nh := range r.nexthops {
 		info := &netlink.NexthopInfo{Gw: nh.gw, Hops: nh.weight - 1, Flags: nh.flags}
+		if nh.gw != nil && nh.gwFamily != rt.Family {
+			info.Gw, info.Via = nil, &netlink.Via{AddrFamily: nh.gwFamily, Addr: nh.gw}
+		}
 		if nh.dev != "" {
 			l, err := linkByName(h, nh.dev)
 			if err != nil {
@@ -419,8 +436,8 @@ type routeFilter struct {
 	scopeOK bool
 	typ     int
 	typeOK  bool
-	via     net.IP
-	src     net.IP
+	via     *net.IPNet // gateways inside
+	src     *net.IPNet // preferred sources inside
 	root    *net.IPNet // routes inside
 	match   *net.IPNet // routes covering
 	cloned  bool       // "cache": the cached (cloned) routes
@@ -477,13 +494,21 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 			}
 		case w == "via":
 			var s string
-			if s, err = a.Need(w); err == nil {
-				f.via, _, err = addrOf(s, family)
+			if s, err = a.Need(w); err != nil {
+				break
 			}
+			fam := family
+			if s == "inet" || s == "inet6" {
+				fam, _ = parseFamily(s)
+				if s, err = a.Need(w); err != nil {
+					break
+				}
+			}
+			f.via, err = parsePrefix(s, fam)
 		case w == "src":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				f.src, _, err = addrOf(s, family)
+				f.src, err = parsePrefix(s, family)
 			}
 		case builtins.Is(w, "cached") || builtins.Is(w, "cloned"):
 			f.cloned = true
@@ -531,8 +556,8 @@ func (f *routeFilter) keep(rt *netlink.Route) bool {
 		f.protoOK && int(rt.Protocol) != f.proto,
 		f.scopeOK && int(rt.Scope) != f.scope,
 		f.typeOK && rt.Type != f.typ,
-		f.via != nil && !rt.Gw.Equal(f.via),
-		f.src != nil && !rt.Src.Equal(f.src):
+		f.via != nil && !viaIn(rt, f.via),
+		f.src != nil && !addrIn(rt.Family, rt.Src, f.src):
 		return false
 	}
 	if f.root != nil && (dl < maskLen(f.root) || !f.root.Contains(dst.IP)) {
@@ -542,6 +567,31 @@ func (f *routeFilter) keep(rt *netlink.Route) bool {
 		return false
 	}
 	return true
+}
+
+// viaIn reports whether the gateway of rt (RTA_GATEWAY, or RTA_VIA of
+// its own family) lies in p, as filter_nlmsg compares them; a route
+// without one has the all-zero gateway.
+func viaIn(rt *netlink.Route, p *net.IPNet) bool {
+	if v, ok := rt.Via.(*netlink.Via); ok && v != nil {
+		return addrIn(v.AddrFamily, v.Addr, p)
+	}
+	return addrIn(rt.Family, rt.Gw, p)
+}
+
+// addrIn reports whether ip, an address of family (nil: all zero), lies
+// in p of the same family.
+func addrIn(family int, ip net.IP, p *net.IPNet) bool {
+	if builtins.IPFamily(p.IP) != family {
+		return false
+	}
+	if ip == nil {
+		ip = net.IPv4zero.To4()
+		if family == afInet6 {
+			ip = net.IPv6zero
+		}
+	}
+	return p.Contains(ip)
 }
 
 // routeDst returns the destination prefix of rt, the zero prefix of its

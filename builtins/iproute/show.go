@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -65,6 +64,8 @@ type showFilter struct {
 	to     *net.IPNet
 	group  int   // -1: any
 	perm   *bool // "permanent" (true) or "dynamic" (false) addresses only
+	// nomaster: links without a master only.
+	nomaster bool
 }
 
 // parseShowFilter reads the arguments of ipaddr_list_flush_or_save.
@@ -90,6 +91,7 @@ func parseShowFilter(args []string) (*showFilter, error) {
 		case w == "label":
 			f.label, err = a.Need(w)
 		case w == "master":
+			f.nomaster = false
 			if f.master, err = a.Need(w); err == nil {
 				err = builtins.ValidIfName(f.master)
 			}
@@ -98,18 +100,17 @@ func parseShowFilter(args []string) (*showFilter, error) {
 		case w == "group":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				if s == "default" {
-					f.group = 0
-				} else if n, perr := strconv.ParseUint(s, 0, 32); perr == nil {
-					f.group = int(n)
-				} else {
-					err = invarg(`Invalid "group" value`, s)
+				var ok bool
+				if f.group, ok = parseGroup(s); !ok {
+					err = invarg("Invalid \"group\" value\n", s)
 				}
 			}
 		case builtins.Is(w, "dynamic") || builtins.Is(w, "permanent"):
 			perm := builtins.Is(w, "permanent")
 			f.perm = &perm
-		case w == "vrf" || w == "nomaster":
+		case w == "nomaster":
+			f.nomaster, f.master = true, ""
+		case w == "vrf":
 			err = builtins.NotImplemented("ip address show %s: not supported by nsh yet", w)
 		default:
 			if w == "dev" {
@@ -295,7 +296,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 				continue
 			}
 		}
-		if masterIndex != 0 && a.MasterIndex != masterIndex {
+		if masterIndex != 0 && a.MasterIndex != masterIndex || f.nomaster && a.MasterIndex != 0 {
 			continue
 		}
 		if f.group >= 0 && int(a.Group) != f.group {

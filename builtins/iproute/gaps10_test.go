@@ -1,0 +1,138 @@
+package iproute_test
+
+import (
+	"testing"
+
+	"github.com/nshlab/nsh/internal/sandbox"
+)
+
+// gapSetup is a lab of two veth ends with IPv4 and IPv6 addresses, a
+// bridge and a group of links, the same MAC addresses on both sides.
+var gapSetup = []string{
+	"ip link set lo up",
+	"ip link add eth1 address 02:00:00:00:01:01 type veth peer name eth2 address 02:00:00:00:01:02",
+	"ip link add br0 address 02:00:00:00:01:03 type bridge",
+	"ip link add v2 address 02:00:00:00:01:04 group 42 type veth peer name v3 address 02:00:00:00:01:05 group 42",
+	"ip link set eth1 addrgenmode none up",
+	"ip link set eth2 addrgenmode none up",
+	"ip addr add 10.0.0.1/24 dev eth1",
+	"ip addr add 2001:db8:1::1/64 dev eth1 nodad",
+}
+
+// TestFamilyInferenceMatchesIproute2 runs IPv6 command lines without -6
+// (ip takes the family from the first address, or not at all for ip
+// rule, where the kernel then refuses the IPv6 prefix in an IPv4 rule)
+// with the real ip and the builtin from the same state.
+func TestFamilyInferenceMatchesIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, gapSetup...)
+		routes := []string{"route show table all", "-6 route show table all"}
+		for _, line := range []string{
+			"route add 2001:db8::/48 dev eth1 table 100",
+			"route add 2001:db8:2::/64 via 2001:db8:1::2",
+			"route add via 2001:db8:1::2 2001:db8:3::/64",
+			"route add 2001:db8:4::/64 nexthop via 2001:db8:1::2",
+			"route add 10.1.0.0/16 via inet6 2001:db8:1::2",
+			"route add 2001:db8:9::/64 dev eth1 src 2001:db8:1::1",
+			"route add default via 2001:db8:1::3",
+			"route add 2001:db8:5::/64 via 10.0.0.2",
+			"route add 2001:db8:5::/64 src 10.0.0.1",
+			"route add 10.5.0.0/16 via 10.0.0.300",
+			"route add 10.6.0.0/16 nexthop via 2001:db8:1::2 nexthop via 2001:db8:1::3",
+			"route show 2001:db8:2::/64",
+			"route show via 2001:db8:1::2",
+			"route show via inet6 2001:db8:1::/64",
+			"-6 route show via 2001:db8:1::/64",
+			"-6 route show via 2001:db8:1::2",
+			"-6 route show src 2001:db8:1::/64",
+			"route show via 10.0.0.0/8",
+			"route show root 2001:db8::/32",
+			"route show match 2001:db8:2::5",
+			"route get 2001:db8:2::5",
+			"route get to 2001:db8:1::5 from 2001:db8:1::1",
+			"route del 2001:db8:3::/64",
+			"route flush 2001:db8:4::/64",
+		} {
+			p.compare(t, line, routes...)
+		}
+		rules := []string{"rule show", "-6 rule show"}
+		for _, line := range []string{
+			"rule add from 2001:db8::/32 lookup 5",
+			"rule add to 2001:db8::/32 lookup 5",
+			"-6 rule add to 2001:db8::/32 lookup 5",
+			"rule show from 2001:db8::/32",
+			"-6 rule show to 2001:db8::/32",
+			"rule del to 2001:db8::/32",
+			"-6 rule del to 2001:db8::/32",
+		} {
+			p.compare(t, line, rules...)
+		}
+		for _, line := range []string{
+			"neigh add 2001:db8:1::9 lladdr 02:00:00:00:00:09 dev eth1",
+			"neigh show 2001:db8:1::9",
+			"neigh del 2001:db8:1::9 dev eth1",
+		} {
+			p.compare(t, line, "-6 neigh show")
+		}
+		for _, line := range []string{
+			"addr add 2001:db8:5::1/64 dev eth2 nodad",
+			"addr show to 2001:db8:5::/64",
+			"addr del 2001:db8:5::1/64 dev eth2",
+		} {
+			p.compare(t, line, "addr show")
+		}
+	})
+}
+
+// TestLinkAltnamesAndGroupsMatchIproute2 compares "ip link property",
+// altnames in the link views, group names and "ip link set|delete group
+// N" with the real ip.
+func TestLinkAltnamesAndGroupsMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, gapSetup...)
+		for _, line := range []string{
+			"link property add dev eth1 altname eno1",
+			"link property add dev eth1 altname eno1",
+			"link property add eth1 altname eno2 altname enp0s1",
+			"link property add dev eth1 altname eth2",
+			"link property add dev eth1 altname a/b",
+			"link property add dev nosuch altname x",
+			"link property add altname x",
+			"link property add dev eth1 dev eth2",
+			"link property foo",
+			"link show eno1",
+			"-j link show eno2",
+			"address show dev enp0s1",
+			"link set eno1 mtu 1400",
+			"link property del dev eth1 altname eno2",
+			"link property del dev eth1 altname nosuch",
+			"link set dev eth2 group default",
+			"link set dev eth2 group 7",
+			"link set dev eth2 group foo",
+			"link set dev eth2 group -1",
+			"link set dev eth2 group 0x10",
+			"link show group 16",
+			"link show group default",
+			"link show group nosuch",
+			"link set group 42 up",
+			"link set group 42 mtu 1400 down",
+			"link set group 42 promisc on",
+			"link set group 99 up",
+			"link set group 42 group 43",
+			"link set group 42 type veth foo",
+			"-br link show group 42",
+			"link show type bridge",
+			"link show type veth",
+			"link show master br0",
+			"link set eth2 master br0",
+			"link show master br0",
+			"link show nomaster",
+			"address show nomaster",
+			"link delete group 42",
+		} {
+			p.compare(t, line)
+		}
+	})
+}
