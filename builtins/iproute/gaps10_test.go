@@ -136,3 +136,90 @@ func TestLinkAltnamesAndGroupsMatchIproute2(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleSelectorsMatchIproute2 compares ip rule's selectors and
+// actions (add, show, flush, del) with the real ip, from the same
+// state, the rules of both families compared after each line.
+func TestRuleSelectorsMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, append(gapSetup,
+			"ip rule add pref 100 from 10.1.0.0/16 lookup 10 proto static",
+			"ip rule add pref 101 uidrange 1000-1100 lookup 11",
+			"ip -6 rule add pref 102 from 2001:db8::/32 ipproto tcp dport 80-90 lookup 12",
+		)...)
+		rules := []string{"rule show", "-6 rule show", "-d rule show"}
+		for _, line := range []string{
+			"rule add uidrange 1000-1100 lookup 10",
+			"rule add uidrange 1000 lookup 10",
+			"rule add uidrange x-2 lookup 10",
+			"rule add ipproto tcp sport 1000-2000 dport 22 lookup 10",
+			"rule add ipproto 17 lookup 10",
+			"rule add ipproto foo lookup 10",
+			"rule add sport x lookup 10",
+			"rule add dport 1-x lookup 10",
+			"rule add l3mdev pref 1000",
+			"rule add l3mdev lookup 10",
+			"rule add suppress_prefixlength 0 lookup main",
+			"rule add suppress_prefixlength -1 lookup 3",
+			"rule add suppress_ifgroup default lookup 5",
+			"rule add suppress_ifgroup nosuch lookup 5",
+			"rule add goto 32766 pref 10",
+			"rule add goto x pref 10",
+			"rule add nat 1.2.3.4 pref 5",
+			"rule add realms 3/4 lookup 7",
+			"rule add realms cosmos lookup 8",
+			"rule add realms x/y lookup 8",
+			"rule add tos AF11 lookup 7",
+			"rule add dsfield 0x10 lookup 9",
+			"rule add tos 0x100 lookup 9",
+			"rule add fwmark 0x10/0xff lookup 7",
+			"rule add fwmark 5 lookup 6",
+			"rule add fwmark x lookup 6",
+			"rule add protocol 99 lookup 7",
+			"rule add lookup 8 proto kernel",
+			"rule add lookup 8 proto nosuch",
+			"rule add tun_id 5 lookup 9",
+			"rule add type blackhole pref 7",
+			"rule add unreachable pref 8",
+			"rule add prohibit pref 9",
+			"rule add nop pref 11",
+			"rule add type 99 pref 4",
+			"rule add type nosuch pref 4",
+			"rule add pref x lookup 1",
+			"rule add lookup foo",
+			"rule add from 10.0.0.0/8 iif eth1 oif eth2 lookup 5 not",
+			"rule add to default lookup 3",
+			"rule add iif a/b lookup 3",
+			"rule show uidrange 1000-1100",
+			"rule show lookup 10",
+			"rule show from 10.1.0.0/16",
+			"rule show from 10.0.0.0/8",
+			"rule show to 10.0.0.0/8",
+			"rule show pref 101",
+			"rule show not",
+			"rule show fwmark 0x10/0xff",
+			"rule show tos AF11",
+			"rule show iif eth1",
+			"rule show oif eth2",
+			"rule show l3mdev",
+			"rule show ipproto tcp",
+			"rule show sport 1000-2000",
+			"rule show tun_id 5",
+			"rule show protocol static",
+			"-6 rule show ipproto tcp",
+			"-6 rule show dport 80-90",
+			"-6 rule show dport 80",
+			"-6 rule show from 2001:db8::/16",
+			"-j rule show",
+			"rule del pref 100",
+			"rule del uidrange 1000-1100",
+			"rule flush protocol kernel",
+			"rule flush lookup 7",
+			"rule flush",
+			"-6 rule flush",
+		} {
+			p.compare(t, line, rules...)
+		}
+	})
+}
