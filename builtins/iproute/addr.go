@@ -58,7 +58,7 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 	addr, plen, hasLen := strings.Cut(s, "/")
 	ip := builtins.ParseIP(addr)
 	if ip == nil {
-		return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
+		return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyVerbose(family), s)
 	}
 	bits := 8 * len(ip)
 	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
@@ -68,7 +68,7 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 	if hasLen {
 		var n int
 		if _, err := fmt.Sscanf(plen, "%d", &n); err != nil || n < 0 || n > bits || fmt.Sprint(n) != plen {
-			return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
+			return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyVerbose(family), s)
 		}
 		l = n
 	}

@@ -223,3 +223,62 @@ func TestRuleSelectorsMatchIproute2(t *testing.T) {
 		}
 	})
 }
+
+// TestRouteOptionsMatchIproute2 compares route options (tos, realms,
+// every metric with and without "lock", IPv6 pref, from, expires, nhid)
+// and the selectors of "ip route show|flush" with the real ip.
+func TestRouteOptionsMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, gapSetup...)
+		routes := []string{"route show table all", "-6 route show table all", "-d route show", "-j route show table all"}
+		for _, line := range []string{
+			"route add 10.9.0.0/16 via 10.0.0.2 tos 0x10 realms 3/4 advmss 1400 window 65535 initcwnd 10 initrwnd 20",
+			"route add 10.10.0.0/16 via 10.0.0.2 rtt 100ms rttvar 50 ssthresh 5 cwnd lock 7 hoplimit 64 reordering 3 features ecn quickack 1 congctl reno fastopen_no_cookie 1",
+			"route add 10.11.0.0/16 via 10.0.0.2 mtu lock 1300 rto_min 1.5s rtt 0.3 advmss lock 1000",
+			"route add 10.12.0.0/16 dev eth1 realm 5 tos AF11 metric 7 window 0",
+			"route add 10.13.0.0/16 via 10.0.0.2 expires 30",
+			"route add 10.14.0.0/16 via 10.0.0.2 hoplimit 300",
+			"route add 10.14.0.0/16 via 10.0.0.2 quickack 2",
+			"route add 10.14.0.0/16 via 10.0.0.2 features foo",
+			"route add 10.14.0.0/16 via 10.0.0.2 rtt 1x",
+			"route add 10.14.0.0/16 via 10.0.0.2 tos 0x999",
+			"route add 10.14.0.0/16 via 10.0.0.2 realms a/b",
+			"route add 10.14.0.0/16 nhid 5",
+			"route add 10.14.0.0/16 via 10.0.0.2 ttl-propagate enabled",
+			"route test 10.9.0.0/16 via 10.0.0.2",
+			"route append 10.9.0.0/16 via 10.0.0.3 tos 0x10",
+			"-6 route add 2001:db8:9::/64 via 2001:db8:1::2 pref high",
+			"route add 2001:db8:10::/64 dev eth1 pref low hoplimit 9",
+			"route add 2001:db8:11::/64 from 2001:db8:1::/64 via 2001:db8:1::2",
+			"route add ::ffff:1.2.3.0/120 dev eth1",
+			"route show tos 0x10",
+			"route show realms 3/4",
+			"route show realms 0/",
+			"route show realms 5",
+			"route show metric 7",
+			"route show proto boot",
+			"route show proto all",
+			"route show scope all",
+			"route show scope link",
+			"route show type unicast",
+			"route show table all type local",
+			"route show dev eth1",
+			"route show dev nosuch",
+			"route show iif lo",
+			"route show mark 0",
+			"-6 route show from 2001:db8:1::/64",
+			"-6 route show from root 2001:db8::/32",
+			"-6 route show pref",
+			"route change 10.9.0.0/16 via 10.0.0.2 tos 0x10 advmss 1300",
+			"route replace 10.12.0.0/16 dev eth1 realm 6 tos AF11 metric 7",
+			"route del 10.9.0.0/16 tos 0x10",
+			"route flush tos AF11",
+			"route flush",
+			"route flush dev eth1",
+			"-6 route flush table all",
+		} {
+			p.compare(t, line, routes...)
+		}
+	})
+}
