@@ -282,3 +282,80 @@ func TestRouteOptionsMatchIproute2(t *testing.T) {
 		}
 	})
 }
+
+// TestMiscKeywordsMatchIproute2 compares ip addr's metric and anycast,
+// ip addr flush's selectors (label patterns, permanent, dynamic, up,
+// -s rounds), ip neigh show's proxy, master, nomaster and unused, and
+// ip link's trailers, dynamic, carrier, protodown, mode, state,
+// link-netnsid and addrgenmode on add with the real ip.
+func TestMiscKeywordsMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, append(gapSetup,
+			"ip addr add 10.0.1.1/24 dev eth1 label eth1:foo",
+			"ip addr add 10.0.2.1/24 dev eth1 label eth1:bar valid_lft 1000 preferred_lft 1000",
+			"ip addr add 10.0.3.1/24 dev eth2",
+			"ip link set eth2 master br0",
+			"ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev eth1",
+			"ip neigh add 10.0.3.8 lladdr 02:00:00:00:00:08 dev eth2",
+			"ip neigh add proxy 10.0.0.10 dev eth1",
+		)...)
+		// Brief views: the dynamic address's lifetimes tick (it is
+		// flushed before the full views are compared).
+		addrs := []string{"-br addr show", "route show table all"}
+		for _, line := range []string{
+			"addr add 10.0.4.1/24 dev eth1 metric 50",
+			"addr add 10.0.5.1/24 brd + dev eth1 label eth1:m metric 5",
+			"addr add 10.0.6.1/24 dev eth1 metric x",
+			"addr add 2001:db8:3::1/64 dev eth1 metric 9 nodad",
+			"addr add 2001:db8:2::1/64 dev eth1 anycast 2001:db8:2:: nodad",
+			"addr add 10.0.6.1/24 dev eth1 anycast 2001:db8::1",
+			"addr change 10.0.4.1/24 dev eth1 metric 60",
+			"-br addr show",
+			"addr flush",
+			"-s addr flush dev eth1 label eth1:nosuch",
+			"addr flush dev eth1 dynamic",
+			"-o addr show dev eth1",
+			"-j addr show dev eth1",
+			"addr flush dev eth1 label eth1:*",
+			"-s addr flush dev eth1 permanent",
+			"addr flush up",
+		} {
+			p.compare(t, line, addrs...)
+		}
+		neighs := []string{"neigh show dev eth1", "neigh show dev eth2", "neigh show proxy"}
+		for _, line := range []string{
+			"neigh show proxy",
+			"neigh show nomaster",
+			"neigh show master br0",
+			"neigh show master nosuch",
+			"neigh show unused dev eth1",
+			"neigh show nomaster proxy",
+			"neigh flush nomaster nud all",
+		} {
+			p.compare(t, line, neighs...)
+		}
+		for _, line := range []string{
+			"link set eth1 carrier off",
+			"link set eth1 protodown on",
+			"link set eth1 trailers off",
+			"link set eth1 dynamic on",
+			"link set eth1 mode dormant",
+			"link set eth1 state dormant mode DEFAULT",
+			"link set eth1 link-netnsid 0",
+			"link set lo carrier x",
+			"link set lo trailers x",
+			"link set lo protodown x",
+			"link set lo mode x",
+			"link set lo state x",
+			"link set lo link-netnsid x",
+			"link set br0 carrier off mtu 1400",
+			"link add v9 address 02:00:00:00:09:09 addrgenmode none type veth peer name v10 address 02:00:00:00:09:10",
+			"link add br9 address 02:00:00:00:09:11 addrgenmode none mode dormant dynamic on trailers off type bridge",
+			"link show br9",
+			"-j link show br9",
+		} {
+			p.compare(t, line)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
@@ -75,6 +76,13 @@ type linkReq struct {
 	numRx       int
 	typ         string
 	typeArgs    []string
+	// ifiFlags and ifiChange are the IFF_NOTRAILERS and IFF_DYNAMIC
+	// bits of "trailers" and "dynamic"; extras are IFLA_CARRIER,
+	// IFLA_LINKMODE, IFLA_OPERSTATE, IFLA_LINK_NETNSID and
+	// IFLA_PROTO_DOWN ("carrier", "mode", "state", "link-netnsid",
+	// "protodown"), which only a request of nsh's own can send.
+	ifiFlags, ifiChange uint32
+	extras              []*nl.RtAttr
 }
 
 // linkKeywords is the keyword table of iplink_parse in iproute2's order;
@@ -205,10 +213,68 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			r.promisc, err = onOff(a, w)
 		case "arp":
 			r.arp, err = onOff(a, w)
-		case "trailers", "carrier", "dynamic", "protodown":
-			_, err = onOff(a, w)
-			if err == nil {
-				err = builtins.NotImplemented("ip link %s: not supported by nsh yet", w)
+		case "trailers", "dynamic":
+			var on *bool
+			if on, err = onOff(a, w); err == nil {
+				bit := uint32(unix.IFF_DYNAMIC)
+				set := *on
+				if w == "trailers" {
+					bit, set = unix.IFF_NOTRAILERS, !set
+				}
+				r.ifiChange |= bit
+				if set {
+					r.ifiFlags |= bit
+				} else {
+					r.ifiFlags &^= bit
+				}
+			}
+		case "carrier", "protodown":
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			v := map[string]byte{"on": 1, "off": 0}
+			b, ok := v[s]
+			if !ok {
+				// parse_on_off: exit status 22 (-EINVAL).
+				return nil, builtins.Fail(22, "Error: argument of \"%s\" must be one of \"off\", \"on\", not \"%s\"", w, s)
+			}
+			t := unix.IFLA_CARRIER
+			if w == "protodown" {
+				t = unix.IFLA_PROTO_DOWN
+			}
+			r.extras = append(r.extras, nl.NewRtAttr(t, []byte{b}))
+		case "mode":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				switch strings.ToLower(s) {
+				case "default":
+					r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINKMODE, []byte{0}))
+				case "dormant":
+					r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINKMODE, []byte{1}))
+				default:
+					err = invarg("Invalid link mode\n", s)
+				}
+			}
+		case "state":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				err = invarg("Invalid operstate\n", s)
+				for i, st := range operStates {
+					if strings.EqualFold(s, st) {
+						r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_OPERSTATE, []byte{byte(i)}))
+						err = nil
+					}
+				}
+			}
+		case "link-netnsid":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				v, rest, ok := cStrtoul(s, 0)
+				if !ok || rest != "" || int64(v) > 1<<31-1 || int64(v) < -1<<31 {
+					err = invarg("Invalid \"link-netnsid\" value\n", s)
+				}
+				r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINK_NETNSID, u32(uint32(v))))
 			}
 		case "master", "vrf":
 			if r.master, err = a.Need(w); err == nil {
@@ -254,7 +320,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				}
 				r.addrGenMode = m
 			}
-		case "mode", "state", "link-netns", "link-netnsid":
+		case "link-netns":
 			err = builtins.NotImplemented("ip link ... %s: not supported by nsh yet", w)
 		default:
 			if w == "dev" {
@@ -502,6 +568,19 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if err := setFlags(h, l, r); err != nil {
 		return fail(err)
 	}
+	if r.hasExtras() {
+		req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
+		msg := nl.NewIfInfomsg(ifiFamily(g))
+		msg.Index = int32(l.Attrs().Index)
+		msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
+		req.AddData(msg)
+		for _, at := range r.extras {
+			req.AddData(at)
+		}
+		if _, err := rawExecute(env, where, req, 0); err != nil {
+			return rtnlAnswer("ip link set "+r.dev, err)
+		}
+	}
 	if r.nomaster {
 		if err := h.LinkSetNoMaster(l); err != nil {
 			return fail(err)
@@ -520,11 +599,15 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	return nil
 }
 
+// hasExtras reports whether r has changes only a raw request sends
+// (see linkReq.extras).
+func (r *linkReq) hasExtras() bool { return r.ifiChange != 0 || len(r.extras) > 0 }
+
 // otherChanges reports whether r asks for anything besides "netns".
 func (r *linkReq) otherChanges() bool {
 	return r.name != "" || r.addr != nil || r.brd != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
 		r.promisc != nil || r.arp != nil || r.multicast != nil || r.allmulti != nil ||
-		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0
+		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0 || r.hasExtras()
 }
 
 // setAddrGenMode sets the IPv6 address generation mode of link ifindex
@@ -595,9 +678,6 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
 		return err
-	}
-	if r.addrGenMode >= 0 {
-		return builtins.NotImplemented("ip link add ... addrgenmode: not supported by nsh yet; set it after the link exists (ip link set NAME addrgenmode MODE)")
 	}
 	name := r.name
 	if name == "" {
@@ -756,7 +836,7 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		defer done()
 		v.PeerNamespace = attr
 	}
-	if v.Name == "" || v.PeerName == "" || r.brd != nil || peer != nil && peer.brd != nil {
+	if v.Name == "" || v.PeerName == "" || r.brd != nil || peer != nil && peer.brd != nil || r.addrGenMode >= 0 || r.hasExtras() {
 		// The kernel names an end without a name "vethN"; netlink's
 		// request always names both, and cannot carry a broadcast
 		// address, so this one is built here.

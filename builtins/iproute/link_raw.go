@@ -473,6 +473,7 @@ func parseGeneve(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkReq, li *nl.RtAttr) error {
 	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK)
 	msg := nl.NewIfInfomsg(ifiFamily(g))
+	msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
 	if r.up {
 		msg.Flags |= unix.IFF_UP
 		msg.Change |= unix.IFF_UP
@@ -513,6 +514,14 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 		req.AddData(u32Attr(unix.IFLA_NET_NS_FD, uint64(ns)))
 	case netlink.NsPid:
 		req.AddData(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
+	}
+	for _, at := range r.extras {
+		req.AddData(at)
+	}
+	if r.addrGenMode >= 0 {
+		spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
+		spec.AddRtAttr(unix.AF_INET6, nil).AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(r.addrGenMode)})
+		req.AddData(spec)
 	}
 	req.AddData(li)
 	if attrs.ParentIndex != 0 {

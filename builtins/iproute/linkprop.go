@@ -134,6 +134,7 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 	case r.down:
 		flag(&down, unix.IFF_UP)
 	}
+	msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
 	flag(r.promisc, unix.IFF_PROMISC)
 	flag(r.allmulti, unix.IFF_ALLMULTI)
 	flag(r.multicast, unix.IFF_MULTICAST)
@@ -195,6 +196,9 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 		req.AddData(nl.NewRtAttr(unix.IFLA_IFALIAS, []byte(*r.alias)))
 	}
 	req.AddData(u32Attr(unix.IFLA_GROUP, uint64(uint32(r.group))))
+	for _, at := range r.extras {
+		req.AddData(at)
+	}
 	if r.addrGenMode >= 0 {
 		spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
 		inet6 := spec.AddRtAttr(unix.AF_INET6, nil)

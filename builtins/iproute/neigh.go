@@ -246,7 +246,9 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	state := -1
 	var dev string
 	var to *net.IPNet
-	proxy := false
+	proxy, unused := false, false
+	var master string
+	nomaster := false
 	a := builtins.NewArgs(args)
 	for a.More() {
 		w, _ := a.Next()
@@ -273,7 +275,14 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 		case w == "proxy":
 			proxy = true
 		case w == "all":
-		case w == "unused" || w == "vrf" || w == "master" || w == "nomaster":
+		case w == "unused":
+			unused = true
+		case w == "master":
+			master, err = a.Need(w)
+			nomaster = false
+		case w == "nomaster":
+			master, nomaster = "", true
+		case w == "vrf":
 			err = builtins.NotImplemented("ip neigh show %s: not supported by nsh yet", w)
 		default:
 			if w == "to" {
@@ -309,6 +318,34 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	if g.Family == afInet || g.Family == afInet6 {
 		family = g.Family
 	}
+	// The kernel's NDA_MASTER filter: by the master of the entry's
+	// device (-1, "nomaster": none).
+	var masterOf map[int]int
+	masterIndex := 0
+	if master != "" || nomaster {
+		if master != "" {
+			m, err := h.LinkByName(master)
+			if err != nil {
+				return invarg("Device does not exist\n", master)
+			}
+			masterIndex = m.Attrs().Index
+		}
+		links, err := builtins.Retry(h.LinkList)
+		if err != nil {
+			return fmt.Errorf("dumping links: %w", err)
+		}
+		masterOf = map[int]int{}
+		for _, l := range links {
+			masterOf[l.Attrs().Index] = l.Attrs().MasterIndex
+		}
+	}
+	var unusedStats map[string]neighStats
+	if unused {
+		var err error
+		if unusedStats, err = neighCacheInfo(env, g, family, proxy); err != nil {
+			return err
+		}
+	}
 	list := func() ([]netlink.Neigh, error) {
 		if proxy {
 			return h.NeighProxyList(index, family)
@@ -336,6 +373,12 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 				}
 			}
 			if to != nil && !to.Contains(n.IP) {
+				continue
+			}
+			if masterOf != nil && (nomaster && masterOf[n.LinkIndex] != 0 || !nomaster && masterOf[n.LinkIndex] != masterIndex) {
+				continue
+			}
+			if st, ok := unusedStats[neighKey(n.LinkIndex, n.IP)]; unused && ok && st.hasCache && st.refcnt != 0 {
 				continue
 			}
 			out = append(out, n)

@@ -105,7 +105,12 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 		st := operStateName(int(a.OperState))
 		p.colorAny(operColor(st), "operstate", "%s ", st)
 		if linkMode {
-			p.any("linkmode", "mode %s ", "DEFAULT")
+			switch mode := linkModeOf(v); mode {
+			case 0, 1:
+				p.any("linkmode", "mode %s ", []string{"DEFAULT", "DORMANT"}[mode])
+			default:
+				p.any("linkmode_index", "mode %d ", mode)
+			}
 		}
 		if !limited {
 			p.any("group", "group %s ", groupName(a.Group))
@@ -161,6 +166,15 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 	if linkMode {
 		p.close("")
 	}
+}
+
+// linkModeOf is IFLA_LINKMODE of v's link (0, DEFAULT, without the raw
+// message).
+func linkModeOf(v *linkView) int {
+	if v.raw == nil {
+		return 0
+	}
+	return int(v.raw.attrs.u8(unix.IFLA_LINKMODE))
 }
 
 // printBriefHead opens the record of one "ip -br link|address" line and

@@ -37,6 +37,8 @@ type linkView struct {
 	// noLinkLine: the address view's filter has a family (-4, -6, or the
 	// one of "to PREFIX"), so the link/ line is left out.
 	noLinkLine bool
+	// metrics are the addresses' IFA_RT_PRIORITY (see addrMetrics).
+	metrics map[string]uint32
 }
 
 // linkKind is the IFLA_INFO_KIND of l as iproute2 names it.
@@ -225,6 +227,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	}
 	var addrs map[int][]netlink.Addr
 	var hasAddrs map[int]bool
+	var metrics map[string]uint32
 	family := g.Family
 	if family == afPacket || family == afBridge || family == afMPLS {
 		family = 0
@@ -237,6 +240,9 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		al, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, family) })
 		if err != nil {
 			return nil, fmt.Errorf("dumping addresses: %w", err)
+		}
+		if metrics, err = addrMetrics(env, g.NS, family); err != nil {
+			return nil, err
 		}
 		addrs = map[int][]netlink.Addr{}
 		hasAddrs = map[int]bool{}
@@ -267,7 +273,8 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	}
 	var raws map[int]*rawLink
 	names := map[int]string{}
-	if g.Details > 0 || g.Stats > 0 {
+	// "ip link show" prints IFLA_LINKMODE, which netlink does not read.
+	if g.Details > 0 || g.Stats > 0 || !withAddrs && !g.Brief {
 		if raws, err = rawLinks(env, g.NS); err != nil {
 			return nil, err
 		}
@@ -302,7 +309,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		if f.group >= 0 && int(a.Group) != f.group {
 			continue
 		}
-		v := linkView{link: l, addrs: addrs[a.Index], raw: raws[a.Index], names: names, nameOf: func(i int) (string, bool) {
+		v := linkView{link: l, addrs: addrs[a.Index], metrics: metrics, raw: raws[a.Index], names: names, nameOf: func(i int) (string, bool) {
 			if l := lookup(i); l != nil {
 				return l.Attrs().Name, true
 			}
