@@ -77,21 +77,21 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 
 // addrReq is what ipaddr_modify reads.
 type addrReq struct {
-	local    *net.IPNet
-	hasLen   bool
-	peer     *net.IPNet
-	brd      string // "", "+", "-" or an address
-	dev      string
-	label    string
-	scope    int // -1: default
-	valid    int
-	pref     int
-	flags    int
-	metric   int
+	local  *net.IPNet
+	hasLen bool
+	peer   *net.IPNet
+	brd    string // "", "+", "-" or an address
+	dev    string
+	label  string
+	scope  int // -1: default
+	valid  int
+	pref   int
+	flags  int
+	metric int
 	// metricSet: "metric N" was given (IFA_RT_PRIORITY).
 	metricSet bool
 	anycast   net.IP
-	hasLifes bool
+	hasLifes  bool
 }
 
 // parseAddrReq reads the arguments of "ip address add/del/change/replace".
