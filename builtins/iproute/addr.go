@@ -46,8 +46,9 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 	return builtins.NotImplemented("ip address %s: not supported by nsh yet", verb)
 }
 
-// parsePrefix reads ADDR[/LEN] ("default"/"any"/"all" as the zero
-// prefix of family). A bare address has the full length.
+// parsePrefix reads ADDR[/LEN] as get_prefix does ("default"/"any"/"all"
+// as the zero prefix of family; LEN a number or a dotted IPv4 mask). A
+// bare address has the full length.
 func parsePrefix(s string, family int) (*net.IPNet, error) {
 	if s == "default" || s == "any" || s == "all" {
 		if family == unix.AF_INET6 {
@@ -55,24 +56,70 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 		}
 		return &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}, nil
 	}
+	bad := builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyVerbose(family), s)
 	addr, plen, hasLen := strings.Cut(s, "/")
-	ip := builtins.ParseIP(addr)
+	ip := inetAddr(addr, family)
 	if ip == nil {
-		return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyVerbose(family), s)
+		return nil, bad
 	}
 	bits := 8 * len(ip)
-	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
-		return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyName(family), s)
-	}
 	l := bits
 	if hasLen {
-		var n int
-		if _, err := fmt.Sscanf(plen, "%d", &n); err != nil || n < 0 || n > bits || fmt.Sprint(n) != plen {
-			return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyVerbose(family), s)
+		n, ok := getUint(plen, 0, 1<<32-1)
+		if !ok {
+			m := inetAddr(plen, unix.AF_INET)
+			if m == nil {
+				return nil, bad
+			}
+			ones, mbits := net.IPMask(m).Size()
+			if mbits == 0 {
+				return nil, bad
+			}
+			n = uint64(ones)
 		}
-		l = n
+		if n > uint64(bits) {
+			return nil, bad
+		}
+		l = int(n)
 	}
 	return &net.IPNet{IP: ip, Mask: net.CIDRMask(l, bits)}, nil
+}
+
+// inetAddr is get_addr_1 for an IPv4 or IPv6 address of family (0:
+// either): with a colon, an IPv6 address (inet_pton); else up to four
+// dot-separated numbers of any base (strtoul), at most 255 each, the
+// missing ones zero ("10" is 10.0.0.0). nil when it is not one.
+func inetAddr(s string, family int) net.IP {
+	if strings.Contains(s, ":") {
+		if family != 0 && family != unix.AF_INET6 {
+			return nil
+		}
+		ip := net.ParseIP(s)
+		if ip == nil || strings.Contains(s, "%") {
+			return nil
+		}
+		return ip.To16()
+	}
+	if family != 0 && family != unix.AF_INET {
+		return nil
+	}
+	ip := make(net.IP, 4)
+	cp := s
+	for i := 0; i < 4; i++ {
+		n, rest, ok := cStrtoul(cp, 0)
+		if !ok || n > 255 {
+			return nil
+		}
+		ip[i] = byte(n)
+		if rest == "" {
+			return ip
+		}
+		if i == 3 || rest[0] != '.' {
+			return nil
+		}
+		cp = rest[1:]
+	}
+	return ip
 }
 
 // addrReq is what ipaddr_modify reads.
@@ -262,9 +309,9 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			ad.Broadcast = b
 		}
 	case r.brd != "":
-		b := builtins.ParseIP(r.brd)
-		if b == nil || builtins.IPFamily(b) != unix.AF_INET {
-			return invarg("invalid broadcast address", r.brd)
+		b, _, err := addrOf(r.brd, unix.AF_INET)
+		if err != nil {
+			return err
 		}
 		ad.Broadcast = b
 	}

@@ -75,7 +75,36 @@ func TestFamilyInferenceMatchesIproute2(t *testing.T) {
 		} {
 			p.compare(t, line, "-6 neigh show")
 		}
+		// get_addr's IPv4 forms: parts in any base, missing parts zero,
+		// dotted masks.
 		for _, line := range []string{
+			"route add 10/8 dev eth1",
+			"route add 11.9/255.255.0.0 via 10.0.0.2",
+			"route add 12.9.0.0/255.0.255.0 via 10.0.0.2",
+			"route add 0x0d.1.0.0/16 via 10.0.0.010",
+			"route add 14.9.0.0/16 via 10.0.0.256",
+			"route add 14.9.0.0/33 dev eth1",
+			"route add 14.9.0.0/-1 dev eth1",
+			"route add 1.2.3.4.5 dev eth1",
+			"route add 14. dev eth1",
+			"route add fe80::1%eth1 dev eth1",
+			"route get 10.0.0.05",
+			"rule add from 10/8 lookup 5",
+			"rule add nat 1.2.3 pref 5",
+		} {
+			p.compare(t, line, "route show table all", "rule show")
+		}
+		for _, line := range []string{
+			"neigh add 10.0.0.0x9 lladdr 02:00:00:00:00:01 dev eth1",
+			"neigh add 10.0.0.x lladdr 02:00:00:00:00:01 dev eth1",
+			"-6 neigh add 10.0.0.9 lladdr 02:00:00:00:00:01 dev eth1",
+		} {
+			p.compare(t, line, "neigh show dev eth1")
+		}
+		for _, line := range []string{
+			"addr add 10.1/16 dev eth2",
+			"addr add 10.0.5.1/0x18 brd 10.0.5.0xff dev eth2",
+			"addr add 10.0.6.1/24 brd x dev eth2",
 			"addr add 2001:db8:5::1/64 dev eth2 nodad",
 			"addr show to 2001:db8:5::/64",
 			"addr del 2001:db8:5::1/64 dev eth2",

@@ -195,9 +195,13 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if dst == "" || dev == "" {
 		return fmt.Errorf("Device and destination are required arguments.")
 	}
-	n.IP = builtins.ParseIP(dst)
-	if n.IP == nil {
-		return invarg("invalid address", dst)
+	fam := 0
+	if g.Family == afInet || g.Family == afInet6 {
+		fam = g.Family
+	}
+	var err error
+	if n.IP, _, err = addrOf(dst, fam); err != nil {
+		return err
 	}
 	// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) stays IPv6, as in
 	// iproute2.

@@ -158,8 +158,8 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 // "Error: FAMILY address is expected rather than ..." (exit status 1)
 // when it is not one.
 func addrOf(s string, family int) (net.IP, int, error) {
-	ip := builtins.ParseIP(s)
-	if ip == nil || family != 0 && family != builtins.IPFamily(ip) {
+	ip := inetAddr(s, family)
+	if ip == nil {
 		return nil, 0, builtins.Fail(1, "Error: %s address is expected rather than %q.", familyVerbose(family), s)
 	}
 	return ip, builtins.IPFamily(ip), nil

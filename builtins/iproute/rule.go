@@ -295,8 +295,8 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 				return incomplete(a, w)
 			}
 			fmt.Fprintln(env.Stderr, "Warning: route NAT is deprecated")
-			ip := builtins.ParseIP(arg)
-			if ip == nil || len(ip) != 4 {
+			ip := inetAddr(arg, afInet)
+			if ip == nil {
 				return builtins.Fail(1, "Error: an IP address is expected rather than %q", arg)
 			}
 			add(fraGateway, []byte(ip))
