@@ -1,9 +1,15 @@
 package iproute_test
 
 import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"os/exec"
 	"testing"
 
+	"github.com/nshlab/nsh/builtins/iproute"
 	"github.com/nshlab/nsh/internal/sandbox"
+	"github.com/nshlab/nsh/internal/testenv"
 )
 
 // gapSetup is a lab of two veth ends with IPv4 and IPv6 addresses, a
@@ -385,6 +391,112 @@ func TestMiscKeywordsMatchIproute2(t *testing.T) {
 			"-j link show br9",
 		} {
 			p.compare(t, line)
+		}
+	})
+}
+
+// maskDump hides the flags, sequence numbers and port ids of a binary
+// dump's netlink headers: the kernel stamps them on its answers (ip's
+// strict-checking dumps come back NLM_F_DUMP_FILTERED), and restoring
+// ignores them.
+func maskDump(t *testing.T, b []byte) []byte {
+	t.Helper()
+	out := append([]byte(nil), b...)
+	for i := 4; i+16 <= len(out); {
+		l := int(binary.NativeEndian.Uint32(out[i:]))
+		if l < 16 {
+			t.Fatalf("malformed dump at %d", i)
+		}
+		copy(out[i+6:i+16], make([]byte, 10))
+		i += (l + 3) &^ 3
+	}
+	return out
+}
+
+// realIPIn runs the real "ip ARGS" in lab l with stdin.
+func realIPIn(t *testing.T, l *testenv.Lab, stdin []byte, args ...string) ([]byte, string, int) {
+	t.Helper()
+	var o, e bytes.Buffer
+	cmd := exec.Command("ip", append([]string{"netns", "exec", l.Name, "ip"}, args...)...)
+	cmd.Stdout, cmd.Stderr = &o, &e
+	// A file: "ip route restore" seeks in its standard input.
+	f, err := os.CreateTemp(t.TempDir(), "dump")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(stdin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdin = f
+	err = cmd.Run()
+	return o.Bytes(), e.String(), testenv.ExitStatus(err)
+}
+
+// TestRouteRuleSaveRestoreMatchIproute2 compares "ip route save", "ip
+// rule save" (byte for byte but the headers' sequence numbers and port
+// ids), "ip route showdump" and the state "ip route restore" and "ip
+// rule restore" leave, each dump restored by the other tool too.
+func TestRouteRuleSaveRestoreMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, append(gapSetup,
+			"ip route add 10.9.0.0/16 via 10.0.0.2 advmss 1400 realms 3",
+			"ip route add 10.8.0.0/16 dev eth1 table 100",
+			"ip rule add pref 100 uidrange 1-2 lookup 100",
+		)...)
+		for _, c := range []struct {
+			save, restore, flush, state []string
+		}{
+			{[]string{"-4", "route", "save", "table", "all"}, []string{"route", "restore"},
+				[]string{"-4", "route", "flush", "table", "all"}, []string{"-4 route show table all"}},
+			{[]string{"route", "save", "table", "100"}, []string{"route", "restore"},
+				[]string{"route", "flush", "table", "100"}, []string{"route show table all"}},
+			{[]string{"rule", "save"}, []string{"rule", "restore"},
+				[]string{"rule", "flush"}, []string{"rule show"}},
+		} {
+			real, stderr, status := realIPIn(t, p.real, nil, c.save...)
+			if status != 0 {
+				t.Fatalf("ip %v: %s", c.save, stderr)
+			}
+			p.nsh.Env.Stdin = nil
+			got, err := p.nsh.Run(iproute.Main, "ip", c.save...)
+			if err != nil {
+				t.Fatalf("nsh ip %v: %v", c.save, err)
+			}
+			if !bytes.Equal(maskDump(t, []byte(got)), maskDump(t, real)) {
+				t.Errorf("ip %v:\n nsh: %x\n  ip: %x", c.save, got, real)
+			}
+			if c.save[0] != "rule" {
+				p.nsh.Env.Stdin = bytes.NewReader(real)
+				shown, err := p.nsh.Run(iproute.Main, "ip", "route", "showdump")
+				want, _, _ := realIPIn(t, p.real, real, "route", "showdump")
+				if err != nil || shown != string(want) {
+					t.Errorf("ip route showdump: %v\n nsh: %q\n  ip: %q", err, shown, want)
+				}
+			}
+			// Each tool restores its own dump, then the other's.
+			for _, dumps := range [][2][]byte{{real, []byte(got)}, {[]byte(got), real}} {
+				if _, e, s := realIPIn(t, p.real, nil, c.flush...); s != 0 {
+					t.Fatalf("ip %v: %s", c.flush, e)
+				}
+				if _, e, s := realIPIn(t, p.nsh, nil, c.flush...); s != 0 {
+					t.Fatalf("ip %v: %s", c.flush, e)
+				}
+				_, e, s := realIPIn(t, p.real, dumps[0], c.restore...)
+				p.nsh.Env.Stdin = bytes.NewReader(dumps[1])
+				_, err := p.nsh.Run(iproute.Main, "ip", c.restore...)
+				if (err == nil) != (s == 0) {
+					t.Errorf("ip %v: nsh %v, ip exit %d %s", c.restore, err, s, e)
+				}
+				if rst, nst := p.state(t, p.real, c.state), p.state(t, p.nsh, c.state); rst != nst {
+					t.Errorf("ip %v: state differs\n--- nsh\n%s--- ip\n%s", c.restore, nst, rst)
+				}
+			}
+			p.nsh.Env.Stdin = nil
 		}
 	})
 }

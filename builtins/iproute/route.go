@@ -45,6 +45,12 @@ func cmdRoute(ctx context.Context, env *builtins.Env, g *Global, args []string) 
 		return routeShow(env, g, args[1:], true)
 	case "get":
 		return routeGet(env, g, args[1:])
+	case "save":
+		return routeSave(env, g, args[1:])
+	case "restore":
+		return routeRestore(env, g)
+	case "showdump":
+		return routeShowdump(env, g)
 	case "help":
 		fmt.Fprintln(env.Stdout, "Usage: ip route { list | flush } SELECTOR\n       ip route get ADDRESS\n       ip route { add | del | change | append | replace } ROUTE")
 		return nil

@@ -28,7 +28,7 @@ const (
 )
 
 // ruleVerbs is do_iprule's verb order.
-var ruleVerbs = []string{"add", "delete", "flush", "list", "lst", "show", "help"}
+var ruleVerbs = []string{"add", "delete", "flush", "list", "lst", "show", "save", "restore", "help"}
 
 // cmdRule is "ip rule": add, delete, flush and list/show (ip/iprule.c).
 func cmdRule(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
@@ -44,6 +44,10 @@ func cmdRule(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return ruleModify(env, g, verb, args[1:])
 	case "flush":
 		return ruleShow(env, g, args[1:], true)
+	case "save":
+		return ruleSave(env, g, args[1:])
+	case "restore":
+		return ruleRestore(env, g)
 	case "help":
 		fmt.Fprintln(env.Stderr, ruleUsage)
 		return builtins.Fail(255, "")
