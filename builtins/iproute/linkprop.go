@@ -134,7 +134,8 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 	case r.down:
 		flag(&down, unix.IFF_UP)
 	}
-	msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
+	msg.Flags |= r.ifiFlags
+	msg.Change |= r.ifiChange
 	flag(r.promisc, unix.IFF_PROMISC)
 	flag(r.allmulti, unix.IFF_ALLMULTI)
 	flag(r.multicast, unix.IFF_MULTICAST)

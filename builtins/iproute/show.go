@@ -209,22 +209,6 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		}
 		masterIndex = m.Attrs().Index
 	}
-	qdiscs := map[int]string{}
-	{
-		var ql []netlink.Qdisc
-		if f.dev != "" {
-			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(links[0]) })
-		} else {
-			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(nil) })
-		}
-		if err == nil {
-			for _, q := range ql {
-				if q.Attrs().Parent == netlink.HANDLE_ROOT {
-					qdiscs[q.Attrs().LinkIndex] = q.Type()
-				}
-			}
-		}
-	}
 	var addrs map[int][]netlink.Addr
 	var hasAddrs map[int]bool
 	var metrics map[string]uint32
@@ -271,13 +255,14 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	if g.Family == afPacket {
 		filterFamily = 0
 	}
-	var raws map[int]*rawLink
+	// The raw link dump: IFLA_QDISC and IFLA_LINKMODE, which netlink
+	// does not read, and what -details and -statistics print.
+	raws, err := rawLinks(env, g.NS)
+	if err != nil {
+		return nil, err
+	}
 	names := map[int]string{}
-	// "ip link show" prints IFLA_LINKMODE, which netlink does not read.
-	if g.Details > 0 || g.Stats > 0 || !withAddrs && !g.Brief {
-		if raws, err = rawLinks(env, g.NS); err != nil {
-			return nil, err
-		}
+	if g.Details > 0 || g.Stats > 0 {
 		for _, l := range links {
 			names[l.Attrs().Index] = l.Attrs().Name
 		}
@@ -322,10 +307,8 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		}
 		v.noHeader = withAddrs && f.label != ""
 		v.noLinkLine = withAddrs && filterFamily != 0
-		if q, ok := qdiscs[a.Index]; ok {
-			v.qdisc = q
-		} else {
-			v.qdisc = "noop"
+		if rl := raws[a.Index]; rl != nil {
+			v.qdisc = rl.attrs.str(unix.IFLA_QDISC)
 		}
 		// Only the AF_INET6 link dump is limited: "dev X" is one full
 		// RTM_GETLINK.
