@@ -138,26 +138,13 @@ func routeSave(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	h, err := env.Handle(g.NS)
+	_, f, family, err := routeSelector(env, g, args)
 	if err != nil {
 		return err
 	}
-	family := g.Family
-	if family != unix.AF_INET && family != unix.AF_INET6 {
-		family = 0
-	}
-	f, err := parseRouteFilter(h, family, args)
+	msgs, err := routeDump(env, g, family)
 	if err != nil {
 		return err
-	}
-	if family == 0 && f.table != 0 {
-		family = unix.AF_INET
-	}
-	req := nl.NewNetlinkRequest(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
-	req.AddData(&nl.RtMsg{RtMsg: unix.RtMsg{Family: uint8(family)}})
-	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWROUTE)
-	if err != nil {
-		return fmt.Errorf("dumping routes: %w", err)
 	}
 	for _, m := range msgs {
 		if len(m) < unix.SizeofRtMsg {

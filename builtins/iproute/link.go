@@ -618,12 +618,17 @@ func setAddrGenMode(env *builtins.Env, where ns.Ref, ifindex, mode int) error {
 	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
 	msg.Index = int32(ifindex)
 	req.AddData(msg)
-	spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
-	inet6 := spec.AddRtAttr(unix.AF_INET6, nil)
-	inet6.AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
-	req.AddData(spec)
+	req.AddData(addrGenModeAttr(mode))
 	_, err := rawExecute(env, where, req, 0)
 	return err
+}
+
+// addrGenModeAttr is IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE
+// mode } }.
+func addrGenModeAttr(mode int) *nl.RtAttr {
+	spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
+	spec.AddRtAttr(unix.AF_INET6, nil).AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
+	return spec
 }
 
 // setBroadcast sets the link-layer broadcast address of link ifindex

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"unicode"
 
-	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
@@ -154,34 +153,16 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 	if err != nil {
 		return err
 	}
-	if r.addr != nil {
-		req.AddData(nl.NewRtAttr(unix.IFLA_ADDRESS, r.addr))
-	}
-	if r.brd != nil {
-		req.AddData(nl.NewRtAttr(unix.IFLA_BROADCAST, r.brd))
-	}
-	if r.txqlen >= 0 {
-		req.AddData(u32Attr(unix.IFLA_TXQLEN, uint64(r.txqlen)))
-	}
-	if r.mtu >= 0 {
-		req.AddData(u32Attr(unix.IFLA_MTU, uint64(r.mtu)))
+	for _, a := range r.baseAttrs() {
+		req.AddData(a)
 	}
 	if r.netns != "" {
-		t, err := resolveNetns(env, r.netns)
-		if err != nil {
-			return err
-		}
-		attr, done, err := t.attr(env)
+		a, done, err := netnsAttr(env, r.netns)
 		if err != nil {
 			return err
 		}
 		defer done()
-		switch v := attr.(type) {
-		case netlink.NsFd:
-			req.AddData(u32Attr(unix.IFLA_NET_NS_FD, uint64(v)))
-		case netlink.NsPid:
-			req.AddData(u32Attr(unix.IFLA_NET_NS_PID, uint64(v)))
-		}
+		req.AddData(a)
 	}
 	if r.master != "" {
 		m, err := linkByName(h, r.master)
@@ -201,10 +182,7 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 		req.AddData(at)
 	}
 	if r.addrGenMode >= 0 {
-		spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
-		inet6 := spec.AddRtAttr(unix.AF_INET6, nil)
-		inet6.AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(r.addrGenMode)})
-		req.AddData(spec)
+		req.AddData(addrGenModeAttr(r.addrGenMode))
 	}
 	if r.name != "" {
 		req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(r.name)))

@@ -1045,16 +1045,13 @@ func addrIn(family int, ip net.IP, p *net.IPNet) bool {
 	return p.Contains(ip)
 }
 
-// routeShow is "ip route show SELECTOR" and, with flush, "ip route flush
-// SELECTOR" (delete every route shown): one dump, filtered and printed
-// as iproute_list_flush_or_save does.
-func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
-	if flush && len(args) == 0 {
-		return builtins.Fail(1, "\"ip route flush\" requires arguments.")
-	}
+// routeSelector reads the selector of "ip route show|flush|save" and
+// the family to dump: -4/-6, else IPv4 for one table (as
+// iproute_list_flush_or_save does), else both.
+func routeSelector(env *builtins.Env, g *Global, args []string) (*netlink.Handle, *routeFilter, int, error) {
 	h, err := env.Handle(g.NS)
 	if err != nil {
-		return err
+		return nil, nil, 0, err
 	}
 	family := g.Family
 	if family != unix.AF_INET && family != unix.AF_INET6 {
@@ -1062,19 +1059,42 @@ func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	}
 	f, err := parseRouteFilter(h, family, args)
 	if err != nil {
-		return err
+		return nil, nil, 0, err
 	}
 	if family == 0 && f.table != 0 {
 		family = unix.AF_INET
 	}
-	if f.cloned {
-		return routeCache(env, g, h, family, flush)
-	}
+	return h, f, family, nil
+}
+
+// routeDump dumps the routes of family (0: all) in g's namespace.
+func routeDump(env *builtins.Env, g *Global, family int) ([][]byte, error) {
 	req := nl.NewNetlinkRequest(unix.RTM_GETROUTE, unix.NLM_F_DUMP)
 	req.AddData(&nl.RtMsg{RtMsg: unix.RtMsg{Family: uint8(family)}})
 	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWROUTE)
 	if err != nil {
-		return fmt.Errorf("dumping routes: %w", err)
+		return nil, fmt.Errorf("dumping routes: %w", err)
+	}
+	return msgs, nil
+}
+
+// routeShow is "ip route show SELECTOR" and, with flush, "ip route flush
+// SELECTOR" (delete every route shown): one dump, filtered and printed
+// as iproute_list_flush_or_save does.
+func routeShow(env *builtins.Env, g *Global, args []string, flush bool) error {
+	if flush && len(args) == 0 {
+		return builtins.Fail(1, "\"ip route flush\" requires arguments.")
+	}
+	h, f, family, err := routeSelector(env, g, args)
+	if err != nil {
+		return err
+	}
+	if f.cloned {
+		return routeCache(env, g, h, family, flush)
+	}
+	msgs, err := routeDump(env, g, family)
+	if err != nil {
+		return err
 	}
 	devName := devNamer(h)
 	p := newPrinter(g)
