@@ -389,6 +389,15 @@ func TestMiscKeywordsMatchIproute2(t *testing.T) {
 			"link add br9 address 02:00:00:00:09:11 addrgenmode none mode dormant dynamic on trailers off type bridge",
 			"link show br9",
 			"-j link show br9",
+			// macvlan's source mode MAC list and broadcast queue,
+			// vxlan's ageing on set.
+			"link add link eth1 name mv0 address 02:00:00:00:09:12 type macvlan mode source macaddr add 02:00:00:00:00:05",
+			"link set mv0 type macvlan macaddr add 02:00:00:00:00:06",
+			"link set mv0 type macvlan macaddr del 02:00:00:00:00:05",
+			"link set mv0 type macvlan macaddr flush",
+			"link add link eth1 name mv1 address 02:00:00:00:09:13 type macvlan bcqueuelen 100",
+			"link add vx9 address 02:00:00:00:09:14 type vxlan id 9 dstport 4789",
+			"link set vx9 type vxlan ageing 100",
 		} {
 			p.compare(t, line)
 		}
