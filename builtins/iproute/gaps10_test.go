@@ -398,6 +398,10 @@ func TestMiscKeywordsMatchIproute2(t *testing.T) {
 			"link add link eth1 name mv1 address 02:00:00:00:09:13 type macvlan bcqueuelen 100",
 			"link add vx9 address 02:00:00:00:09:14 type vxlan id 9 dstport 4789",
 			"link set vx9 type vxlan ageing 100",
+			"link set vx9 protodown on",
+			"link show vx9",
+			"-j link show vx9",
+			"addr show dev vx9",
 		} {
 			p.compare(t, line)
 		}

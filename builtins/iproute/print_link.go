@@ -142,6 +142,10 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 				p.fp(" link-netnsid %d", a.NetNsID)
 			}
 		}
+		if v.raw != nil && v.raw.attrs.u8(unix.IFLA_PROTO_DOWN) != 0 && !limited {
+			p.fp(" protodown on ")
+			p.js("proto_down", true)
+		}
 		if g.Details > 0 && !limited {
 			// The AF_INET6 link dump of "ip -6 address" has no details.
 			printDetails(p, v, linkMode)
