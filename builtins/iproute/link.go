@@ -464,6 +464,9 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
+	if r.dev == "" {
+		r.dev = r.name // iplink_parse: "name N" names the device when "dev" does not
+	}
 	if r.dev == "" && r.group >= 0 {
 		return linkGroupModify(env, g, r, false)
 	}

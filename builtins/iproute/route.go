@@ -205,6 +205,9 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 				}
 			}
 		case w == "via":
+			if r.gwOK {
+				return nil, invarg("use nexthop syntax to specify multiple via\n", w)
+			}
 			var s string
 			if s, err = a.Need(w); err != nil {
 				break
