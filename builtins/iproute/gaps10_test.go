@@ -15,7 +15,7 @@ import (
 // The IPv6 multicast routes (ff00::/8, table local) of eth1 and eth2 are
 // added when linkwatch sees their carriers, in no fixed order: the
 // route states below leave the IPv6 local table out.
-var gapRoutes = []string{"-4 route show table all", "-6 route show table main", "-6 route show table 100"}
+var gapRoutes = []string{"-4 route show table all", "-6 route show table all type unicast", "-6 route show table all type blackhole"}
 
 // gapSetup is a lab of two veth ends with IPv4 and IPv6 addresses, a
 // bridge and a group of links, the same MAC addresses on both sides.
@@ -273,7 +273,7 @@ func TestRouteOptionsMatchIproute2(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		p := newIPPair(t, gapSetup...)
-		routes := append(gapRoutes, "-d route show", "-j -4 route show table all", "-j -6 route show table main")
+		routes := append(gapRoutes, "-d route show", "-j -4 route show table all", "-j -6 route show table all type unicast")
 		for _, line := range []string{
 			"route add 10.9.0.0/16 via 10.0.0.2 tos 0x10 realms 3/4 advmss 1400 window 65535 initcwnd 10 initrwnd 20",
 			"route add 10.10.0.0/16 via 10.0.0.2 rtt 100ms rttvar 50 ssthresh 5 cwnd lock 7 hoplimit 64 reordering 3 features ecn quickack 1 congctl reno fastopen_no_cookie 1",
