@@ -378,7 +378,16 @@ func TestMiscKeywordsMatchIproute2(t *testing.T) {
 		} {
 			p.compare(t, line, neighs...)
 		}
+		// A third namespace for link-netns: each lab gives it its
+		// first id.
+		if _, err := p.nsh.Env.Host.Add("gaps-other"); err != nil {
+			t.Fatal(err)
+		}
 		for _, line := range []string{
+			"link set eth1 link-netns gaps-other",
+			"link set eth1 link-netns nosuch",
+			// (Not "link add ... link-netns": the new link's peer or
+			// socket would live in the namespace both labs share.)
 			"link set eth1 carrier off",
 			"link set eth1 protodown on",
 			"link set eth1 trailers off",

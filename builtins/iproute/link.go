@@ -83,6 +83,9 @@ type linkReq struct {
 	// "protodown"), which only a request of nsh's own can send.
 	ifiFlags, ifiChange uint32
 	extras              []*nl.RtAttr
+	// linkNetns is the namespace name of "link-netns", sent as its
+	// IFLA_LINK_NETNSID (see resolveLinkNetns).
+	linkNetns string
 }
 
 // linkKeywords is the keyword table of iplink_parse in iproute2's order;
@@ -321,7 +324,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				r.addrGenMode = m
 			}
 		case "link-netns":
-			err = builtins.NotImplemented("ip link ... %s: not supported by nsh yet", w)
+			r.linkNetns, err = a.Need(w)
 		default:
 			if w == "dev" {
 				if w, err = a.Need("dev"); err != nil {
@@ -467,6 +470,9 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if r.dev == "" {
 		r.dev = r.name // iplink_parse: "name N" names the device when "dev" does not
 	}
+	if err := r.resolveLinkNetns(env, g); err != nil {
+		return err
+	}
 	if r.dev == "" && r.group >= 0 {
 		return linkGroupModify(env, g, r, false)
 	}
@@ -602,6 +608,39 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	return nil
 }
 
+// resolveLinkNetns turns "link-netns NAME" into IFLA_LINK_NETNSID as
+// iplink_parse does: the id g's namespace has for NAME, assigned first
+// when it has none.
+func (r *linkReq) resolveLinkNetns(env *builtins.Env, g *Global) error {
+	if r.linkNetns == "" {
+		return nil
+	}
+	bad := invarg("Invalid \"link-netns\" value\n", r.linkNetns)
+	ref, err := env.Host.Resolve(r.linkNetns)
+	if err != nil {
+		return bad
+	}
+	f, err := env.Host.Open(ref)
+	if err != nil {
+		return bad
+	}
+	defer f.Close()
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	id, err := h.GetNetNsIdByFd(int(f.Fd()))
+	if err != nil || id < 0 {
+		_ = h.SetNetNsIdByFd(int(f.Fd()), -1)
+		if id, err = h.GetNetNsIdByFd(int(f.Fd())); err != nil || id < 0 {
+			return bad
+		}
+	}
+	r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINK_NETNSID, u32(uint32(id))))
+	r.linkNetns = ""
+	return nil
+}
+
 // hasExtras reports whether r has changes only a raw request sends
 // (see linkReq.extras).
 func (r *linkReq) hasExtras() bool { return r.ifiChange != 0 || len(r.extras) > 0 }
@@ -685,6 +724,9 @@ func setFlags(h *netlink.Handle, l netlink.Link, r *linkReq) error {
 func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
+		return err
+	}
+	if err := r.resolveLinkNetns(env, g); err != nil {
 		return err
 	}
 	name := r.name
