@@ -383,6 +383,21 @@ func TestMiscKeywordsMatchIproute2(t *testing.T) {
 		if _, err := p.nsh.Env.Host.Add("gaps-other"); err != nil {
 			t.Fatal(err)
 		}
+		// This kernel has no VRF devices: every "vrf NAME" is refused.
+		for _, line := range []string{
+			"route show vrf eth1",
+			"route show vrf nosuch",
+			"route add 10.0.0.0/8 dev eth1 vrf eth1",
+			"route get 10.0.0.1 vrf eth1",
+			"neigh show vrf eth1",
+			"neigh show vrf nosuch",
+			"addr show vrf eth1",
+			"link show vrf eth1",
+			"link set eth2 vrf eth1",
+			"link set eth2 vrf nosuch",
+		} {
+			p.compare(t, line, gapRoutes...)
+		}
 		for _, line := range []string{
 			"link set eth1 link-netns gaps-other",
 			"link set eth1 link-netns nosuch",

@@ -83,6 +83,8 @@ type linkReq struct {
 	// "protodown"), which only a request of nsh's own can send.
 	ifiFlags, ifiChange uint32
 	extras              []*nl.RtAttr
+	// vrf: master came as "vrf NAME", which must be a VRF.
+	vrf bool
 	// linkNetns is the namespace name of "link-netns", sent as its
 	// IFLA_LINK_NETNSID (see resolveLinkNetns).
 	linkNetns string
@@ -283,6 +285,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			if r.master, err = a.Need(w); err == nil {
 				err = builtins.ValidIfName(r.master)
 			}
+			r.vrf = w == "vrf"
 		case "nomaster":
 			r.nomaster = true
 		case "type":
@@ -473,6 +476,9 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if err := r.resolveLinkNetns(env, g); err != nil {
 		return err
 	}
+	if err := r.checkVrf(env, g); err != nil {
+		return err
+	}
 	if r.dev == "" && r.group >= 0 {
 		return linkGroupModify(env, g, r, false)
 	}
@@ -608,6 +614,21 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	return nil
 }
 
+// checkVrf is iplink_parse's check of "vrf NAME": a VRF device.
+func (r *linkReq) checkVrf(env *builtins.Env, g *Global) error {
+	if !r.vrf {
+		return nil
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	if _, table := vrfTable(h, r.master); table == 0 {
+		return invarg("Not a valid VRF name\n", r.master)
+	}
+	return nil
+}
+
 // resolveLinkNetns turns "link-netns NAME" into IFLA_LINK_NETNSID as
 // iplink_parse does: the id g's namespace has for NAME, assigned first
 // when it has none.
@@ -727,6 +748,9 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 		return err
 	}
 	if err := r.resolveLinkNetns(env, g); err != nil {
+		return err
+	}
+	if err := r.checkVrf(env, g); err != nil {
 		return err
 	}
 	name := r.name

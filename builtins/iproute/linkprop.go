@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"unicode"
 
+	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
@@ -195,4 +196,29 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 		return rtnlAnswer(fmt.Sprintf("ip link %s group %d", verb, r.group), err)
 	}
 	return nil
+}
+
+// vrfTable is name_is_vrf and ipvrf_get_table: the index and routing
+// table of the VRF device name; index 0 when there is no such device,
+// table 0 when it is not a VRF (this kernel has no VRF devices, so the
+// keyword is refused as iproute2 refuses it).
+func vrfTable(h *netlink.Handle, name string) (index, table int) {
+	l, err := h.LinkByName(name)
+	if err != nil {
+		return 0, 0
+	}
+	if v, ok := l.(*netlink.Vrf); ok {
+		return l.Attrs().Index, int(v.Table)
+	}
+	return l.Attrs().Index, 0
+}
+
+// vrfMaster is the "vrf NAME" selector of ip link|address|neigh show:
+// the VRF's index, or "Not a valid VRF name".
+func vrfMaster(h *netlink.Handle, name string) (int, error) {
+	index, table := vrfTable(h, name)
+	if index == 0 || table == 0 {
+		return 0, invarg("Not a valid VRF name\n", name)
+	}
+	return index, nil
 }

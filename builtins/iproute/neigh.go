@@ -252,7 +252,7 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	var to *net.IPNet
 	proxy, unused := false, false
 	var master string
-	nomaster := false
+	nomaster, vrf := false, false
 	a := builtins.NewArgs(args)
 	for a.More() {
 		w, _ := a.Next()
@@ -287,7 +287,8 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 		case w == "nomaster":
 			master, nomaster = "", true
 		case w == "vrf":
-			err = builtins.NotImplemented("ip neigh show %s: not supported by nsh yet", w)
+			master, err = a.Need(w)
+			nomaster, vrf = false, true
 		default:
 			if w == "to" {
 				if w, err = a.Need(w); err != nil {
@@ -327,7 +328,12 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	var masterOf map[int]int
 	masterIndex := 0
 	if master != "" || nomaster {
-		if master != "" {
+		switch {
+		case vrf:
+			if masterIndex, err = vrfMaster(h, master); err != nil {
+				return err
+			}
+		case master != "":
 			m, err := h.LinkByName(master)
 			if err != nil {
 				return invarg("Device does not exist\n", master)

@@ -81,6 +81,7 @@ type routeReq struct {
 	attrs   []*nl.RtAttr
 	srcLen  int
 	nhid    bool
+	vrf     string // "vrf NAME": the table of the VRF, looked up before sending
 }
 
 // nexthopReq is one "nexthop" group of "ip route add".
@@ -353,7 +354,13 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 					setFamily(builtins.IPFamily(r.nexthops[0].gw))
 				}
 			}
-		case w == "encap" || w == "as" || builtins.Is(w, "vrf"):
+		case builtins.Is(w, "vrf"):
+			var s string
+			if s, err = a.Need(w); err == nil {
+				r.vrf = s
+				r.tableOK = true
+			}
+		case w == "encap" || w == "as":
 			err = builtins.NotImplemented("ip route ... %s: not supported by nsh yet", w)
 		default:
 			if w == "to" {
@@ -579,6 +586,11 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if err != nil {
 		return err
 	}
+	if r.vrf != "" {
+		if _, r.route.Table = vrfTable(h, r.vrf); r.route.Table == 0 {
+			return invarg("Invalid VRF\n", r.vrf)
+		}
+	}
 	if r.dev != "" {
 		l, err := linkByName(h, r.dev)
 		if err != nil {
@@ -754,6 +766,7 @@ type routeFilter struct {
 	root, match       *net.IPNet // routes inside, routes covering
 	fromRoot, fromMat *net.IPNet // the same for the source prefix
 	cloned            bool       // "cache": the cached (cloned) routes
+	noLocalBrd        bool       // "vrf": no local or broadcast routes
 }
 
 // parseRouteFilter reads the selector of iproute_list_flush_or_save.
@@ -786,7 +799,12 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 				}
 			}
 		case builtins.Is(w, "vrf"):
-			err = builtins.NotImplemented("ip route show vrf: not supported by nsh yet")
+			if err = need(); err == nil {
+				if _, f.table = vrfTable(h, s); f.table == 0 {
+					err = invarg("Invalid VRF\n", s)
+				}
+				f.noLocalBrd = true
+			}
 		case builtins.Is(w, "cached") || builtins.Is(w, "cloned"):
 			f.cloned = true
 		case w == "tos" || builtins.Is(w, "dsfield"):
@@ -996,7 +1014,8 @@ func (f *routeFilter) keep(rm *routeMsg) bool {
 		(f.proto^int(r.Protocol))&f.protoOK != 0,
 		f.scopeOK && (f.scope^int(r.Scope))&f.scopeMask != 0,
 		f.typeOK && int(r.Type) != f.typ,
-		f.tosOK && int(r.Tos) != f.tos:
+		f.tosOK && int(r.Tos) != f.tos,
+		f.noLocalBrd && (r.Type == unix.RTN_LOCAL || r.Type == unix.RTN_BROADCAST):
 		return false
 	}
 	inside := func(p *net.IPNet, t uint16, l uint8) bool { // root

@@ -101,7 +101,13 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 		case builtins.Is(w, "connected"):
 			connected = true
 		case builtins.Is(w, "vrf"):
-			odev, err = a.Need(w)
+			if odev, err = a.Need(w); err == nil {
+				if h, herr := env.Handle(g.NS); herr != nil {
+					err = herr
+				} else if _, table := vrfTable(h, odev); table == 0 {
+					err = invarg("Invalid VRF\n", odev)
+				}
+			}
 		case builtins.Is(w, "uid"):
 			var n uint64
 			n, err = needUint(a, "UID", 32)

@@ -68,6 +68,8 @@ type showFilter struct {
 	perm   *bool // "permanent" (true) or "dynamic" (false) addresses only
 	// nomaster: links without a master only.
 	nomaster bool
+	// vrf: master is a "vrf NAME", which must be a VRF.
+	vrf bool
 }
 
 // parseShowFilter reads the arguments of ipaddr_list_flush_or_save.
@@ -113,7 +115,9 @@ func parseShowFilter(args []string) (*showFilter, error) {
 		case w == "nomaster":
 			f.nomaster, f.master = true, ""
 		case w == "vrf":
-			err = builtins.NotImplemented("ip address show %s: not supported by nsh yet", w)
+			f.nomaster = false
+			f.master, err = a.Need(w)
+			f.vrf = true
 		default:
 			if w == "dev" {
 				if w, err = a.Need(w); err != nil {
@@ -202,7 +206,11 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		return l
 	}
 	var masterIndex int
-	if f.master != "" {
+	if f.vrf {
+		if masterIndex, err = vrfMaster(h, f.master); err != nil {
+			return nil, err
+		}
+	} else if f.master != "" {
 		m, err := h.LinkByName(f.master)
 		if err != nil {
 			return nil, &builtins.Failure{Text: fmt.Sprintf("Device %q does not exist.", f.master), Status: 1, Err: fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.master)}
