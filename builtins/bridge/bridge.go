@@ -752,10 +752,9 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		if hasMaster {
 			jw.Field("master", ll.name(int(master)))
 		}
+		// print_string(PRINT_ANY, "state", ...): "" for a dynamic entry.
 		st := stateName(e.State)
-		if st != "" {
-			jw.Field("state", st)
-		}
+		jw.Field("state", st)
 		text.WriteString(st + "\n")
 		jw.EndObject()
 	}

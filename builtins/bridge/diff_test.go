@@ -51,6 +51,28 @@ var diffStates = []struct {
 	{"multi", func(t *testing.T, l *testenv.Lab) { buildMulti(t, l, realTool(t, l)) }},
 	{"multi-by-nsh", func(t *testing.T, l *testenv.Lab) { buildMulti(t, l, nshTool(t, l)) }},
 	{"stp", buildSTP},
+	{"peer-elsewhere", buildPeerElsewhere},
+}
+
+// buildPeerElsewhere: bridge ports that are veths whose peers were moved
+// to another namespace (the AF_BRIDGE dump names the peer by an index of
+// that namespace, without IFLA_LINK_NETNSID), one up, one down, next to
+// a port whose peer stayed.
+func buildPeerElsewhere(t *testing.T, l *testenv.Lab) {
+	t.Helper()
+	if _, err := l.Env.Host.Add(l.Name + "-other"); err != nil {
+		t.Fatal(err)
+	}
+	l.Sh(t, "ip link add brP type bridge",
+		"ip link add p0 type veth peer name p1", "ip link add p2 type veth peer name p3",
+		"ip link add q0 type veth peer name q1",
+		"ip link set p0 master brP", "ip link set p2 master brP", "ip link set q0 master brP",
+		"ip link set p1 netns "+l.Name+"-other", "ip link set p3 netns "+l.Name+"-other",
+		"ip -n "+l.Name+"-other link set p1 up",
+		// No learning: p1 sends (IPv6 solicitations), and a learned
+		// entry would come and age during the comparisons.
+		"bridge link set dev p0 learning off",
+		"ip link set brP up", "ip link set p0 up", "ip link set p2 up", "ip link set q0 up")
 }
 
 // realTool runs a bridge/brctl setup line with the real tool; nshTool

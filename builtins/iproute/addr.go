@@ -40,8 +40,9 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 	return builtins.NotImplemented("ip address %s: not supported by nsh yet", verb)
 }
 
-// parsePrefix reads ADDR[/LEN] ("default"/"any"/"all" as the zero
-// prefix of family). A bare address has the full length.
+// parsePrefix reads ADDR[/LEN] as get_prefix does ("default"/"any"/"all"
+// as the zero prefix of family; LEN a number or a dotted IPv4 mask). A
+// bare address has the full length.
 func parsePrefix(s string, family int) (*net.IPNet, error) {
 	if s == "default" || s == "any" || s == "all" {
 		if family == unix.AF_INET6 {
@@ -49,40 +50,89 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 		}
 		return &net.IPNet{IP: net.IPv4zero.To4(), Mask: net.CIDRMask(0, 32)}, nil
 	}
+	bad := builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyVerbose(family), s)
 	addr, plen, hasLen := strings.Cut(s, "/")
-	ip := builtins.ParseIP(addr)
+	ip := inetAddr(addr, family)
 	if ip == nil {
-		return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
+		return nil, bad
 	}
 	bits := 8 * len(ip)
-	if family == unix.AF_INET && bits != 32 || family == unix.AF_INET6 && bits != 128 {
-		return nil, builtins.Fail(1, "Error: %s prefix is expected rather than %q.", familyName(family), s)
-	}
 	l := bits
 	if hasLen {
-		var n int
-		if _, err := fmt.Sscanf(plen, "%d", &n); err != nil || n < 0 || n > bits || fmt.Sprint(n) != plen {
-			return nil, builtins.Fail(1, "Error: any valid prefix is expected rather than %q.", s)
+		n, ok := getUint(plen, 0, 1<<32-1)
+		if !ok {
+			m := inetAddr(plen, unix.AF_INET)
+			if m == nil {
+				return nil, bad
+			}
+			ones, mbits := net.IPMask(m).Size()
+			if mbits == 0 {
+				return nil, bad
+			}
+			n = uint64(ones)
 		}
-		l = n
+		if n > uint64(bits) {
+			return nil, bad
+		}
+		l = int(n)
 	}
 	return &net.IPNet{IP: ip, Mask: net.CIDRMask(l, bits)}, nil
 }
 
+// inetAddr is get_addr_1 for an IPv4 or IPv6 address of family (0:
+// either): with a colon, an IPv6 address (inet_pton); else up to four
+// dot-separated numbers of any base (strtoul), at most 255 each, the
+// missing ones zero ("10" is 10.0.0.0). nil when it is not one.
+func inetAddr(s string, family int) net.IP {
+	if strings.Contains(s, ":") {
+		if family != 0 && family != unix.AF_INET6 {
+			return nil
+		}
+		ip := net.ParseIP(s)
+		if ip == nil || strings.Contains(s, "%") {
+			return nil
+		}
+		return ip.To16()
+	}
+	if family != 0 && family != unix.AF_INET {
+		return nil
+	}
+	ip := make(net.IP, 4)
+	cp := s
+	for i := 0; i < 4; i++ {
+		n, rest, ok := cStrtoul(cp, 0)
+		if !ok || n > 255 {
+			return nil
+		}
+		ip[i] = byte(n)
+		if rest == "" {
+			return ip
+		}
+		if i == 3 || rest[0] != '.' {
+			return nil
+		}
+		cp = rest[1:]
+	}
+	return ip
+}
+
 // addrReq is what ipaddr_modify reads.
 type addrReq struct {
-	local    *net.IPNet
-	hasLen   bool
-	peer     *net.IPNet
-	brd      string // "", "+", "-" or an address
-	dev      string
-	label    string
-	scope    int // -1: default
-	valid    int
-	pref     int
-	flags    int
-	metric   int
-	hasLifes bool
+	local  *net.IPNet
+	hasLen bool
+	peer   *net.IPNet
+	brd    string // "", "+", "-" or an address
+	dev    string
+	label  string
+	scope  int // -1: default
+	valid  int
+	pref   int
+	flags  int
+	metric int
+	// metricSet: "metric N" was given (IFA_RT_PRIORITY).
+	metricSet bool
+	anycast   net.IP
+	hasLifes  bool
 }
 
 // parseAddrReq reads the arguments of "ip address add/del/change/replace".
@@ -115,10 +165,17 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 			}
 		case builtins.Is(w, "broadcast") || w == "brd":
 			r.brd, err = a.Need(w)
-		case builtins.Is(w, "anycast"):
-			_, err = a.Need(w)
-			if err == nil {
-				err = builtins.NotImplemented("ip address ... anycast: not supported by nsh yet")
+		case w == "anycast":
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			if r.anycast != nil {
+				return nil, builtins.Fail(255, "Error: duplicate \"anycast\": %q is the second value.", s)
+			}
+			var f int
+			if r.anycast, f, err = addrOf(s, family); err == nil && family == 0 {
+				family = f
 			}
 		case w == "scope":
 			var s string
@@ -133,8 +190,15 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 			r.label, err = a.Need(w)
 		case builtins.Is(w, "metric") || builtins.Is(w, "priority") || builtins.Is(w, "preference"):
 			var n uint64
-			n, err = needUint(a, w, 32)
-			r.metric = int(n)
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			var ok bool
+			if n, ok = getUint(s, 0, 1<<32-1); !ok {
+				err = invarg("\"metric\" value is invalid\n", s)
+			}
+			r.metric, r.metricSet = int(n), true
 		case builtins.Is(w, "valid_lft"):
 			r.valid, err = lifetime(w)
 			r.hasLifes = true
@@ -239,9 +303,9 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			ad.Broadcast = b
 		}
 	case r.brd != "":
-		b := builtins.ParseIP(r.brd)
-		if b == nil || builtins.IPFamily(b) != unix.AF_INET {
-			return invarg("invalid broadcast address", r.brd)
+		b, _, err := addrOf(r.brd, unix.AF_INET)
+		if err != nil {
+			return err
 		}
 		ad.Broadcast = b
 	}
@@ -267,12 +331,9 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			ad.PreferedLft = ad.ValidLft
 		}
 	}
-	if r.metric != 0 {
-		return builtins.NotImplemented("ip address ... metric: not supported by nsh yet")
-	}
 	switch {
-	case builtins.IsMapped(ad.IP):
-		err = addrRequest(env, g, verb, l, ad)
+	case builtins.IsMapped(ad.IP) || r.metricSet || r.anycast != nil:
+		err = addrRequest(env, g, verb, l, ad, r)
 	case verb == "add":
 		err = h.AddrAdd(l, ad)
 	case verb == "change" || verb == "replace":
@@ -300,10 +361,10 @@ func prefixString(p *net.IPNet) string {
 }
 
 // addrRequest sends the RTM_NEWADDR or RTM_DELADDR of "ip address VERB"
-// for an IPv6 address that is IPv4-mapped (::ffff:a.b.c.d), which
-// package netlink would send as an IPv4 one (nl.GetIPFamily); the
-// request is otherwise the one package netlink sends for IPv6 (addrHandle).
-func addrRequest(env *builtins.Env, g *Global, verb string, l netlink.Link, ad *netlink.Addr) error {
+// as ipaddr_modify builds it, for what package netlink cannot send: an
+// IPv4-mapped IPv6 address (::ffff:a.b.c.d, which netlink would send as
+// IPv4), a route metric (IFA_RT_PRIORITY) or an anycast address.
+func addrRequest(env *builtins.Env, g *Global, verb string, l netlink.Link, ad *netlink.Addr, r *addrReq) error {
 	typ, flags := uint16(unix.RTM_NEWADDR), unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK
 	switch verb {
 	case "change", "replace":
@@ -311,8 +372,15 @@ func addrRequest(env *builtins.Env, g *Global, verb string, l netlink.Link, ad *
 	case "delete":
 		typ, flags = unix.RTM_DELADDR, unix.NLM_F_ACK
 	}
+	fam := builtins.IPFamily(ad.IP)
+	ip := func(a net.IP) []byte {
+		if fam == unix.AF_INET6 {
+			return a.To16()
+		}
+		return a.To4()
+	}
 	req := nl.NewNetlinkRequest(int(typ), flags)
-	msg := nl.NewIfAddrmsg(unix.AF_INET6)
+	msg := nl.NewIfAddrmsg(fam)
 	msg.Index = uint32(l.Attrs().Index)
 	msg.Scope = uint8(ad.Scope)
 	mask := ad.Mask
@@ -325,17 +393,29 @@ func addrRequest(env *builtins.Env, g *Global, verb string, l netlink.Link, ad *
 		msg.Flags = uint8(ad.Flags)
 	}
 	req.AddData(msg)
-	local := ad.IP.To16()
+	local := ip(ad.IP)
 	req.AddData(nl.NewRtAttr(unix.IFA_LOCAL, local))
 	peer := local
 	if ad.Peer != nil {
-		peer = ad.Peer.IP.To16()
+		peer = ip(ad.Peer.IP)
 	}
 	req.AddData(nl.NewRtAttr(unix.IFA_ADDRESS, peer))
 	if ad.Flags > 0xff {
 		b := make([]byte, 4)
 		binary.NativeEndian.PutUint32(b, uint32(ad.Flags))
 		req.AddData(nl.NewRtAttr(unix.IFA_FLAGS, b))
+	}
+	if fam == unix.AF_INET && ad.Broadcast != nil && !ad.Broadcast.IsUnspecified() {
+		req.AddData(nl.NewRtAttr(unix.IFA_BROADCAST, ad.Broadcast.To4()))
+	}
+	if r.anycast != nil {
+		req.AddData(nl.NewRtAttr(unix.IFA_ANYCAST, ip(r.anycast)))
+	}
+	if ad.Label != "" {
+		req.AddData(nl.NewRtAttr(unix.IFA_LABEL, nl.ZeroTerminated(ad.Label)))
+	}
+	if r.metricSet {
+		req.AddData(nl.NewRtAttr(unix.IFA_RT_PRIORITY, u32(uint32(r.metric))))
 	}
 	if ad.ValidLft > 0 || ad.PreferedLft > 0 {
 		ci := nl.IfaCacheInfo{IfaCacheinfo: unix.IfaCacheinfo{Valid: uint32(ad.ValidLft), Prefered: uint32(ad.PreferedLft)}}
@@ -355,10 +435,13 @@ func (r *addrReq) hasPref(args []string) bool {
 	return false
 }
 
-// addrFlush is "ip address flush [dev] X [scope S] [label L] [to P]".
+// addrFlush is "ip address flush SELECTOR" (ipaddr_flush): rounds of
+// one dump and the deletion of every address the selector matches, until
+// a dump matches none (at most 10 rounds); "up" selects nothing when
+// flushing, as in iproute2 6.1.
 func addrFlush(env *builtins.Env, g *Global, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("flush requires arguments")
+		return builtins.Fail(1, "Flush requires arguments.")
 	}
 	f, err := parseShowFilter(args)
 	if err != nil {
@@ -378,36 +461,46 @@ func addrFlush(env *builtins.Env, g *Global, args []string) error {
 	if family != unix.AF_INET && family != unix.AF_INET6 {
 		family = 0
 	}
-	al, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, family) })
-	if err != nil {
-		return fmt.Errorf("dumping addresses: %w", err)
-	}
-	var up map[int]bool
-	if f.up {
-		links, err := builtins.Retry(h.LinkList)
+	const maxRounds = 10
+	for round := 0; ; round++ {
+		al, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, family) })
 		if err != nil {
-			return err
+			return fmt.Errorf("dumping addresses: %w", err)
 		}
-		up = map[int]bool{}
-		for _, k := range links {
-			up[k.Attrs().Index] = k.Attrs().RawFlags&unix.IFF_UP != 0
+		n := 0
+		for i := range al {
+			a := &al[i]
+			if f.scope >= 0 && a.Scope != f.scope || f.label != "" && !labelMatch(f.label, a.Label) ||
+				f.to != nil && !prefixCovers(f.to, a.IPNet) ||
+				f.perm != nil && (a.Flags&unix.IFA_F_PERMANENT != 0) != *f.perm {
+				continue
+			}
+			link := l
+			if link == nil {
+				attrs := netlink.NewLinkAttrs()
+				attrs.Index = a.LinkIndex
+				link = &netlink.Device{LinkAttrs: attrs}
+			}
+			n++
+			if err := h.AddrDel(link, a); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
+				return fmt.Errorf("%w: flushing %s", err, a.IPNet)
+			}
+		}
+		if n == 0 {
+			if g.Stats > 0 {
+				if round == 0 {
+					fmt.Fprintln(env.Stdout, "Nothing to flush.")
+				} else {
+					fmt.Fprintf(env.Stdout, "*** Flush is complete after %d round%s ***\n", round, map[bool]string{true: "s"}[round > 1])
+				}
+			}
+			return nil
+		}
+		if g.Stats > 0 {
+			fmt.Fprintf(env.Stdout, "\n*** Round %d, deleting %d addresses ***\n", round+1, n)
+		}
+		if round+1 == maxRounds {
+			return builtins.Fail(1, "*** Flush remains incomplete after %d rounds. ***", maxRounds)
 		}
 	}
-	for i := range al {
-		a := &al[i]
-		if f.scope >= 0 && a.Scope != f.scope || f.label != "" && a.Label != f.label ||
-			f.to != nil && !prefixCovers(f.to, a.IPNet) || f.up && !up[a.LinkIndex] {
-			continue
-		}
-		link := l
-		if link == nil {
-			attrs := netlink.NewLinkAttrs()
-			attrs.Index = a.LinkIndex
-			link = &netlink.Device{LinkAttrs: attrs}
-		}
-		if err := h.AddrDel(link, a); err != nil && !errors.Is(err, unix.EADDRNOTAVAIL) {
-			return fmt.Errorf("%w: flushing %s", err, a.IPNet)
-		}
-	}
-	return nil
 }

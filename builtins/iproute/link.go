@@ -38,6 +38,8 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return linkDel(env, g, rest)
 	case "show", "lst", "list":
 		return linkShow(env, g, rest, true)
+	case "property":
+		return linkProperty(env, g, rest)
 	}
 	return builtins.NotImplemented("ip link %s: not supported by nsh yet", verb)
 }
@@ -68,6 +70,18 @@ type linkReq struct {
 	numRx       int
 	typ         string
 	typeArgs    []string
+	// ifiFlags and ifiChange are the IFF_NOTRAILERS and IFF_DYNAMIC
+	// bits of "trailers" and "dynamic"; extras are IFLA_CARRIER,
+	// IFLA_LINKMODE, IFLA_OPERSTATE, IFLA_LINK_NETNSID and
+	// IFLA_PROTO_DOWN ("carrier", "mode", "state", "link-netnsid",
+	// "protodown"), which only a request of nsh's own can send.
+	ifiFlags, ifiChange uint32
+	extras              []*nl.RtAttr
+	// vrf: master came as "vrf NAME", which must be a VRF.
+	vrf bool
+	// linkNetns is the namespace name of "link-netns", sent as its
+	// IFLA_LINK_NETNSID (see resolveLinkNetns).
+	linkNetns string
 }
 
 // linkKeywords is the keyword table of iplink_parse in iproute2's order;
@@ -198,15 +212,74 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			r.promisc, err = onOff(a, w)
 		case "arp":
 			r.arp, err = onOff(a, w)
-		case "trailers", "carrier", "dynamic", "protodown":
-			_, err = onOff(a, w)
-			if err == nil {
-				err = builtins.NotImplemented("ip link %s: not supported by nsh yet", w)
+		case "trailers", "dynamic":
+			var on *bool
+			if on, err = onOff(a, w); err == nil {
+				bit := uint32(unix.IFF_DYNAMIC)
+				set := *on
+				if w == "trailers" {
+					bit, set = unix.IFF_NOTRAILERS, !set
+				}
+				r.ifiChange |= bit
+				if set {
+					r.ifiFlags |= bit
+				} else {
+					r.ifiFlags &^= bit
+				}
+			}
+		case "carrier", "protodown":
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			v := map[string]byte{"on": 1, "off": 0}
+			b, ok := v[s]
+			if !ok {
+				// parse_on_off: exit status 22 (-EINVAL).
+				return nil, builtins.Fail(22, "Error: argument of \"%s\" must be one of \"off\", \"on\", not \"%s\"", w, s)
+			}
+			t := unix.IFLA_CARRIER
+			if w == "protodown" {
+				t = unix.IFLA_PROTO_DOWN
+			}
+			r.extras = append(r.extras, nl.NewRtAttr(t, []byte{b}))
+		case "mode":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				switch strings.ToLower(s) {
+				case "default":
+					r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINKMODE, []byte{0}))
+				case "dormant":
+					r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINKMODE, []byte{1}))
+				default:
+					err = invarg("Invalid link mode\n", s)
+				}
+			}
+		case "state":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				err = invarg("Invalid operstate\n", s)
+				for i, st := range operStates {
+					if strings.EqualFold(s, st) {
+						r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_OPERSTATE, []byte{byte(i)}))
+						err = nil
+					}
+				}
+			}
+		case "link-netnsid":
+			var s string
+			if s, err = a.Need(w); err == nil {
+				v, rest, ok := cStrtoul(s, 0)
+				if !ok || rest != "" || int64(v) > 1<<31-1 || int64(v) < -1<<31 {
+					err = invarg("Invalid \"link-netnsid\" value\n", s)
+				}
+				r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINK_NETNSID, u32(uint32(v))))
 			}
 		case "master", "vrf":
 			if r.master, err = a.Need(w); err == nil {
 				err = builtins.ValidIfName(r.master)
 			}
+			r.vrf = w == "vrf"
 		case "nomaster":
 			r.nomaster = true
 		case "type":
@@ -218,9 +291,17 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			s, err = a.Need(w)
 			r.alias = &s
 		case "group":
-			var n uint64
-			n, err = needUint(a, "group", 31)
-			r.group = int(n)
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			if r.group != -1 {
+				return nil, builtins.Fail(255, "Error: duplicate \"group\": %q is the second value.", s)
+			}
+			var ok bool
+			if r.group, ok = parseGroup(s); !ok {
+				err = invarg("Invalid \"group\" value\n", s)
+			}
 		case "numtxqueues":
 			var n uint64
 			n, err = needUint(a, "numtxqueues", 31)
@@ -239,8 +320,8 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				}
 				r.addrGenMode = m
 			}
-		case "mode", "state", "link-netns", "link-netnsid":
-			err = builtins.NotImplemented("ip link ... %s: not supported by nsh yet", w)
+		case "link-netns":
+			r.linkNetns, err = a.Need(w)
 		default:
 			if w == "dev" {
 				if w, err = a.Need("dev"); err != nil {
@@ -358,6 +439,9 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
+	if r.dev == "" && r.group >= 0 {
+		return linkGroupModify(env, g, r, true)
+	}
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
 	}
@@ -379,6 +463,18 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
 		return err
+	}
+	if r.dev == "" {
+		r.dev = r.name // iplink_parse: "name N" names the device when "dev" does not
+	}
+	if err := r.resolveLinkNetns(env, g); err != nil {
+		return err
+	}
+	if err := r.checkVrf(env, g); err != nil {
+		return err
+	}
+	if r.dev == "" && r.group >= 0 {
+		return linkGroupModify(env, g, r, false)
 	}
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
@@ -481,6 +577,19 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if err := setFlags(h, l, r); err != nil {
 		return fail(err)
 	}
+	if r.hasExtras() {
+		req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
+		msg := nl.NewIfInfomsg(ifiFamily(g))
+		msg.Index = int32(l.Attrs().Index)
+		msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
+		req.AddData(msg)
+		for _, at := range r.extras {
+			req.AddData(at)
+		}
+		if _, err := rawExecute(env, where, req, 0); err != nil {
+			return rtnlAnswer("ip link set "+r.dev, err)
+		}
+	}
 	if r.nomaster {
 		if err := h.LinkSetNoMaster(l); err != nil {
 			return fail(err)
@@ -499,11 +608,63 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	return nil
 }
 
+// checkVrf is iplink_parse's check of "vrf NAME": a VRF device.
+func (r *linkReq) checkVrf(env *builtins.Env, g *Global) error {
+	if !r.vrf {
+		return nil
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	if _, table := vrfTable(h, r.master); table == 0 {
+		return invarg("Not a valid VRF name\n", r.master)
+	}
+	return nil
+}
+
+// resolveLinkNetns turns "link-netns NAME" into IFLA_LINK_NETNSID as
+// iplink_parse does: the id g's namespace has for NAME, assigned first
+// when it has none.
+func (r *linkReq) resolveLinkNetns(env *builtins.Env, g *Global) error {
+	if r.linkNetns == "" {
+		return nil
+	}
+	bad := invarg("Invalid \"link-netns\" value\n", r.linkNetns)
+	ref, err := env.Host.Resolve(r.linkNetns)
+	if err != nil {
+		return bad
+	}
+	f, err := env.Host.Open(ref)
+	if err != nil {
+		return bad
+	}
+	defer f.Close()
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	id, err := h.GetNetNsIdByFd(int(f.Fd()))
+	if err != nil || id < 0 {
+		_ = h.SetNetNsIdByFd(int(f.Fd()), -1)
+		if id, err = h.GetNetNsIdByFd(int(f.Fd())); err != nil || id < 0 {
+			return bad
+		}
+	}
+	r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_LINK_NETNSID, u32(uint32(id))))
+	r.linkNetns = ""
+	return nil
+}
+
+// hasExtras reports whether r has changes only a raw request sends
+// (see linkReq.extras).
+func (r *linkReq) hasExtras() bool { return r.ifiChange != 0 || len(r.extras) > 0 }
+
 // otherChanges reports whether r asks for anything besides "netns".
 func (r *linkReq) otherChanges() bool {
 	return r.name != "" || r.addr != nil || r.brd != nil || r.mtu >= 0 || r.txqlen >= 0 || r.up || r.down ||
 		r.promisc != nil || r.arp != nil || r.multicast != nil || r.allmulti != nil ||
-		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0
+		r.master != "" || r.nomaster || r.alias != nil || r.group >= 0 || r.addrGenMode >= 0 || r.hasExtras()
 }
 
 // setAddrGenMode sets the IPv6 address generation mode of link ifindex
@@ -514,12 +675,17 @@ func setAddrGenMode(env *builtins.Env, where ns.Ref, ifindex, mode int) error {
 	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
 	msg.Index = int32(ifindex)
 	req.AddData(msg)
-	spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
-	inet6 := spec.AddRtAttr(unix.AF_INET6, nil)
-	inet6.AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
-	req.AddData(spec)
+	req.AddData(addrGenModeAttr(mode))
 	_, err := rawExecute(env, where, req, 0)
 	return err
+}
+
+// addrGenModeAttr is IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE
+// mode } }.
+func addrGenModeAttr(mode int) *nl.RtAttr {
+	spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
+	spec.AddRtAttr(unix.AF_INET6, nil).AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(mode)})
+	return spec
 }
 
 // setBroadcast sets the link-layer broadcast address of link ifindex
@@ -575,8 +741,11 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	if r.addrGenMode >= 0 {
-		return builtins.NotImplemented("ip link add ... addrgenmode: not supported by nsh yet; set it after the link exists (ip link set NAME addrgenmode MODE)")
+	if err := r.resolveLinkNetns(env, g); err != nil {
+		return err
+	}
+	if err := r.checkVrf(env, g); err != nil {
+		return err
 	}
 	name := r.name
 	if name == "" {
@@ -735,7 +904,7 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		defer done()
 		v.PeerNamespace = attr
 	}
-	if v.Name == "" || v.PeerName == "" || r.brd != nil || peer != nil && peer.brd != nil {
+	if v.Name == "" || v.PeerName == "" || r.brd != nil || peer != nil && peer.brd != nil || r.addrGenMode >= 0 || r.hasExtras() {
 		// The kernel names an end without a name "vethN"; netlink's
 		// request always names both, and cannot carry a broadcast
 		// address, so this one is built here.

@@ -172,26 +172,15 @@ func linkSetType(env *builtins.Env, g *Global, r *linkReq, h *netlink.Handle, l 
 		req.AddData(nl.NewRtAttr(unix.IFLA_IFALIAS, []byte(*r.alias)))
 	}
 	if r.addrGenMode >= 0 {
-		spec := nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
-		spec.AddRtAttr(unix.AF_INET6, nil).AddRtAttr(unix.IFLA_INET6_ADDR_GEN_MODE, []byte{byte(r.addrGenMode)})
-		req.AddData(spec)
+		req.AddData(addrGenModeAttr(r.addrGenMode))
 	}
 	if r.netns != "" {
-		t, err := resolveNetns(env, r.netns)
-		if err != nil {
-			return err
-		}
-		attr, done, err := t.attr(env)
+		a, done, err := netnsAttr(env, r.netns)
 		if err != nil {
 			return err
 		}
 		defer done()
-		switch v := attr.(type) {
-		case netlink.NsFd:
-			req.AddData(u32Attr(unix.IFLA_NET_NS_FD, uint64(v)))
-		case netlink.NsPid:
-			req.AddData(u32Attr(unix.IFLA_NET_NS_PID, uint64(v)))
-		}
+		req.AddData(a)
 	}
 	req.AddData(li)
 	send := func() error {

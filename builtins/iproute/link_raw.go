@@ -467,12 +467,54 @@ func parseGeneve(_ *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 	return out, nil
 }
 
+// baseAttrs are the IFLA_MTU, IFLA_ADDRESS, IFLA_BROADCAST and
+// IFLA_TXQLEN attributes r asks for.
+func (r *linkReq) baseAttrs() []*nl.RtAttr {
+	var out []*nl.RtAttr
+	if r.mtu >= 0 {
+		out = append(out, u32Attr(unix.IFLA_MTU, uint64(r.mtu)))
+	}
+	if r.addr != nil {
+		out = append(out, nl.NewRtAttr(unix.IFLA_ADDRESS, r.addr))
+	}
+	if r.brd != nil {
+		out = append(out, nl.NewRtAttr(unix.IFLA_BROADCAST, r.brd))
+	}
+	if r.txqlen >= 0 {
+		out = append(out, u32Attr(unix.IFLA_TXQLEN, uint64(r.txqlen)))
+	}
+	return out
+}
+
+// netnsAttr resolves the argument of "netns" (resolveNetns) and returns
+// its IFLA_NET_NS_FD or IFLA_NET_NS_PID attribute; call done after the
+// request.
+func netnsAttr(env *builtins.Env, word string) (a *nl.RtAttr, done func(), err error) {
+	t, err := resolveNetns(env, word)
+	if err != nil {
+		return nil, nil, err
+	}
+	attr, done, err := t.attr(env)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch v := attr.(type) {
+	case netlink.NsFd:
+		return u32Attr(unix.IFLA_NET_NS_FD, uint64(v)), done, nil
+	case netlink.NsPid:
+		return u32Attr(unix.IFLA_NET_NS_PID, uint64(v)), done, nil
+	}
+	done()
+	return nil, nil, fmt.Errorf("netns %q: no namespace", word)
+}
+
 // rawLinkAdd sends the RTM_NEWLINK of "ip link add" as iplink_modify
 // builds it: ifinfomsg (IFF_UP for "up"), the generic attributes, then
 // IFLA_LINKINFO li (see linkInfo), and IFLA_LINK last.
 func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkReq, li *nl.RtAttr) error {
 	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK)
 	msg := nl.NewIfInfomsg(ifiFamily(g))
+	msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
 	if r.up {
 		msg.Flags |= unix.IFF_UP
 		msg.Change |= unix.IFF_UP
@@ -481,17 +523,8 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 	if attrs.Name != "" {
 		req.AddData(nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(attrs.Name)))
 	}
-	if r.mtu >= 0 {
-		req.AddData(u32Attr(unix.IFLA_MTU, uint64(r.mtu)))
-	}
-	if r.addr != nil {
-		req.AddData(nl.NewRtAttr(unix.IFLA_ADDRESS, r.addr))
-	}
-	if r.brd != nil {
-		req.AddData(nl.NewRtAttr(unix.IFLA_BROADCAST, r.brd))
-	}
-	if r.txqlen >= 0 {
-		req.AddData(u32Attr(unix.IFLA_TXQLEN, uint64(r.txqlen)))
+	for _, a := range r.baseAttrs() {
+		req.AddData(a)
 	}
 	if r.numTx > 0 {
 		req.AddData(u32Attr(unix.IFLA_NUM_TX_QUEUES, uint64(r.numTx)))
@@ -513,6 +546,12 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 		req.AddData(u32Attr(unix.IFLA_NET_NS_FD, uint64(ns)))
 	case netlink.NsPid:
 		req.AddData(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
+	}
+	for _, at := range r.extras {
+		req.AddData(at)
+	}
+	if r.addrGenMode >= 0 {
+		req.AddData(addrGenModeAttr(r.addrGenMode))
 	}
 	req.AddData(li)
 	if attrs.ParentIndex != 0 {

@@ -188,9 +188,13 @@ func neighModify(env *builtins.Env, g *Global, verb string, args []string) error
 	if dst == "" || dev == "" {
 		return fmt.Errorf("Device and destination are required arguments.")
 	}
-	n.IP = builtins.ParseIP(dst)
-	if n.IP == nil {
-		return invarg("invalid address", dst)
+	fam := 0
+	if g.Family == afInet || g.Family == afInet6 {
+		fam = g.Family
+	}
+	var err error
+	if n.IP, _, err = addrOf(dst, fam); err != nil {
+		return err
 	}
 	// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) stays IPv6, as in
 	// iproute2.
@@ -238,7 +242,9 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	state := -1
 	var dev string
 	var to *net.IPNet
-	proxy := false
+	proxy, unused := false, false
+	var master string
+	nomaster, vrf := false, false
 	a := builtins.NewArgs(args)
 	for a.More() {
 		w, _ := a.Next()
@@ -265,8 +271,16 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 		case w == "proxy":
 			proxy = true
 		case w == "all":
-		case w == "unused" || w == "vrf" || w == "master" || w == "nomaster":
-			err = builtins.NotImplemented("ip neigh show %s: not supported by nsh yet", w)
+		case w == "unused":
+			unused = true
+		case w == "master":
+			master, err = a.Need(w)
+			nomaster = false
+		case w == "nomaster":
+			master, nomaster = "", true
+		case w == "vrf":
+			master, err = a.Need(w)
+			nomaster, vrf = false, true
 		default:
 			if w == "to" {
 				if w, err = a.Need(w); err != nil {
@@ -301,6 +315,39 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 	if g.Family == afInet || g.Family == afInet6 {
 		family = g.Family
 	}
+	// The kernel's NDA_MASTER filter: by the master of the entry's
+	// device (-1, "nomaster": none).
+	var masterOf map[int]int
+	masterIndex := 0
+	if master != "" || nomaster {
+		switch {
+		case vrf:
+			if masterIndex, err = vrfMaster(h, master); err != nil {
+				return err
+			}
+		case master != "":
+			m, err := h.LinkByName(master)
+			if err != nil {
+				return invarg("Device does not exist\n", master)
+			}
+			masterIndex = m.Attrs().Index
+		}
+		links, err := builtins.Retry(h.LinkList)
+		if err != nil {
+			return fmt.Errorf("dumping links: %w", err)
+		}
+		masterOf = map[int]int{}
+		for _, l := range links {
+			masterOf[l.Attrs().Index] = l.Attrs().MasterIndex
+		}
+	}
+	var unusedStats map[string]neighStats
+	if unused {
+		var err error
+		if unusedStats, err = neighCacheInfo(env, g, family, proxy); err != nil {
+			return err
+		}
+	}
 	list := func() ([]netlink.Neigh, error) {
 		if proxy {
 			return h.NeighProxyList(index, family)
@@ -328,6 +375,12 @@ func neighShow(env *builtins.Env, g *Global, args []string, flush bool) error {
 				}
 			}
 			if to != nil && !to.Contains(n.IP) {
+				continue
+			}
+			if masterOf != nil && (nomaster && masterOf[n.LinkIndex] != 0 || !nomaster && masterOf[n.LinkIndex] != masterIndex) {
+				continue
+			}
+			if st, ok := unusedStats[neighKey(n.LinkIndex, n.IP)]; unused && ok && st.hasCache && st.refcnt != 0 {
 				continue
 			}
 			out = append(out, n)

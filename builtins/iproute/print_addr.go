@@ -1,12 +1,16 @@
 package iproute
 
 import (
+	"encoding/binary"
+	"fmt"
 	"net"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/ns"
 )
 
 // addrFlagNames is ifa_flag_data in iproute2's order; v6 marks names
@@ -92,6 +96,7 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 			plen, _ = ad.Peer.Mask.Size()
 		}
 		p.any("prefixlen", "/%d ", plen)
+		printAddrMetric(p, v, ad)
 		if ad.Broadcast != nil && fam == unix.AF_INET {
 			p.fp("brd ")
 			p.colorAny(familyColor(fam), "broadcast", "%s ", ad.Broadcast.String())
@@ -129,11 +134,53 @@ func printAddrBrief(p *printer, g *Global, v *linkView) {
 			plen = maskLen(ad.Peer)
 		}
 		p.any("prefixlen", "/%d ", plen)
+		printAddrMetric(p, v, ad)
 		p.close("")
 	}
 	p.close("")
 	p.fp("\n")
 	p.close("")
+}
+
+// printAddrMetric prints IFA_RT_PRIORITY of ad ("metric N"), which
+// package netlink does not read (see addrMetrics).
+func printAddrMetric(p *printer, v *linkView, ad *netlink.Addr) {
+	if m, ok := v.metrics[addrKey(v.link.Attrs().Index, ad.IP, maskLen(ad.IPNet))]; ok {
+		p.any("metric", "metric %d ", m)
+	}
+}
+
+// addrKey names an address of a link for addrMetrics.
+func addrKey(ifindex int, ip net.IP, plen int) string {
+	return fmt.Sprintf("%d %s/%d", ifindex, builtins.FormatIP(ip), plen)
+}
+
+// addrMetrics dumps the addresses of family in r's namespace raw and
+// returns the IFA_RT_PRIORITY of those that have one, by addrKey.
+func addrMetrics(env *builtins.Env, r ns.Ref, family int) (map[string]uint32, error) {
+	req := nl.NewNetlinkRequest(unix.RTM_GETADDR, unix.NLM_F_DUMP)
+	req.AddData(nl.NewIfAddrmsg(family))
+	msgs, err := rawExecute(env, r, req, unix.RTM_NEWADDR)
+	if err != nil {
+		return nil, fmt.Errorf("dumping addresses: %w", err)
+	}
+	m := map[string]uint32{}
+	for _, b := range msgs {
+		if len(b) < unix.SizeofIfAddrmsg {
+			continue
+		}
+		at := parseRattrs(b[unix.SizeofIfAddrmsg:])
+		if !at.has(unix.IFA_RT_PRIORITY) {
+			continue
+		}
+		local := at[unix.IFA_LOCAL]
+		if local == nil {
+			local = at[unix.IFA_ADDRESS]
+		}
+		ifindex := int(binary.NativeEndian.Uint32(b[4:8]))
+		m[addrKey(ifindex, net.IP(local), int(b[1]))] = uint32(at.u32(unix.IFA_RT_PRIORITY))
+	}
+	return m, nil
 }
 
 // maskLen is the prefix length of n.

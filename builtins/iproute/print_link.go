@@ -53,14 +53,6 @@ func printLinkName(p *printer, v *linkView, textFormat string) {
 	}
 }
 
-// groupName prints a link group as iproute2 does without a group file.
-func groupName(g uint32) string {
-	if g == 0 {
-		return "default"
-	}
-	return fmt.Sprint(g)
-}
-
 // broadcastOf returns the link-layer broadcast address iproute2 would
 // print (netlink does not parse IFLA_BROADCAST).
 func broadcastOf(l netlink.Link) string {
@@ -113,7 +105,12 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 		st := operStateName(int(a.OperState))
 		p.colorAny(operColor(st), "operstate", "%s ", st)
 		if linkMode {
-			p.any("linkmode", "mode %s ", "DEFAULT")
+			switch mode := linkModeOf(v); mode {
+			case 0, 1:
+				p.any("linkmode", "mode %s ", []string{"DEFAULT", "DORMANT"}[mode])
+			default:
+				p.any("linkmode_index", "mode %d ", mode)
+			}
 		}
 		if !limited {
 			p.any("group", "group %s ", groupName(a.Group))
@@ -145,6 +142,10 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 				p.fp(" link-netnsid %d", a.NetNsID)
 			}
 		}
+		if v.raw != nil && v.raw.attrs.u8(unix.IFLA_PROTO_DOWN) != 0 && !limited {
+			p.fp(" protodown on ")
+			p.js("proto_down", true)
+		}
 		if g.Details > 0 && !limited {
 			// The AF_INET6 link dump of "ip -6 address" has no details.
 			printDetails(p, v, linkMode)
@@ -156,11 +157,28 @@ func printLink(p *printer, g *Global, v *linkView, linkMode bool) {
 		if linkMode && g.Stats > 0 {
 			printStats(p, g, v, true)
 		}
+		if len(a.AltNames) > 0 {
+			p.openArray("altnames", "")
+			for _, n := range a.AltNames {
+				p.fp("%s    altname ", p.sl)
+				p.any("", "%s", n)
+			}
+			p.close("")
+		}
 		p.fp("\n")
 	}
 	if linkMode {
 		p.close("")
 	}
+}
+
+// linkModeOf is IFLA_LINKMODE of v's link (0, DEFAULT, without the raw
+// message).
+func linkModeOf(v *linkView) int {
+	if v.raw == nil {
+		return 0
+	}
+	return int(v.raw.attrs.u8(unix.IFLA_LINKMODE))
 }
 
 // printBriefHead opens the record of one "ip -br link|address" line and

@@ -101,7 +101,13 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 		case builtins.Is(w, "connected"):
 			connected = true
 		case builtins.Is(w, "vrf"):
-			odev, err = a.Need(w)
+			if odev, err = a.Need(w); err == nil {
+				if h, herr := env.Handle(g.NS); herr != nil {
+					err = herr
+				} else if _, table := vrfTable(h, odev); table == 0 {
+					err = invarg("Invalid VRF\n", odev)
+				}
+			}
 		case builtins.Is(w, "uid"):
 			var n uint64
 			n, err = needUint(a, "UID", 32)
@@ -222,7 +228,7 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 	p := newPrinter(g)
 	names := devNamer(h)
 	if connected && !fromOK {
-		printRouteMsg(p, g, ans, names)
+		printRouteMsg(p, g, ans, names, nil)
 		// iproute2 6.1 checks that the answer has a source, then
 		// sends its first request again (the rewritten answer it
 		// prepares is not what it sends).
@@ -234,7 +240,7 @@ func routeGet(env *builtins.Env, g *Global, args []string) error {
 			return builtins.Rtnl(fmt.Errorf("%w: ip route get %s", err, strings.Join(args, " ")))
 		}
 	}
-	printRouteMsg(p, g, ans, names)
+	printRouteMsg(p, g, ans, names, nil)
 	return p.flush(env.Stdout)
 }
 
@@ -271,9 +277,13 @@ var cacheFlagNames = []struct {
 }
 
 // printRouteMsg prints one RTM_NEWROUTE message (rtmsg and attributes)
-// as print_route does with an empty filter: how iproute2 prints the
-// answer of "ip route get".
-func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) {
+// as print_route does: a field the filter f pins (dev, table, protocol,
+// scope, tos, metric, realms, an exact gateway or source) is left out;
+// nil is the empty filter, as for the answer of "ip route get".
+func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string, f *routeFilter) {
+	if f == nil {
+		f = &routeFilter{}
+	}
 	r := decodeRtMsg(msg)
 	at := parseRattrs(msg[unix.SizeofRtMsg:])
 	fam := int(r.Family)
@@ -315,14 +325,25 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 		p.fp("as to ")
 		p.colorAny(familyColor(fam), "to", "%s ", addr(unix.RTA_NEWDST))
 	}
-	if r.Tos != 0 {
-		p.any("tos", "tos %s ", fmt.Sprintf("0x%02x", r.Tos))
+	if r.Tos != 0 && !f.tosOK {
+		p.any("tos", "tos %s ", dsfieldName(int(r.Tos)))
 	}
-	if at.has(unix.RTA_GATEWAY) {
+	if at.has(unix.RTA_GATEWAY) && (f.via == nil || maskLen(f.via) != hostLen) {
 		p.fp("via ")
 		p.colorAny(familyColor(fam), "gateway", "%s ", addr(unix.RTA_GATEWAY))
 	}
-	if at.has(unix.RTA_OIF) {
+	if at.has(unix.RTA_VIA) {
+		if v := at[unix.RTA_VIA]; len(v) >= 2 {
+			vf := int(binary.NativeEndian.Uint16(v))
+			p.fp("via %s ", familyName(vf))
+			p.colorFp(familyColor(vf), "%s ", builtins.FormatIP(net.IP(v[2:])))
+			p.openObject("via")
+			p.js("family", familyName(vf))
+			p.js("host", builtins.FormatIP(net.IP(v[2:])))
+			p.close("")
+		}
+	}
+	if at.has(unix.RTA_OIF) && !f.devOK {
 		p.fp("dev ")
 		p.colorAny(colorIfname, "dev", "%s ", devName(int(at.u32(unix.RTA_OIF))))
 	}
@@ -330,22 +351,22 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 	if at.has(unix.RTA_TABLE) {
 		table = int(at.u32(unix.RTA_TABLE))
 	}
-	if table != 0 && (table != unix.RT_TABLE_MAIN || details) {
+	if table != 0 && (table != unix.RT_TABLE_MAIN || details) && f.table == 0 {
 		p.any("table", "table %s ", tables.name(table))
 	}
 	if r.Flags&rtmCloned == 0 {
-		if int(r.Protocol) != unix.RTPROT_BOOT || details {
+		if (int(r.Protocol) != unix.RTPROT_BOOT || details) && f.protoOK == 0 {
 			p.any("protocol", "proto %s ", protocols.name(int(r.Protocol)))
 		}
-		if r.Scope != unix.RT_SCOPE_UNIVERSE || details {
+		if (r.Scope != unix.RT_SCOPE_UNIVERSE || details) && f.scopeMask == 0 {
 			p.any("scope", "scope %s ", scopes.name(int(r.Scope)))
 		}
 	}
-	if at.has(unix.RTA_PREFSRC) {
+	if at.has(unix.RTA_PREFSRC) && (f.src == nil || maskLen(f.src) != hostLen) {
 		p.fp("src ")
 		p.colorAny(familyColor(fam), "prefsrc", "%s ", addr(unix.RTA_PREFSRC))
 	}
-	if at.has(unix.RTA_PRIORITY) {
+	if at.has(unix.RTA_PRIORITY) && !f.metricOK {
 		p.any("metric", "metric %d ", at.u32(unix.RTA_PRIORITY))
 	}
 	printRouteFlags(p, int(r.Flags))
@@ -356,6 +377,23 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 			p.fp("mark 0x%x ", m)
 		} else {
 			p.fp("mark %d ", m)
+		}
+	}
+	if at.has(unix.RTA_FLOW) && f.realmMask != ^uint32(0) {
+		to := uint32(at.u32(unix.RTA_FLOW))
+		from := to >> 16
+		to &= 0xffff
+		if p.json {
+			p.openObject("flow")
+			if from != 0 {
+				p.js("from", realmName(int(from)))
+			}
+			p.js("to", realmName(int(to)))
+			p.close("")
+		} else if from != 0 {
+			p.fp("realms %s/%s ", realmName(int(from)), realmName(int(to)))
+		} else {
+			p.fp("realm %s ", realmName(int(to)))
 		}
 	}
 	if at.has(unix.RTA_UID) {
@@ -370,7 +408,7 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string) 
 	if mx, ok := at[unix.RTA_METRICS]; ok {
 		printMetrics(p, parseRattrs(mx))
 	}
-	if at.has(unix.RTA_IIF) {
+	if at.has(unix.RTA_IIF) && !f.iifOK {
 		p.fp("iif ")
 		p.colorAny(colorIfname, "iif", "%s ", devName(int(at.u32(unix.RTA_IIF))))
 	}

@@ -3,18 +3,14 @@ package iproute
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"strings"
 
-	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
-	"github.com/nshlab/nsh/internal/rtnl"
 )
 
 // FIB rule actions and flags (linux/fib_rules.h).
@@ -48,6 +44,10 @@ func cmdRule(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return ruleModify(env, g, verb, args[1:])
 	case "flush":
 		return ruleShow(env, g, args[1:], true)
+	case "save":
+		return ruleSave(env, g, args[1:])
+	case "restore":
+		return ruleRestore(env, g)
 	}
 	return ruleShow(env, g, args[1:], false)
 }
@@ -60,7 +60,67 @@ func ruleFamily(g *Global) int {
 	return afInet
 }
 
-// ruleModify is "ip rule add|del SELECTOR ACTION" (iprule_modify).
+// FIB rule attributes of linux/fib_rules.h that x/sys/unix lacks.
+const (
+	fraL3mdev     = 19
+	fraUIDRange   = 20
+	fraProtocol   = 21
+	fraIPProto    = 22
+	fraSportRange = 23
+	fraDportRange = 24
+	fraTunID      = 12
+	fraGateway    = 5 // RTA_GATEWAY, the address of a "nat" rule
+	rtnNat        = 10
+)
+
+// rulePrefix reads the PREFIX of "from"/"to" as get_prefix does for
+// family (0: any): the address bytes (none for default/any/all) and the
+// prefix length.
+func rulePrefix(s string, family int) ([]byte, int, error) {
+	if s == "default" || s == "any" || s == "all" {
+		return nil, 0, nil
+	}
+	p, err := parsePrefix(s, family)
+	if err != nil {
+		return nil, 0, err
+	}
+	l, _ := p.Mask.Size()
+	if builtins.IPFamily(p.IP) == afInet6 {
+		return p.IP.To16(), l, nil
+	}
+	return p.IP.To4(), l, nil
+}
+
+// uidRange is sscanf(s, "%u-%u"): two numbers (a second one is required).
+func uidRange(s string) ([]byte, bool) {
+	a, rest, ok := cStrtoul(s, 10)
+	if !ok || !strings.HasPrefix(rest, "-") {
+		return nil, false
+	}
+	b, _, ok := cStrtoul(rest[1:], 10)
+	if !ok {
+		return nil, false
+	}
+	return append(u32(uint32(a)), u32(uint32(b))...), true
+}
+
+// portRange is sscanf(s, "%hu-%hu") with a lone port as START-START.
+func portRange(s string) ([]byte, bool) {
+	a, rest, ok := cStrtoul(s, 10)
+	if !ok {
+		return nil, false
+	}
+	b := a
+	if strings.HasPrefix(rest, "-") {
+		if v, _, ok := cStrtoul(rest[1:], 10); ok {
+			b = v
+		}
+	}
+	return binary.NativeEndian.AppendUint16(binary.NativeEndian.AppendUint16(nil, uint16(a)), uint16(b)), true
+}
+
+// ruleModify is "ip rule add|del SELECTOR ACTION" (iprule_modify): one
+// RTM_NEWRULE or RTM_DELRULE built as iproute2 builds it.
 func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error {
 	if len(args) == 0 {
 		// iprule_modify refuses an empty selector: "ip rule del" would
@@ -69,162 +129,294 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 		if verb == "delete" {
 			name = "del"
 		}
-		return fmt.Errorf("\"ip rule %s\" requires arguments.", name)
+		return builtins.Fail(1, "\"ip rule %s\" requires arguments.", name)
 	}
-	r := netlink.NewRule()
-	r.Family = ruleFamily(g)
-	tableOK := false
+	typ, flags := unix.RTM_DELRULE, 0
+	hdr := nl.NewRtMsg()
+	*hdr = nl.RtMsg{}
+	hdr.Family = uint8(g.Family)
+	if verb == "add" {
+		typ, flags = unix.RTM_NEWRULE, unix.NLM_F_CREATE|unix.NLM_F_EXCL
+		hdr.Type = frActToTbl
+	}
+	var attrs []*nl.RtAttr
+	add := func(t int, b []byte) { attrs = append(attrs, nl.NewRtAttr(t, b)) }
+	tableOK, l3mdev, tid := false, false, 0
 	a := builtins.NewArgs(args)
-	prefix := func(w string) (*net.IPNet, error) {
-		s, err := a.Need(w)
-		if err != nil {
-			return nil, err
-		}
-		p, err := parsePrefix(s, g.Family)
-		if err != nil {
-			return nil, err
-		}
-		if builtins.IPFamily(p.IP) == afInet6 {
-			r.Family = afInet6
-		}
-		return p, nil
-	}
 	for a.More() {
 		w, _ := a.Next()
-		var err error
+		var arg string
+		need := func() bool {
+			var err error
+			arg, err = a.Need(w)
+			return err == nil
+		}
 		switch {
 		case w == "not":
-			r.Invert = true
-		case w == "from":
-			r.Src, err = prefix(w)
-		case w == "to":
-			r.Dst, err = prefix(w)
+			hdr.Flags |= fibRuleInvert
+		case w == "from" || w == "to":
+			if !need() {
+				return incomplete(a, w)
+			}
+			b, l, err := rulePrefix(arg, int(hdr.Family))
+			if err != nil {
+				return err
+			}
+			if w == "from" {
+				hdr.Src_len = uint8(l)
+				add(unix.FRA_SRC, b)
+			} else {
+				hdr.Dst_len = uint8(l)
+				add(unix.FRA_DST, b)
+			}
 		case builtins.Is(w, "preference") || builtins.Is(w, "order") || builtins.Is(w, "priority"):
-			var n uint64
-			n, err = needUint(a, "preference", 32)
-			r.Priority = int(n)
+			if !need() {
+				return incomplete(a, w)
+			}
+			v, ok := getUint(arg, 0, 1<<32-1)
+			if !ok {
+				return invarg("preference value is invalid\n", arg)
+			}
+			add(unix.FRA_PRIORITY, u32(uint32(v)))
 		case w == "tos" || builtins.Is(w, "dsfield"):
-			var n uint64
-			n, err = needUint(a, "TOS", 8)
-			r.Tos = uint(n)
-		case builtins.Is(w, "fwmark"):
-			var s string
-			if s, err = a.Need(w); err != nil {
-				break
+			if !need() {
+				return incomplete(a, w)
 			}
-			m, mask, hasMask := strings.Cut(s, "/")
-			var n uint64
-			if n, err = strconv.ParseUint(m, 0, 32); err != nil {
-				err = invarg("fwmark value is invalid", s)
-				break
+			v, ok := dsfieldA2N(arg)
+			if !ok {
+				return invarg("TOS value is invalid\n", arg)
 			}
-			r.Mark = uint32(n)
+			hdr.Tos = uint8(v)
+		case w == "fwmark":
+			if !need() {
+				return incomplete(a, w)
+			}
+			m, mask, hasMask := strings.Cut(arg, "/")
+			v, ok := getUint(m, 0, 1<<32-1)
+			if !ok {
+				return invarg("fwmark value is invalid\n", m)
+			}
+			add(unix.FRA_FWMARK, u32(uint32(v)))
 			if hasMask {
-				if n, err = strconv.ParseUint(mask, 0, 32); err != nil {
-					err = invarg("fwmask value is invalid", s)
-					break
+				if v, ok = getUint(mask, 0, 1<<32-1); !ok {
+					return invarg("fwmask value is invalid\n", mask)
 				}
-				v := uint32(n)
-				r.Mask = &v
+				add(unix.FRA_FWMASK, u32(uint32(v)))
 			}
 		case builtins.Is(w, "realms"):
-			err = builtins.NotImplemented("ip rule ... realms: not supported by nsh yet")
-		case builtins.Is(w, "table") || builtins.Is(w, "lookup"):
-			var s string
-			if s, err = a.Need(w); err == nil {
-				r.Table, err = tables.parse("table", s, 1<<32-1)
-				tableOK = true
+			if !need() {
+				return incomplete(a, w)
 			}
-		case builtins.Is(w, "suppress_prefixlength"):
-			var n uint64
-			n, err = needUint(a, "suppress_prefixlength", 32)
-			r.SuppressPrefixlen = int(n)
-		case builtins.Is(w, "suppress_ifgroup"):
-			var n uint64
-			n, err = needUint(a, "suppress_ifgroup", 31)
-			r.SuppressIfgroup = int(n)
-		case w == "dev" || builtins.Is(w, "iif"):
-			if r.IifName, err = a.Need(w); err == nil {
-				err = builtins.ValidIfName(r.IifName)
+			v, ok := parseRealms(arg)
+			if !ok {
+				return invarg("invalid realms\n", arg)
 			}
-		case builtins.Is(w, "oif"):
-			if r.OifName, err = a.Need(w); err == nil {
-				err = builtins.ValidIfName(r.OifName)
-			}
-		case builtins.Is(w, "goto"):
-			var n uint64
-			n, err = needUint(a, "goto", 32)
-			r.Goto = int(n)
-			r.Type = frActGoto
+			add(unix.FRA_FLOW, u32(v))
 		case builtins.Is(w, "protocol"):
-			var s string
-			if s, err = a.Need(w); err == nil {
-				var n int
-				n, err = protocols.parse("protocol", s, 255)
-				r.Protocol = uint8(n)
+			if !need() {
+				return incomplete(a, w)
 			}
-		case w == "blackhole":
-			r.Type = frActBlackhole
-		case w == "unreachable":
-			r.Type = frActUnreachable
-		case w == "prohibit":
-			r.Type = frActProhibit
-		case w == "nop":
-			r.Type = frActNop
-		case builtins.Is(w, "ipproto") || builtins.Is(w, "sport") || builtins.Is(w, "dport") || builtins.Is(w, "uidrange") || w == "l3mdev" || builtins.Is(w, "nat") || builtins.Is(w, "map-to"):
-			err = builtins.NotImplemented("ip rule ... %s: not supported by nsh yet", w)
+			v, err := protocols.parse("protocol", arg, 255)
+			if err != nil {
+				return invarg("\"protocol\" value is invalid\n", arg)
+			}
+			add(fraProtocol, []byte{uint8(v)})
+		case builtins.Is(w, "tun_id"):
+			if !need() {
+				return incomplete(a, w)
+			}
+			v, ok := getUint(arg, 0, 1<<64-2)
+			if !ok {
+				return invarg("\"tun_id\" value is invalid\n", arg)
+			}
+			add(fraTunID, binary.BigEndian.AppendUint64(nil, v))
+		case builtins.Is(w, "table") || w == "lookup":
+			if !need() {
+				return incomplete(a, w)
+			}
+			v, err := tables.parse("table", arg, 1<<32-1)
+			if err != nil {
+				return invarg("invalid table ID\n", arg)
+			}
+			tid = v
+			if v < 256 {
+				hdr.Table = uint8(v)
+			} else {
+				hdr.Table = unix.RT_TABLE_UNSPEC
+				add(unix.FRA_TABLE, u32(uint32(v)))
+			}
+			tableOK = true
+		case builtins.Is(w, "suppress_prefixlength") || w == "sup_pl":
+			if !need() {
+				return incomplete(a, w)
+			}
+			v, ok := getUint(arg, 0, 1<<31-1)
+			if !ok {
+				return invarg("suppress_prefixlength value is invalid\n", arg)
+			}
+			add(unix.FRA_SUPPRESS_PREFIXLEN, u32(uint32(v)))
+		case builtins.Is(w, "suppress_ifgroup") || w == "sup_group":
+			if !need() {
+				return incomplete(a, w)
+			}
+			v, ok := parseGroup(arg)
+			if !ok {
+				return invarg("Invalid \"suppress_ifgroup\" value\n", arg)
+			}
+			add(unix.FRA_SUPPRESS_IFGROUP, u32(uint32(v)))
+		case w == "dev" || w == "iif" || w == "oif":
+			if !need() {
+				return incomplete(a, w)
+			}
+			if builtins.ValidIfName(arg) != nil {
+				if w == "oif" {
+					return invarg("\"oif\" not a valid ifname", arg)
+				}
+				return invarg("\"iif\"/\"dev\" not a valid ifname", arg)
+			}
+			t := unix.FRA_IIFNAME
+			if w == "oif" {
+				t = unix.FRA_OIFNAME
+			}
+			add(t, nl.ZeroTerminated(arg))
+		case w == "l3mdev":
+			add(fraL3mdev, []byte{1})
+			tableOK, l3mdev = true, true
+		case w == "uidrange":
+			if !need() {
+				return incomplete(a, w)
+			}
+			b, ok := uidRange(arg)
+			if !ok {
+				return invarg("invalid UID range\n", arg)
+			}
+			add(fraUIDRange, b)
+		case w == "nat" || builtins.Is(w, "map-to"):
+			if !need() {
+				return incomplete(a, w)
+			}
+			fmt.Fprintln(env.Stderr, "Warning: route NAT is deprecated")
+			ip := inetAddr(arg, afInet)
+			if ip == nil {
+				return builtins.Fail(1, "Error: an IP address is expected rather than %q", arg)
+			}
+			add(fraGateway, []byte(ip))
+			hdr.Type = rtnNat
+		case w == "ipproto":
+			if !need() {
+				return incomplete(a, w)
+			}
+			v, ok := parseIPProto(arg)
+			if !ok {
+				return invarg("Invalid \"ipproto\" value\n", arg)
+			}
+			add(fraIPProto, []byte{uint8(v)})
+		case w == "sport" || w == "dport":
+			if !need() {
+				return incomplete(a, w)
+			}
+			b, ok := portRange(arg)
+			if !ok {
+				if w == "sport" {
+					return invarg("invalid port range\n", arg)
+				}
+				return invarg("invalid dport range\n", arg)
+			}
+			t := fraSportRange
+			if w == "dport" {
+				t = fraDportRange
+			}
+			add(t, b)
 		default:
 			if w == "type" {
-				if w, err = a.Need(w); err != nil {
-					break
+				if !need() {
+					return incomplete(a, w)
 				}
-				if t, ok := map[string]uint8{"blackhole": frActBlackhole, "unreachable": frActUnreachable, "prohibit": frActProhibit, "nop": frActNop}[w]; ok {
-					r.Type = t
-					break
-				}
+				w = arg
 			}
-			err = fmt.Errorf("Error: argument %q is wrong: Failed to parse rule type", w)
+			switch {
+			case builtins.Is(w, "help"):
+				fmt.Fprintln(env.Stderr, ruleUsage)
+				return builtins.Fail(255, "")
+			case builtins.Is(w, "goto"):
+				if !need() {
+					return incomplete(a, w)
+				}
+				v, ok := getUint(arg, 0, 1<<32-1)
+				if !ok {
+					return invarg("invalid target\n", arg)
+				}
+				add(unix.FRA_GOTO, u32(uint32(v)))
+				hdr.Type = frActGoto
+			case builtins.Is(w, "nop"):
+				hdr.Type = frActNop
+			default:
+				t, ok := routeTypeWord(w)
+				if !ok {
+					var v uint64
+					if v, ok = getUint(w, 0, 255); !ok {
+						return invarg("Failed to parse rule type", w)
+					}
+					t = int(v)
+				}
+				hdr.Type = uint8(t)
+			}
+			tableOK = true
 		}
-		if err != nil {
-			return err
-		}
 	}
-	if verb == "add" && !tableOK && r.Type == 0 {
-		r.Table = unix.RT_TABLE_MAIN
+	if l3mdev && tid != 0 {
+		return builtins.Fail(22, "table can not be specified for l3mdev rules")
 	}
-	if r.Type == 0 && verb == "add" {
-		r.Type = frActToTbl
+	if hdr.Family == unix.AF_UNSPEC {
+		hdr.Family = afInet
 	}
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return err
+	if !tableOK && verb == "add" {
+		hdr.Table = unix.RT_TABLE_MAIN
 	}
-	if verb != "add" && !tableOK {
-		r.Table = -1
+	req := nl.NewNetlinkRequest(typ, flags|unix.NLM_F_ACK)
+	req.AddData(hdr)
+	for _, at := range attrs {
+		req.AddData(at)
 	}
-	switch {
-	case ruleMapped(r):
-		err = ruleRequest(env, g, verb, r)
-	case verb == "add":
-		err = h.RuleAdd(r)
-	default:
-		err = h.RuleDel(r)
-	}
-	if err != nil {
-		err = rtnl.FromHandle(err) // the kernel's message, if any, for Rtnl
-		if errors.Is(err, unix.ENOENT) && verb == "delete" {
-			return builtins.Rtnl(fmt.Errorf("%w: no such rule", err))
-		}
-		return builtins.Rtnl(fmt.Errorf("%w: ip rule %s", err, verb))
+	if _, err := rawExecute(env, g.NS, req, 0); err != nil {
+		return rtnlAnswer("ip rule "+verb, err)
 	}
 	return nil
 }
+
+// incomplete is NEXT_ARG's failure after keyword w.
+func incomplete(a *builtins.Args, w string) error {
+	_, err := a.Need(w)
+	return err
+}
+
+// ruleUsage is iprule.c's usage().
+const ruleUsage = `Usage: ip rule { add | del } SELECTOR ACTION
+       ip rule { flush | save | restore }
+       ip rule [ list [ SELECTOR ]]
+SELECTOR := [ not ] [ from PREFIX ] [ to PREFIX ] [ tos TOS ]
+            [ fwmark FWMARK[/MASK] ]
+            [ iif STRING ] [ oif STRING ] [ pref NUMBER ] [ l3mdev ]
+            [ uidrange NUMBER-NUMBER ]
+            [ ipproto PROTOCOL ]
+            [ sport [ NUMBER | NUMBER-NUMBER ]
+            [ dport [ NUMBER | NUMBER-NUMBER ] ]
+ACTION := [ table TABLE_ID ]
+          [ protocol PROTO ]
+          [ nat ADDRESS ]
+          [ realms [SRCREALM/]DSTREALM ]
+          [ goto NUMBER ]
+          SUPPRESSOR
+SUPPRESSOR := [ suppress_prefixlength NUMBER ]
+              [ suppress_ifgroup DEVGROUP ]
+TABLE_ID := [ local | main | default | NUMBER ]`
 
 // ruleView is one RTM_NEWRULE answer as print_rule reads it.
 type ruleView struct {
 	family, srcLen, dstLen, tos, table, action int
 	flags                                      uint32
 	attrs                                      rattrs
+	msg                                        []byte // the fib_rule_hdr and attributes
 }
 
 // ruleList dumps the rules of g's namespace and family.
@@ -242,7 +434,7 @@ func ruleList(env *builtins.Env, g *Global) ([]ruleView, error) {
 			continue
 		}
 		r := ruleView{family: int(m[0]), dstLen: int(m[1]), srcLen: int(m[2]), tos: int(m[3]), table: int(m[4]), action: int(m[7]),
-			flags: binary.LittleEndian.Uint32(m[8:12]), attrs: parseRattrs(m[unix.SizeofRtMsg:])}
+			flags: binary.LittleEndian.Uint32(m[8:12]), attrs: parseRattrs(m[unix.SizeofRtMsg:]), msg: m}
 		if r.attrs.has(unix.FRA_TABLE) {
 			r.table = int(r.attrs.u32(unix.FRA_TABLE))
 		}
@@ -251,98 +443,278 @@ func ruleList(env *builtins.Env, g *Global) ([]ruleView, error) {
 	return out, nil
 }
 
-// ruleShow is "ip rule list|show [SELECTOR]" and "ip rule flush" (which
-// deletes every rule but the one of preference 0).
-func ruleShow(env *builtins.Env, g *Global, args []string, flush bool) error {
-	table, pref := -1, -1
-	var from, to *net.IPNet
-	var iif, oif string
-	var mark, mask int64 = -1, -1
-	not := false
+// ruleFilter is the selector of "ip rule list|flush" (iprule.c's filter).
+type ruleFilter struct {
+	not, l3mdev          bool
+	pref, tos            int // -1: any
+	fwmark, fwmask       uint64
+	iif, oif             string
+	iifSet, oifSet       bool
+	uid                  []byte
+	ipproto              int
+	sport, dport         []byte
+	tunID                uint64
+	table                int
+	src, dst             []byte
+	srcLen, dstLen       int
+	srcFamily, dstFamily int
+	protocol             int
+	protocolSet          bool
+}
+
+// parseRuleFilter reads the selector of iprule_list_flush_or_save.
+func parseRuleFilter(g *Global, args []string) (*ruleFilter, error) {
+	af := g.Family
+	if af == 0 {
+		af = afInet
+	}
+	f := &ruleFilter{pref: -1, tos: -1}
 	a := builtins.NewArgs(args)
 	for a.More() {
 		w, _ := a.Next()
-		var err error
-		switch {
-		case w == "from" || w == "to":
-			var s string
-			if s, err = a.Need(w); err == nil {
-				var p *net.IPNet
-				if p, err = parsePrefix(s, g.Family); err == nil {
-					if w == "from" {
-						from = p
-					} else {
-						to = p
-					}
-				}
-			}
-		case w == "dev" || builtins.Is(w, "iif"):
-			iif, err = a.Need(w)
-		case builtins.Is(w, "oif"):
-			oif, err = a.Need(w)
-		case w == "not":
-			not = true
-		case builtins.Is(w, "fwmark"):
-			var s string
-			if s, err = a.Need(w); err == nil {
-				m, mk, hasMask := strings.Cut(s, "/")
-				var n uint64
-				if n, err = strconv.ParseUint(m, 0, 32); err == nil {
-					mark = int64(n)
-					if hasMask {
-						if n, err = strconv.ParseUint(mk, 0, 32); err == nil {
-							mask = int64(n)
-						}
-					}
-				}
-				if err != nil {
-					err = invarg("fwmark value is invalid", s)
-				}
-			}
-		case builtins.Is(w, "table") || builtins.Is(w, "lookup"):
-			var s string
-			if s, err = a.Need(w); err == nil {
-				table, err = tables.parse("table", s, 1<<32-1)
-			}
-		case builtins.Is(w, "preference") || builtins.Is(w, "order") || builtins.Is(w, "priority"):
-			var n uint64
-			n, err = needUint(a, "preference", 32)
-			pref = int(n)
-		default:
-			err = builtins.NotImplemented("ip rule show %s: not supported by nsh yet", w)
-		}
-		if err != nil {
+		var arg string
+		need := func() error {
+			var err error
+			arg, err = a.Need(w)
 			return err
 		}
+		switch {
+		case builtins.Is(w, "preference") || builtins.Is(w, "order") || builtins.Is(w, "priority"):
+			if err := need(); err != nil {
+				return nil, err
+			}
+			v, ok := getUint(arg, 0, 1<<32-1)
+			if !ok {
+				return nil, invarg("preference value is invalid\n", arg)
+			}
+			f.pref = int(v)
+		case w == "not":
+			f.not = true
+		case w == "tos" || w == "dsfield":
+			if err := need(); err != nil {
+				return nil, err
+			}
+			v, ok := dsfieldA2N(arg)
+			if !ok {
+				return nil, invarg("TOS value is invalid\n", arg)
+			}
+			f.tos = int(v)
+		case w == "fwmark":
+			if err := need(); err != nil {
+				return nil, err
+			}
+			m, mask, hasMask := strings.Cut(arg, "/")
+			v, ok := getUint(m, 0, 1<<32-1)
+			if !ok {
+				return nil, invarg("fwmark value is invalid\n", m)
+			}
+			f.fwmark = v
+			if hasMask {
+				if v, ok = getUint(mask, 0, 1<<32-1); !ok {
+					return nil, invarg("fwmask value is invalid\n", mask)
+				}
+				f.fwmask = v
+			}
+		case w == "dev" || w == "iif" || w == "oif":
+			if err := need(); err != nil {
+				return nil, err
+			}
+			if builtins.ValidIfName(arg) != nil {
+				if w == "oif" {
+					return nil, invarg("\"oif\" not a valid ifname", arg)
+				}
+				return nil, invarg("\"iif\"/\"dev\" not a valid ifname", arg)
+			}
+			if w == "oif" {
+				f.oif, f.oifSet = arg, true
+			} else {
+				f.iif, f.iifSet = arg, true
+			}
+		case w == "l3mdev":
+			f.l3mdev = true
+		case w == "uidrange":
+			if err := need(); err != nil {
+				return nil, err
+			}
+			b, ok := uidRange(arg)
+			if !ok {
+				return nil, invarg("invalid UID range\n", arg)
+			}
+			f.uid = b
+		case builtins.Is(w, "tun_id"):
+			if err := need(); err != nil {
+				return nil, err
+			}
+			v, ok := getUint(arg, 0, 1<<64-2)
+			if !ok {
+				return nil, invarg("\"tun_id\" value is invalid\n", arg)
+			}
+			f.tunID = v
+		case builtins.Is(w, "lookup") || builtins.Is(w, "table"):
+			if err := need(); err != nil {
+				return nil, err
+			}
+			v, err := tables.parse("table", arg, 1<<32-1)
+			if err != nil {
+				return nil, invarg("table id value is invalid\n", arg)
+			}
+			f.table = v
+		case builtins.Is(w, "from") || builtins.Is(w, "src"):
+			if err := need(); err != nil {
+				return nil, err
+			}
+			b, l, err := rulePrefix(arg, af)
+			if err != nil {
+				return nil, err
+			}
+			f.src, f.srcLen, f.srcFamily = b, l, af
+		case builtins.Is(w, "protocol"):
+			if err := need(); err != nil {
+				return nil, err
+			}
+			v, err := protocols.parse("protocol", arg, 255)
+			switch {
+			case err == nil:
+				f.protocol, f.protocolSet = v, true
+			case arg == "all":
+				f.protocol, f.protocolSet = 0, false
+			default:
+				return nil, invarg("invalid \"protocol\"\n", arg)
+			}
+		case w == "ipproto":
+			if err := need(); err != nil {
+				return nil, err
+			}
+			v, ok := parseIPProto(arg)
+			if !ok {
+				return nil, invarg("Invalid \"ipproto\" value\n", arg)
+			}
+			f.ipproto = v
+		case w == "sport" || w == "dport":
+			if err := need(); err != nil {
+				return nil, err
+			}
+			b, ok := portRange(arg)
+			if !ok {
+				if w == "sport" {
+					return nil, invarg("invalid port range\n", arg)
+				}
+				return nil, invarg("invalid dport range\n", arg)
+			}
+			if w == "sport" {
+				f.sport = b
+			} else {
+				f.dport = b
+			}
+		default:
+			if builtins.Is(w, "dst") || builtins.Is(w, "to") {
+				if err := need(); err != nil {
+					return nil, err
+				}
+				w = arg
+			}
+			b, l, err := rulePrefix(w, af)
+			if err != nil {
+				return nil, err
+			}
+			f.dst, f.dstLen, f.dstFamily = b, l, af
+		}
+	}
+	return f, nil
+}
+
+// keep is iprule.c's filter_nlmsg.
+func (f *ruleFilter) keep(g *Global, r *ruleView) bool {
+	a := r.attrs
+	if g.Family != 0 && r.family != g.Family {
+		return false
+	}
+	if f.pref >= 0 && uint64(f.pref) != a.u32(unix.FRA_PRIORITY) {
+		return false
+	}
+	if f.not && r.flags&fibRuleInvert == 0 {
+		return false
+	}
+	// addrMatch is inet_addr_match_rta: the first bits of the rule's
+	// address equal the filter's (no address matches).
+	addrMatch := func(want []byte, bits int, t uint16) bool {
+		have, ok := a[t]
+		if !ok || bits <= 0 || want == nil {
+			return true
+		}
+		if len(have) < len(want) {
+			return false
+		}
+		m := net.CIDRMask(bits, 8*len(want))
+		return net.IP(want).Mask(m).Equal(net.IP(have[:len(want)]).Mask(m))
+	}
+	if f.srcFamily != 0 && (f.srcFamily != r.family || f.srcLen > r.srcLen || !addrMatch(f.src, f.srcLen, unix.FRA_SRC)) {
+		return false
+	}
+	if f.dstFamily != 0 && (f.dstFamily != r.family || f.dstLen > r.dstLen || !addrMatch(f.dst, f.dstLen, unix.FRA_DST)) {
+		return false
+	}
+	if f.tos >= 0 && f.tos != r.tos {
+		return false
+	}
+	if f.fwmark != 0 && f.fwmark != a.u32(unix.FRA_FWMARK) || f.fwmask != 0 && f.fwmask != a.u32(unix.FRA_FWMASK) {
+		return false
+	}
+	if f.iifSet && (!a.has(unix.FRA_IIFNAME) || a.str(unix.FRA_IIFNAME) != f.iif) ||
+		f.oifSet && (!a.has(unix.FRA_OIFNAME) || a.str(unix.FRA_OIFNAME) != f.oif) {
+		return false
+	}
+	if f.l3mdev && a.u8(fraL3mdev) == 0 {
+		return false
+	}
+	if f.uid != nil && string(a[fraUIDRange]) != string(f.uid) {
+		return false
+	}
+	if f.ipproto != 0 && uint64(f.ipproto) != a.u8(fraIPProto) {
+		return false
+	}
+	if f.sport != nil && (f.sport[0] != 0 || f.sport[1] != 0) && string(a[fraSportRange]) != string(f.sport) {
+		return false
+	}
+	if f.dport != nil && (f.dport[0] != 0 || f.dport[1] != 0) && string(a[fraDportRange]) != string(f.dport) {
+		return false
+	}
+	if f.tunID != 0 && (!a.has(fraTunID) || len(a[fraTunID]) < 8 || binary.BigEndian.Uint64(a[fraTunID]) != f.tunID) {
+		return false
+	}
+	return f.table <= 0 || f.table == r.table
+}
+
+// ruleShow is "ip rule list|show [SELECTOR]" and "ip rule flush
+// [SELECTOR]", which deletes every rule shown that has a preference
+// (all but the local rule of preference 0) and, with "protocol P", that
+// protocol.
+func ruleShow(env *builtins.Env, g *Global, args []string, flush bool) error {
+	f, err := parseRuleFilter(g, args)
+	if err != nil {
+		return err
 	}
 	rules, err := ruleList(env, g)
 	if err != nil {
 		return err
 	}
-	var h *netlink.Handle
-	if flush {
-		if h, err = env.Handle(g.NS); err != nil {
-			return err
-		}
-	}
 	p := newPrinter(g)
 	for i := range rules {
 		r := &rules[i]
-		prio := int(r.attrs.u32(unix.FRA_PRIORITY))
-		if table >= 0 && r.table != table || pref >= 0 && prio != pref {
-			continue
-		}
-		if !r.matches(from, to, iif, oif, mark, mask, not) {
+		if !f.keep(g, r) {
 			continue
 		}
 		if flush {
-			if prio == 0 {
+			if r.attrs.has(fraProtocol) && f.protocolSet && int(r.attrs.u8(fraProtocol)) != f.protocol {
 				continue
 			}
-			del := netlink.NewRule()
-			del.Family, del.Priority, del.Table = r.family, prio, -1
-			if err := h.RuleDel(del); err != nil {
-				return fmt.Errorf("%w: flushing rule %d", err, prio)
+			if !r.attrs.has(unix.FRA_PRIORITY) {
+				continue
+			}
+			del := nl.NewNetlinkRequest(unix.RTM_DELRULE, unix.NLM_F_ACK)
+			del.AddRawData(r.msg)
+			if _, err := rawExecute(env, g.NS, del, 0); err != nil {
+				return rtnlAnswer(fmt.Sprintf("flushing rule %d", r.attrs.u32(unix.FRA_PRIORITY)), err)
 			}
 			continue
 		}
@@ -390,15 +762,12 @@ func printRule(p *printer, g *Global, r *ruleView) {
 		p.any("dstlen", "/%d", r.dstLen)
 	}
 	if r.tos != 0 {
-		p.any("tos", " tos %s", fmt.Sprintf("%#x", r.tos))
+		p.any("tos", " tos %s", dsfieldName(r.tos))
 	}
 	if a.has(unix.FRA_FWMARK) || a.has(unix.FRA_FWMASK) {
-		mark, mask := a.u32(unix.FRA_FWMARK), uint64(0xffffffff)
-		if a.has(unix.FRA_FWMASK) {
-			mask = a.u32(unix.FRA_FWMASK)
-		}
+		mark, mask := a.u32(unix.FRA_FWMARK), a.u32(unix.FRA_FWMASK)
 		p.any("fwmark", " fwmark %s", cHex(mark))
-		if mask != 0xffffffff {
+		if a.has(unix.FRA_FWMASK) && mask != 0xffffffff {
 			p.any("fwmask", "/%s", cHex(mask))
 		}
 	}
@@ -418,7 +787,37 @@ func printRule(p *printer, g *Global, r *ruleView) {
 			p.js("oif_detached", nil)
 		}
 	}
-	if r.table != 0 && r.action == frActToTbl {
+	if a.u8(fraL3mdev) != 0 {
+		p.fp(" lookup [l3mdev-table]")
+		p.js("l3mdev", nil)
+	}
+	if u := a[fraUIDRange]; len(u) >= 8 {
+		p.any("uid_start", " uidrange %d", binary.NativeEndian.Uint32(u))
+		p.any("uid_end", "-%d", binary.NativeEndian.Uint32(u[4:]))
+	}
+	if a.has(fraIPProto) {
+		p.any("ipproto", " ipproto %s", ipProtoName(int(a.u8(fraIPProto))))
+	}
+	for _, pr := range []struct {
+		t    uint16
+		name string
+	}{{fraSportRange, "sport"}, {fraDportRange, "dport"}} {
+		b := a[pr.t]
+		if len(b) < 4 {
+			continue
+		}
+		start, end := binary.NativeEndian.Uint16(b), binary.NativeEndian.Uint16(b[2:])
+		if start == end {
+			p.any(pr.name, " "+pr.name+" %d", start)
+		} else {
+			p.any(pr.name+"_start", " "+pr.name+" %d", start)
+			p.any(pr.name+"_end", "-%d", end)
+		}
+	}
+	if t := a[fraTunID]; len(t) >= 8 {
+		p.any("tun_id", " tun_id %d", binary.BigEndian.Uint64(t))
+	}
+	if r.table != 0 {
 		p.any("table", " lookup %s", tables.name(r.table))
 		if a.has(unix.FRA_SUPPRESS_PREFIXLEN) {
 			if pl := int32(a.u32(unix.FRA_SUPPRESS_PREFIXLEN)); pl != -1 {
@@ -431,8 +830,23 @@ func printRule(p *printer, g *Global, r *ruleView) {
 			}
 		}
 	}
+	if a.has(unix.FRA_FLOW) {
+		to := uint32(a.u32(unix.FRA_FLOW))
+		if from := to >> 16; from != 0 {
+			p.any("flow_from", " realms %s/", realmName(int(from)))
+		} else {
+			p.fp(" realms ")
+		}
+		p.any("flow_to", "%s", realmName(int(to&0xffff)))
+	}
 	switch r.action {
-	case frActToTbl:
+	case rtnNat:
+		if gw, ok := a[fraGateway]; ok {
+			p.any("nat_gateway", " map-to %s", builtins.FormatIP(net.IP(gw)))
+		} else {
+			p.fp(" masquerade")
+			p.js("masquerade", nil)
+		}
 	case frActGoto:
 		if a.has(unix.FRA_GOTO) {
 			p.any("goto", " goto %d", a.u32(unix.FRA_GOTO))
@@ -443,45 +857,18 @@ func printRule(p *printer, g *Global, r *ruleView) {
 			p.fp(" [unresolved]")
 			p.js("unresolved", nil)
 		}
+	case frActNop:
+		p.fp(" nop")
+		p.js("nop", nil)
+	case frActToTbl:
 	default:
-		if name, ok := ruleActions[r.action]; ok {
-			p.any("action", " %s", name)
-		} else {
-			p.any("action", " %s", strconv.Itoa(r.action))
-		}
+		p.any("action", " %s", routeTypes.name(r.action))
 	}
-	if g.Details > 0 && a.has(unix.FRA_PROTOCOL) {
-		p.any("protocol", " proto %s", protocols.name(int(a.u8(unix.FRA_PROTOCOL))))
+	if a.has(fraProtocol) {
+		if pr := int(a.u8(fraProtocol)); pr != 0 && pr != unix.RTPROT_KERNEL || g.Details > 0 {
+			p.any("protocol", " proto %s", protocols.name(pr))
+		}
 	}
 	p.fp("\n")
 	p.close("")
-}
-
-// matches is the selector part of iprule's filter_nlmsg: a prefix must
-// cover the rule's, names and marks must be equal.
-func (r *ruleView) matches(from, to *net.IPNet, iif, oif string, mark, mask int64, not bool) bool {
-	same := func(p *net.IPNet, t uint16, plen int) bool {
-		if p == nil {
-			return true
-		}
-		l, _ := p.Mask.Size()
-		if l == 0 {
-			return true
-		}
-		v, ok := r.attrs[t]
-		return ok && plen >= l && p.Contains(net.IP(v))
-	}
-	if !same(from, unix.FRA_SRC, r.srcLen) || !same(to, unix.FRA_DST, r.dstLen) {
-		return false
-	}
-	if iif != "" && r.attrs.str(unix.FRA_IIFNAME) != iif || oif != "" && r.attrs.str(unix.FRA_OIFNAME) != oif {
-		return false
-	}
-	if mark >= 0 && (!r.attrs.has(unix.FRA_FWMARK) || int64(r.attrs.u32(unix.FRA_FWMARK)) != mark) {
-		return false
-	}
-	if mask >= 0 && (!r.attrs.has(unix.FRA_FWMASK) || int64(r.attrs.u32(unix.FRA_FWMASK)) != mask) {
-		return false
-	}
-	return !not || r.flags&fibRuleInvert != 0
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/vishvananda/netlink"
@@ -38,6 +37,8 @@ type linkView struct {
 	// noLinkLine: the address view's filter has a family (-4, -6, or the
 	// one of "to PREFIX"), so the link/ line is left out.
 	noLinkLine bool
+	// metrics are the addresses' IFA_RT_PRIORITY (see addrMetrics).
+	metrics map[string]uint32
 }
 
 // linkKind is the IFLA_INFO_KIND of l as iproute2 names it.
@@ -65,6 +66,10 @@ type showFilter struct {
 	to     *net.IPNet
 	group  int   // -1: any
 	perm   *bool // "permanent" (true) or "dynamic" (false) addresses only
+	// nomaster: links without a master only.
+	nomaster bool
+	// vrf: master is a "vrf NAME", which must be a VRF.
+	vrf bool
 }
 
 // parseShowFilter reads the arguments of ipaddr_list_flush_or_save.
@@ -90,6 +95,7 @@ func parseShowFilter(args []string) (*showFilter, error) {
 		case w == "label":
 			f.label, err = a.Need(w)
 		case w == "master":
+			f.nomaster = false
 			if f.master, err = a.Need(w); err == nil {
 				err = builtins.ValidIfName(f.master)
 			}
@@ -98,19 +104,20 @@ func parseShowFilter(args []string) (*showFilter, error) {
 		case w == "group":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				if s == "default" {
-					f.group = 0
-				} else if n, perr := strconv.ParseUint(s, 0, 32); perr == nil {
-					f.group = int(n)
-				} else {
-					err = invarg(`Invalid "group" value`, s)
+				var ok bool
+				if f.group, ok = parseGroup(s); !ok {
+					err = invarg("Invalid \"group\" value\n", s)
 				}
 			}
 		case builtins.Is(w, "dynamic") || builtins.Is(w, "permanent"):
 			perm := builtins.Is(w, "permanent")
 			f.perm = &perm
-		case w == "vrf" || w == "nomaster":
-			err = builtins.NotImplemented("ip address show %s: not supported by nsh yet", w)
+		case w == "nomaster":
+			f.nomaster, f.master = true, ""
+		case w == "vrf":
+			f.nomaster = false
+			f.master, err = a.Need(w)
+			f.vrf = true
 		default:
 			if w == "dev" {
 				if w, err = a.Need(w); err != nil {
@@ -199,31 +206,20 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		return l
 	}
 	var masterIndex int
-	if f.master != "" {
+	if f.vrf {
+		if masterIndex, err = vrfMaster(h, f.master); err != nil {
+			return nil, err
+		}
+	} else if f.master != "" {
 		m, err := h.LinkByName(f.master)
 		if err != nil {
 			return nil, &builtins.Failure{Text: fmt.Sprintf("Device %q does not exist.", f.master), Status: 1, Err: fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.master)}
 		}
 		masterIndex = m.Attrs().Index
 	}
-	qdiscs := map[int]string{}
-	if !g.Brief { // brief lines print no qdisc: one dump less
-		var ql []netlink.Qdisc
-		if f.dev != "" {
-			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(links[0]) })
-		} else {
-			ql, err = builtins.Retry(func() ([]netlink.Qdisc, error) { return h.QdiscList(nil) })
-		}
-		if err == nil {
-			for _, q := range ql {
-				if q.Attrs().Parent == netlink.HANDLE_ROOT {
-					qdiscs[q.Attrs().LinkIndex] = q.Type()
-				}
-			}
-		}
-	}
 	var addrs map[int][]netlink.Addr
 	var hasAddrs map[int]bool
+	var metrics map[string]uint32
 	family := g.Family
 	if family == afPacket || family == afBridge || family == afMPLS {
 		family = 0
@@ -236,6 +232,9 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		al, err := builtins.Retry(func() ([]netlink.Addr, error) { return h.AddrList(l, family) })
 		if err != nil {
 			return nil, fmt.Errorf("dumping addresses: %w", err)
+		}
+		if metrics, err = addrMetrics(env, g.NS, family); err != nil {
+			return nil, err
 		}
 		addrs = map[int][]netlink.Addr{}
 		hasAddrs = map[int]bool{}
@@ -264,12 +263,14 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	if g.Family == afPacket {
 		filterFamily = 0
 	}
-	var raws map[int]*rawLink
+	// The raw link dump: IFLA_QDISC and IFLA_LINKMODE, which netlink
+	// does not read, and what -details and -statistics print.
+	raws, err := rawLinks(env, g.NS)
+	if err != nil {
+		return nil, err
+	}
 	names := map[int]string{}
 	if g.Details > 0 || g.Stats > 0 {
-		if raws, err = rawLinks(env, g.NS); err != nil {
-			return nil, err
-		}
 		for _, l := range links {
 			names[l.Attrs().Index] = l.Attrs().Name
 		}
@@ -295,13 +296,13 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 				continue
 			}
 		}
-		if masterIndex != 0 && a.MasterIndex != masterIndex {
+		if masterIndex != 0 && a.MasterIndex != masterIndex || f.nomaster && a.MasterIndex != 0 {
 			continue
 		}
 		if f.group >= 0 && int(a.Group) != f.group {
 			continue
 		}
-		v := linkView{link: l, addrs: addrs[a.Index], raw: raws[a.Index], names: names, nameOf: func(i int) (string, bool) {
+		v := linkView{link: l, addrs: addrs[a.Index], metrics: metrics, raw: raws[a.Index], names: names, nameOf: func(i int) (string, bool) {
 			if l := lookup(i); l != nil {
 				return l.Attrs().Name, true
 			}
@@ -314,10 +315,8 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		}
 		v.noHeader = withAddrs && f.label != ""
 		v.noLinkLine = withAddrs && filterFamily != 0
-		if q, ok := qdiscs[a.Index]; ok {
-			v.qdisc = q
-		} else {
-			v.qdisc = "noop"
+		if rl := raws[a.Index]; rl != nil {
+			v.qdisc = rl.attrs.str(unix.IFLA_QDISC)
 		}
 		// Only the AF_INET6 link dump is limited: "dev X" is one full
 		// RTM_GETLINK.

@@ -171,29 +171,6 @@ func getAddr(arg string, family int) (inetPrefix, error) {
 	return p, nil
 }
 
-// dsfields is rtnl_rtdsfield_tab with Debian's /etc/iproute2/rt_dsfield.
-var dsfields = nameTable{
-	{0x0, "default"}, {0x28, "AF11"}, {0x30, "AF12"}, {0x38, "AF13"}, {0x48, "AF21"},
-	{0x50, "AF22"}, {0x58, "AF23"}, {0x68, "AF31"}, {0x70, "AF32"}, {0x78, "AF33"},
-	{0x88, "AF41"}, {0x90, "AF42"}, {0x98, "AF43"}, {0x20, "CS1"}, {0x40, "CS2"},
-	{0x60, "CS3"}, {0x80, "CS4"}, {0xA0, "CS5"}, {0xC0, "CS6"}, {0xE0, "CS7"}, {0xB8, "EF"},
-}
-
-// dsfieldA2N is rtnl_dsfield_a2n: a name of the table, or a hexadecimal
-// number up to 255.
-func dsfieldA2N(s string) (uint64, bool) {
-	for _, e := range dsfields {
-		if e.name == s {
-			return uint64(e.n), true
-		}
-	}
-	v, rest, ok := cStrtoul(s, 16)
-	if !ok || rest != "" || v > 255 {
-		return 0, false
-	}
-	return v, true
-}
-
 // vxlanFail is one of vxlan_parse_opt's own complaints (exit status 1),
 // followed by the usage when usage is set.
 func vxlanFail(usage bool, format string, a ...any) error {

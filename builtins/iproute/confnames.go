@@ -1,0 +1,251 @@
+package iproute
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// confEntry is one "ID NAME" line of an iproute2 name database.
+type confEntry struct {
+	id   int
+	name string
+}
+
+// confNames is one of iproute2's name databases (lib/rt_names.c): the
+// built-in names, then those of a file under /etc/iproute2 read the
+// first time a name is needed, as rtnl_tab_initialize and
+// rtnl_hash_initialize read them ("ID NAME" lines, the ID decimal or
+// 0x-hex, # comments).
+type confNames struct {
+	file    string
+	builtin []confEntry
+	once    sync.Once
+	all     []confEntry
+}
+
+// entries returns the names of t, reading its file once.
+func (t *confNames) entries() []confEntry {
+	t.once.Do(func() {
+		t.all = append([]confEntry(nil), t.builtin...)
+		t.all = append(t.all, readConfNames(t.file)...)
+	})
+	return t.all
+}
+
+// readConfNames reads the "ID NAME" lines of file (fread_id_name),
+// stopping at the first line that is neither, as iproute2 does.
+func readConfNames(file string) []confEntry {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []confEntry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimLeft(sc.Text(), " \t")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			break
+		}
+		var id uint64
+		var ok bool
+		if strings.HasPrefix(fields[0], "0x") {
+			id, _, ok = cStrtoul(fields[0][2:], 16)
+		} else {
+			var n int64
+			n, err = strconv.ParseInt(fields[0], 10, 32)
+			id, ok = uint64(n), err == nil
+		}
+		if !ok {
+			break
+		}
+		out = append(out, confEntry{int(id), fields[1]})
+	}
+	return out
+}
+
+// name returns the name of id (the last one given wins), or "".
+func (t *confNames) name(id int) string {
+	e := t.entries()
+	for i := len(e) - 1; i >= 0; i-- {
+		if e[i].id == id {
+			return e[i].name
+		}
+	}
+	return ""
+}
+
+// lookup returns the smallest id named s.
+func (t *confNames) lookup(s string) (int, bool) {
+	best, found := 0, false
+	for _, e := range t.entries() {
+		if e.name == s && (!found || e.id < best) {
+			best, found = e.id, true
+		}
+	}
+	return best, found
+}
+
+// groups is rtnl_group's database: "default" is group 0.
+var groups = &confNames{file: "/etc/iproute2/group", builtin: []confEntry{{0, "default"}}}
+
+// dsfields is rtnl_rtdsfield's database (the TOS/DS field names).
+var dsfields = &confNames{file: "/etc/iproute2/rt_dsfield", builtin: []confEntry{{0, "0"}}}
+
+// realms is rtnl_rtrealm's database: "cosmos" is realm 0.
+var realms = &confNames{file: "/etc/iproute2/rt_realms", builtin: []confEntry{{0, "cosmos"}}}
+
+// ipProtocols is the protocol database of getprotobyname(3) and
+// getprotobynumber(3): /etc/protocols, "NAME NUMBER ALIASES...".
+var ipProtocols = sync.OnceValue(func() []confEntry {
+	f, err := os.Open("/etc/protocols")
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []confEntry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		fields := strings.Fields(line)
+		if len(fields) < 2 {
+			continue
+		}
+		n, err := strconv.Atoi(fields[1])
+		if err != nil {
+			continue
+		}
+		out = append(out, confEntry{n, fields[0]})
+		for _, alias := range fields[2:] {
+			out = append(out, confEntry{n, "\x00" + alias}) // an alias: found, never printed
+		}
+	}
+	return out
+})
+
+// groupName is rtnl_group_n2a: the name of link group g, else g in
+// decimal.
+func groupName(g uint32) string {
+	if n := groups.name(int(int32(g))); n != "" {
+		return n
+	}
+	return strconv.Itoa(int(int32(g)))
+}
+
+// parseGroup is rtnl_group_a2n: a name of the group database or a
+// number (strtol, any base, not negative).
+func parseGroup(s string) (int, bool) {
+	if id, ok := groups.lookup(s); ok {
+		return id, true
+	}
+	v, rest, ok := cStrtoul(s, 0)
+	i := int32(-1) // strtol's LONG_MAX (or a negative number) as an int
+	if v <= 1<<63-1 {
+		i = int32(v)
+	}
+	if !ok || rest != "" || i < 0 {
+		return 0, false
+	}
+	return int(i), true
+}
+
+// dsfieldName is rtnl_dsfield_n2a: a TOS value's name, else 0x%02x.
+func dsfieldName(v int) string {
+	if n := dsfields.name(v); n != "" {
+		return n
+	}
+	return fmt.Sprintf("0x%02x", v)
+}
+
+// dsfieldA2N is rtnl_dsfield_a2n: a name or a hexadecimal number up
+// to 255.
+func dsfieldA2N(s string) (uint64, bool) {
+	if id, ok := dsfields.lookup(s); ok {
+		return uint64(id), true
+	}
+	return getUint(s, 16, 255)
+}
+
+// realmName is rtnl_rtrealm_n2a.
+func realmName(v int) string {
+	if n := realms.name(v); n != "" {
+		return n
+	}
+	return strconv.Itoa(v)
+}
+
+// parseRealm is rtnl_rtrealm_a2n: a name or a number up to 255.
+func parseRealm(s string) (int, bool) {
+	if id, ok := realms.lookup(s); ok {
+		return id, true
+	}
+	v, ok := getUint(s, 0, 255)
+	return int(v), ok
+}
+
+// parseRealms is get_rt_realms_or_raw: "[SRC/]DST" realms (the source
+// in the upper 16 bits), else one raw unsigned number.
+func parseRealms(s string) (uint32, bool) {
+	var v uint32
+	dst := s
+	if src, d, ok := strings.Cut(s, "/"); ok {
+		n, ok := parseRealm(src)
+		if !ok {
+			goto raw
+		}
+		v = uint32(n) << 16
+		dst = d
+	}
+	if dst != "" {
+		n, ok := parseRealm(dst)
+		if !ok {
+			goto raw
+		}
+		v |= uint32(n)
+	}
+	return v, true
+raw:
+	n, ok := getUint(s, 0, 1<<32-1)
+	return uint32(n), ok
+}
+
+// formatRealms prints RTA_FLOW/FRA_FLOW as "[SRC/]DST" (the caller
+// prints the keyword).
+func formatRealms(v uint32) string {
+	if from := v >> 16; from != 0 {
+		return realmName(int(from)) + "/" + realmName(int(v&0xffff))
+	}
+	return realmName(int(v & 0xffff))
+}
+
+// ipProtoName is inet_proto_n2a: the protocol's name, else ipproto-N.
+func ipProtoName(n int) string {
+	for _, e := range ipProtocols() {
+		if e.id == n && e.name[0] != 0 {
+			return e.name
+		}
+	}
+	return fmt.Sprintf("ipproto-%d", n)
+}
+
+// parseIPProto is inet_proto_a2n: a decimal number up to 255, or a
+// name or alias of /etc/protocols.
+func parseIPProto(s string) (int, bool) {
+	if v, ok := getUint(s, 10, 255); ok {
+		return int(v), true
+	}
+	for _, e := range ipProtocols() {
+		if strings.TrimPrefix(e.name, "\x00") == s {
+			return e.id, true
+		}
+	}
+	return 0, false
+}
