@@ -451,6 +451,12 @@ func addrFlush(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
+	if f.vrf {
+		// get_filter's "vrf NAME" must name a VRF device, flushing too.
+		if _, err := vrfMaster(h, f.master); err != nil {
+			return err
+		}
+	}
 	var l netlink.Link
 	if f.dev != "" {
 		if l, err = h.LinkByName(f.dev); err != nil {

@@ -3,6 +3,7 @@ package iproute_test
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"regexp"
 	"sort"
@@ -148,25 +149,19 @@ var modelKnownDifferences = []struct {
 }{
 	{regexp.MustCompile(`^address (add|change|replace|delete) .* (secondary|temporary|dadfailed|deprecated|tentative|permanent|stable-privacy|home|nodad|optimistic|mngtmpaddr|autojoin)$`),
 		"address flags (ifa_flag_data): nsh's addrModify knows only some, and not iproute2's warnings for read-only and IPv6-only ones"},
-	{regexp.MustCompile(`^((address|link) (show|flush) (secondary|temporary|dadfailed|deprecated|tentative|stable-privacy|home|nodad|optimistic|mngtmpaddr|autojoin|noprefixroute|primary)|address flush dynamic)$`),
+	{regexp.MustCompile(`^((address|link) (show|flush) (secondary|temporary|dadfailed|deprecated|tentative|stable-privacy|home|nodad|optimistic|mngtmpaddr|autojoin|noprefixroute|primary))$`),
 		"address flag filters (get_filter) are not read by nsh's show/flush: the word is taken for a device"},
 	{regexp.MustCompile(`^address .* preferred_lft forever$`), "preferred_lft without valid_lft: nsh compares it with an unset valid_lft"},
-	{regexp.MustCompile(`^address (add .*(scope link|autojoin)|delete .*(label|peer|remote) .*)$`), "the kernel's extended ack message: nsh prints strerror"},
 	{regexp.MustCompile(`^link show (label x|to .*)$`), "ip link show's address filters (label, to): nsh's link show ignores them"},
-	{regexp.MustCompile(`^link (add|set) .*(gso_max_size|gso_max_segs|gro_max_size|group default) `), "gso/gro sizes and group names: not read by nsh's iplink_parse yet"},
-	{regexp.MustCompile(`^link (add|set|delete) .*(gso_max_size|gso_max_segs|gro_max_size|group default)$`), "gso/gro sizes and group names: not read by nsh's iplink_parse yet"},
-	{regexp.MustCompile(`^link add n0 (addrgenmode|name|vrf|numrxqueues|numtxqueues|master) `), "ip link add: addrgenmode at creation, name with a device word, vrf, queue counts and master of a veth pair differ from iproute2 (nsh's linkAdd)"},
-	{regexp.MustCompile(`^link set d1 (link|vrf) d1$`), "ip link set ... link and vrf: not read by nsh yet"},
+	{regexp.MustCompile(`^link (add|set) .*(gso_max_size|gso_max_segs|gro_max_size) `), "gso/gro sizes: not read by nsh's iplink_parse yet"},
+	{regexp.MustCompile(`^link add n0 (name|numrxqueues|numtxqueues|master) `), "ip link add: name with a device word, queue counts and master of a veth pair differ from iproute2 (nsh's linkAdd)"},
+	{regexp.MustCompile(`^link set d1 link d1$`), "ip link set ... link: not read by nsh yet"},
 	{regexp.MustCompile(`^neighbour (add|change|replace|delete) .* (managed|protocol static|use)$`), "neighbour flags and protocol: not read by nsh's ipneigh_modify yet"},
 	{regexp.MustCompile(`^neighbour (add|change|replace|delete) .* proxy 10.0.0.9$`), "a second address after proxy: iproute2 refuses it as a duplicate"},
 	{regexp.MustCompile(`^neighbour (flush dev d1 dev d1|(flush dev d1|show) protocol static)$`), "neighbour show: protocol filter and a repeated dev not read as iproute2 does"},
 	{regexp.MustCompile(`^neighbour get .* proxy$`), "ip neigh get proxy takes the address after it in iproute2"},
-	{regexp.MustCompile(`^route ((add|append|prepend|replace|change) .* (onlink|src 10.0.0.9)|change .* scope link)$`), "the kernel's extended ack message: nsh prints strerror"},
 	{regexp.MustCompile(`^route .* nexthop$`), "an empty nexthop: iproute2 exits 255, nsh 2"},
-	{regexp.MustCompile(`^route change .* via 10.0.0.9$`), "a second via: iproute2 asks for nexthop syntax"},
-	{regexp.MustCompile(`^route (show|flush table 100) (dsfield|metric|priority|preference|src|via) `), "route show filters (dsfield, metric, src and via prefixes): not read by nsh's route show yet"},
-	{regexp.MustCompile(`^route get 10.0.0.2 (from|iif|to|vrf) `), "ip route get: from, iif, notify, to PREFIX and vrf differ from iproute2 (nsh's route get)"},
-	{regexp.MustCompile(`^rule ((add|delete) (unicast|local|broadcast|anycast|multicast|throw|type unicast|sup_pl|sup_group|suppress_ifgroup)|delete suppress_prefixlength)( |$)`), "rule types and the sup_* spellings: not read by nsh's iprule_modify yet"},
+	{regexp.MustCompile(`^route get 10.0.0.2 from `), "ip route get from PREFIX differs from iproute2 (nsh's route get)"},
 }
 
 // modelKnown returns the reason line differs from iproute2, if it is a
@@ -365,6 +360,8 @@ func TestModelKeywordsAsIproute2(t *testing.T) {
 					t.Errorf("ip %s: %v", line, err)
 				case isKnown && diff == "":
 					t.Errorf("ip %s: listed as a known difference (%s) but matches iproute2: take it off the list", line, reason)
+				case isKnown && diff != "" && os.Getenv("NSH_MODEL_LOG") != "":
+					t.Logf("KNOWN-DIFF ip %s", line)
 				case !isKnown && diff != "":
 					t.Errorf("ip %s:%s", line, diff)
 				}
