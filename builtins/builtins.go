@@ -190,10 +190,6 @@ func (s *State) acquire(r ns.Ref) (*rtnl.Pair, func(), error) {
 		}
 		s.mu.Unlock()
 	}
-	key, err := s.host.Key(r)
-	if err != nil {
-		return nil, nil, err
-	}
 	p, err := rtnl.OpenPair(s.host, r)
 	if err != nil {
 		return nil, nil, err
@@ -204,10 +200,20 @@ func (s *State) acquire(r ns.Ref) (*rtnl.Pair, func(), error) {
 		p.Close()
 		return nil, nil, errClosed
 	}
+	// The sockets are cached under the namespace they were really opened
+	// in, and only if r still leads to it: the name may have been
+	// deleted, or given to another namespace, meanwhile (then they serve
+	// this lease alone). While the sockets are open their namespace
+	// lives, so no other namespace can have its key: a cache hit on the
+	// key is the namespace the sockets reach.
+	key := p.Key
 	e, ok := s.handles[key]
-	if ok {
+	switch {
+	case ok:
 		p.Close()
-	} else {
+	case !s.leadsTo(r, key):
+		e = &entry{p: p, key: key, ref: r, gone: true}
+	default:
 		e = &entry{p: p, key: key, ref: r}
 		s.handles[key] = e
 		if !r.IsStart() && s.stop == nil {
@@ -217,6 +223,12 @@ func (s *State) acquire(r ns.Ref) (*rtnl.Pair, func(), error) {
 	}
 	e.refs++
 	return e.p, s.releaser(e), nil
+}
+
+// leadsTo reports whether r names the namespace with key k now.
+func (s *State) leadsTo(r ns.Ref, k ns.Key) bool {
+	got, err := s.host.StatKey(r)
+	return err == nil && got == k
 }
 
 // releaser returns the function that ends one lease of e.
@@ -273,7 +285,7 @@ func (s *State) Sweep() {
 	}
 	s.mu.Unlock()
 	for _, e := range check {
-		if k, err := s.host.StatKey(e.ref); err == nil && k == e.key {
+		if s.leadsTo(e.ref, e.key) {
 			continue
 		}
 		s.mu.Lock()

@@ -86,14 +86,16 @@ func labState(t *testing.T, lab string) string {
 		}
 		var lines []string
 		for _, l := range strings.Split(string(out), "\n") {
-			// The local route of a link-local address comes when its
-			// duplicate address detection ends.
-			if !strings.HasPrefix(l, "local fe80:") {
+			// The kernel's IPv6 routes of a link come when IPv6 starts on
+			// it (fe80::/64, ff00::/8) and when a link-local address ends
+			// duplicate address detection (local fe80::…): either may
+			// not have happened yet in one of the two namespaces.
+			if !strings.HasPrefix(l, "local fe80:") && !strings.HasPrefix(l, "fe80::/64 ") && !strings.Contains(l, "ff00::/8 ") {
 				lines = append(lines, labAsyncRE.ReplaceAllString(labMACRE.ReplaceAllString(l, "M"), ""))
 			}
 		}
 		sort.Strings(lines)
-		b.WriteString("$ ip " + c + "\n" + strings.Join(lines, "\n"))
+		b.WriteString("$ ip " + c + "\n" + strings.Join(lines, "\n") + "\n")
 	}
 	return b.String()
 }

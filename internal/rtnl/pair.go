@@ -17,6 +17,10 @@ import (
 type Pair struct {
 	Handle *netlink.Handle
 	Conn   *Conn
+	// Key is the namespace the sockets were opened in, read on the
+	// switched thread: the name they were reached through may have been
+	// given to another namespace meanwhile.
+	Key ns.Key
 }
 
 // OpenPair opens a Pair inside r's namespace, on a thread of host.Do that
@@ -24,6 +28,10 @@ type Pair struct {
 func OpenPair(host *ns.Host, r ns.Ref) (*Pair, error) {
 	var p Pair
 	err := host.Do(r, func() error {
+		k, err := ns.ThreadKey()
+		if err != nil {
+			return err
+		}
 		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
 		if err != nil {
 			return err
@@ -37,7 +45,7 @@ func OpenPair(host *ns.Host, r ns.Ref) (*Pair, error) {
 			h.Close()
 			return err
 		}
-		p = Pair{Handle: h, Conn: c}
+		p = Pair{Handle: h, Conn: c, Key: k}
 		return nil
 	})
 	if err != nil {
