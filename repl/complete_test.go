@@ -113,7 +113,7 @@ def pair a b < echo $a $b >
 			{nil, "ip link add x type veth peer ", []string{"name "}},
 			{nil, "ip link add x type veth peer name ", nil},
 			{nil, "ip link add x type macvlan mode p", []string{"passthru ", "private "}},
-			{nil, "ip link set dev veth1 m", []string{"master ", "mtu ", "multicast "}},
+			{nil, "ip link set dev veth1 m", []string{"master ", "mode ", "mtu ", "multicast "}},
 			{nil, "ip link set dev veth1 n", []string{"name ", "netns ", "nomaster ", "numrxqueues ", "numtxqueues "}},
 			{nil, "ip link set dev veth1", []string{"veth1 ", "veth1p "}},
 			{nil, "ip link set ve", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
@@ -174,15 +174,15 @@ def pair a b < echo $a $b >
 
 			// ip rule
 			{nil, "ip r", []string{"route ", "rule "}},
-			{nil, "ip rule ", []string{"list ", "show ", "add ", "delete ", "flush ", "help "}},
-			{nil, "ip rule add from 10.0.0.0/8 t", []string{"table ", "throw ", "to ", "tos ", "type "}},
+			{nil, "ip rule ", []string{"list ", "show ", "save ", "restore ", "add ", "delete ", "flush ", "help "}},
+			{nil, "ip rule add from 10.0.0.0/8 t", []string{"table ", "throw ", "to ", "tos ", "tun_id ", "type "}},
 			{nil, "ip rule add from 10.0.0.0/8 table ", []string{"default ", "local ", "main ", "unspec "}},
 			{nil, "ip rule add not from 1.2.3.4 lookup m", []string{"main "}},
 			{nil, "ip rule add fwmark 1 p", []string{"preference ", "priority ", "prohibit ", "protocol "}},
 			{nil, "ip rule add fwmark ", nil},
 			{nil, "ip rule add iif v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "ip -n ns1 rule add oif ", []string{"eth0 ", "link-b ", "lo "}},
-			{nil, "ip ru show l", []string{"lookup "}},
+			{nil, "ip ru show l", []string{"l3mdev ", "lookup "}},
 			{nil, "ip rule del pref 100 o", []string{"oif ", "order "}},
 
 			// ip neigh
