@@ -1,5 +1,7 @@
 package lang
 
+import "github.com/nshlab/nsh/internal/spell"
+
 // Suggest returns the candidate closest to word by edit distance, when
 // one is close enough to be a likely misspelling of it (at most one edit
 // for names of three to five characters, two for longer ones; none for
@@ -18,46 +20,9 @@ func Suggest(word string, candidates []string) string {
 		if c == word || c == "" {
 			continue
 		}
-		if d := editDistance(word, c, bestD); d < bestD {
+		if d := spell.Distance(word, c, bestD); d < bestD {
 			best, bestD = c, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, counting an
-// exchange of two adjacent characters as one edit; any distance of at
-// least limit is returned as limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d >= limit || -d >= limit {
-		return limit
-	}
-	// Three rows: two before and the current one, for transpositions.
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		rowMin := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
-			}
-			cur[j] = v
-			rowMin = min(rowMin, v)
-		}
-		if rowMin >= limit {
-			return limit
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return min(prev[len(b)], limit)
 }
