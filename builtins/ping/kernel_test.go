@@ -100,6 +100,29 @@ func compare(t *testing.T, l *testenv.Lab, args ...string) {
 	}
 }
 
+// vethPair builds the lab both comparisons with iputils use: namespaces
+// ns1 and ns2 joined by veth1–veth2, with 10.0.12.1-2/24 and
+// fd00:12::1-2/64 (no DAD), lo up in ns1.
+func vethPair(t *testing.T) (ns1, ns2 *testenv.Lab) {
+	t.Helper()
+	host, st := testenv.New(t)
+	ns1 = testenv.NewLab(t, host, st, "ns1")
+	ns2 = testenv.NewLab(t, host, st, "ns2")
+	ns1.Sh(t,
+		"ip link set lo up",
+		"ip link add veth1 type veth peer name veth2 netns ns2",
+		"ip addr add 10.0.12.1/24 dev veth1",
+		"ip -6 addr add fd00:12::1/64 dev veth1 nodad",
+		"ip link set veth1 up",
+	)
+	ns2.Sh(t,
+		"ip addr add 10.0.12.2/24 dev veth2",
+		"ip -6 addr add fd00:12::2/64 dev veth2 nodad",
+		"ip link set veth2 up",
+	)
+	return ns1, ns2
+}
+
 // TestPingMatchesIputils compares the builtin with iputils' ping in the
 // same lab: two namespaces joined by a veth pair (IPv4 and IPv6), and a
 // bridge with two namespaces on it.
@@ -107,21 +130,7 @@ func TestPingMatchesIputils(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		sandbox.RequireTool(t, "ping")
-		host, st := testenv.New(t)
-		ns1 := testenv.NewLab(t, host, st, "ns1")
-		ns2 := testenv.NewLab(t, host, st, "ns2")
-		ns1.Sh(t,
-			"ip link set lo up",
-			"ip link add veth1 type veth peer name veth2 netns ns2",
-			"ip addr add 10.0.12.1/24 dev veth1",
-			"ip -6 addr add fd00:12::1/64 dev veth1 nodad",
-			"ip link set veth1 up",
-		)
-		ns2.Sh(t,
-			"ip addr add 10.0.12.2/24 dev veth2",
-			"ip -6 addr add fd00:12::2/64 dev veth2 nodad",
-			"ip link set veth2 up",
-		)
+		ns1, _ := vethPair(t)
 		cases := [][]string{
 			{"-c", "2", "10.0.12.2"},
 			{"10.0.12.2", "-c", "2", "-i", "0.2"}, // options after HOST, as iputils' getopt accepts
@@ -190,21 +199,7 @@ func TestPingFloodMatchesIputils(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		sandbox.RequireTool(t, "ping")
-		host, st := testenv.New(t)
-		ns1 := testenv.NewLab(t, host, st, "ns1")
-		ns2 := testenv.NewLab(t, host, st, "ns2")
-		ns1.Sh(t,
-			"ip link set lo up",
-			"ip link add veth1 type veth peer name veth2 netns ns2",
-			"ip addr add 10.0.12.1/24 dev veth1",
-			"ip -6 addr add fd00:12::1/64 dev veth1 nodad",
-			"ip link set veth1 up",
-		)
-		ns2.Sh(t,
-			"ip addr add 10.0.12.2/24 dev veth2",
-			"ip -6 addr add fd00:12::2/64 dev veth2 nodad",
-			"ip link set veth2 up",
-		)
+		ns1, _ := vethPair(t)
 		cases := [][]string{
 			{"-f", "-c", "5", "10.0.12.2"},
 			{"-f", "-c", "200", "10.0.12.2"},
