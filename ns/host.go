@@ -67,12 +67,15 @@ func NewHost(opts ...Option) (*Host, error) {
 	for _, o := range opts {
 		o(h)
 	}
-	runtime.LockOSThread()
-	f, err := os.Open("/proc/thread-self/ns/net")
-	runtime.UnlockOSThread()
+	// No thread lock is needed: every thread that is not locked to a
+	// switched namespace is in the start namespace. unix.Open rather than
+	// os.Open: the file is never polled, and os.Open would set up the
+	// runtime's poller for it (a cost in a one-shot tool's start-up).
+	fd, err := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, fmt.Errorf("opening the start namespace: %w", err)
+		return nil, fmt.Errorf("opening the start namespace: %w", &os.PathError{Op: "open", Path: "/proc/thread-self/ns/net", Err: err})
 	}
+	f := os.NewFile(uintptr(fd), "/proc/thread-self/ns/net")
 	k, err := keyOf(f)
 	if err != nil {
 		f.Close()

@@ -423,9 +423,10 @@ func execEnv(env expand.Environ) []string {
 // environment and directory, and returns its exit status. It is what nsh
 // does when called as ip, brctl, bridge, ping or sysctl.
 func (s *Shell) Command(ctx context.Context, r ns.Ref, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	dir, _ := os.Getwd()
+	// Dir stays empty: the process's own directory, which programs
+	// started and relative paths then use without a Getwd at every start.
 	hc := shinterp.HandlerContext{
-		Env: expand.ListEnviron(os.Environ()...), Dir: dir,
+		Env:   expand.ListEnviron(os.Environ()...),
 		Stdin: stdin, Stdout: stdout, Stderr: stderr,
 	}
 	err := s.exec(context.WithValue(ctx, nsKey{}, r), hc, r, args, nil)

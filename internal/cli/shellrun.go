@@ -169,10 +169,33 @@ func Tool(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeRun()
 	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands()})
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	args[0] = filepath.Base(args[0])
+	ctx := context.Background()
+	if untilInterrupted(args) {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+	}
 	return sh.Command(ctx, ns.Start(), args, stdin, stdout, stderr)
+}
+
+// untilInterrupted reports whether the command in args may run until
+// Ctrl-C and has something to do when it comes: ping prints its
+// statistics, "ip monitor" and "bridge monitor" stop cleanly, and
+// "ip netns exec" may run either. Any other command keeps the default
+// SIGINT action, as the real tools do, and so skips setting up signal
+// delivery, a measurable part of a one-shot tool's start-up.
+func untilInterrupted(args []string) bool {
+	if args[0] == "ping" {
+		return true
+	}
+	for _, a := range args[1:] {
+		switch a {
+		case "monitor", "exec", "ping":
+			return true
+		}
+	}
+	return false
 }
 
 // openRun opens what every run needs: the namespace host (the start
