@@ -15,7 +15,9 @@ import (
 // uses when nsh stands in for ip), interleaved, in the current namespace.
 // It reports the median of each over b.N runs and their ratio, and the
 // same for a Go program that only prints a line (the floor any Go
-// binary starts from: the runtime's own start-up).
+// binary starts from: the runtime's own start-up) and for ./initfloor,
+// which prints the same line but links all of nsh's packages (the floor
+// nsh starts from: the runtime plus its dependencies' initialisers).
 //
 //	go test -run '^$' -bench StartupAsIP -benchtime 20x ./bench
 func BenchmarkStartupAsIP(b *testing.B) {
@@ -45,6 +47,12 @@ func BenchmarkStartupAsIP(b *testing.B) {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("go build: %v\n%s", err, out)
 	}
+	floor := filepath.Join(dir, "initfloor")
+	build = exec.Command("go", "build", "-ldflags=-s -w", "-o", floor, "github.com/nshlab/nsh/bench/initfloor")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
 	cpu := func(path string) time.Duration {
 		cmd := exec.Command(path, "-br", "link", "show", "lo")
 		if err := cmd.Run(); err != nil {
@@ -52,20 +60,22 @@ func BenchmarkStartupAsIP(b *testing.B) {
 		}
 		return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
-	var ips, nshs, hellos []time.Duration
+	var ips, nshs, hellos, floors []time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ips = append(ips, cpu(real))
 		nshs = append(nshs, cpu(link))
 		hellos = append(hellos, cpu(hello))
+		floors = append(floors, cpu(floor))
 	}
 	median := func(d []time.Duration) time.Duration {
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
 		return d[len(d)/2]
 	}
-	mi, mn, mh := median(ips), median(nshs), median(hellos)
+	mi, mn, mh, mf := median(ips), median(nshs), median(hellos), median(floors)
 	b.ReportMetric(float64(mi.Microseconds())/1000, "ip-cpu-ms")
 	b.ReportMetric(float64(mn.Microseconds())/1000, "nsh-cpu-ms")
 	b.ReportMetric(float64(mn)/float64(max(mi, 1)), "nsh/ip")
 	b.ReportMetric(float64(mh)/float64(max(mi, 1)), "gohello/ip")
+	b.ReportMetric(float64(mf)/float64(max(mi, 1)), "initfloor/ip")
 }
