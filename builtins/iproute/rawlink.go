@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
@@ -51,20 +52,39 @@ type rawLink struct {
 // show" (RTM_GETLINK, IFLA_EXT_MASK RTEXT_FILTER_VF) and returns them by
 // index.
 func rawLinks(env *builtins.Env, r ns.Ref) (map[int]*rawLink, error) {
+	_, raws, err := readLinks(env, r, "")
+	return raws, err
+}
+
+// readLinks asks r's namespace for its links as iproute2 does for "ip
+// link show" (RTM_GETLINK with IFLA_EXT_MASK RTEXT_FILTER_VF: a dump, or
+// the one link named dev) and reads each answer both as package netlink's
+// Link and as a rawLink, by index: one request for both views.
+func readLinks(env *builtins.Env, r ns.Ref, dev string) ([]netlink.Link, map[int]*rawLink, error) {
 	c, err := env.Conn(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	links, err := c.Links(unix.AF_UNSPEC, rtnl.FilterVF)
+	msgs, err := c.LinkMessages(unix.AF_UNSPEC, rtnl.FilterVF, dev)
 	if err != nil {
-		return nil, fmt.Errorf("dumping links: %w", err)
+		return nil, nil, err
 	}
-	m := make(map[int]*rawLink, len(links))
-	for _, l := range links {
-		m[l.Index] = &rawLink{attrs: rattrs(l.Attrs), kind: l.Kind, data: rattrs(l.Data),
+	links := make([]netlink.Link, 0, len(msgs))
+	raws := make(map[int]*rawLink, len(msgs))
+	for _, m := range msgs {
+		l, err := rtnl.ParseLink(m)
+		if err != nil {
+			return nil, nil, err
+		}
+		nl, err := netlink.LinkDeserialize(nil, m)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading link %s: %w", l.Name, err)
+		}
+		links = append(links, nl)
+		raws[l.Index] = &rawLink{attrs: rattrs(l.Attrs), kind: l.Kind, data: rattrs(l.Data),
 			slaveKind: l.SlaveKind, slaveData: rattrs(l.SlaveData)}
 	}
-	return m, nil
+	return links, raws, nil
 }
 
 // linkStats64 is struct rtnl_link_stats64 (IFLA_STATS64) in field order.

@@ -170,23 +170,28 @@ func linkShow(env *builtins.Env, g *Global, args []string, linkOnly bool) error 
 // as few dumps as possible: one link lookup or dump, one qdisc dump, one
 // address dump.
 func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([]linkView, error) {
-	h, err := env.Handle(g.NS)
-	if err != nil {
-		return nil, err
+	// The netlink handle only for what the link request does not answer
+	// (addresses, names of other links, namespace ids): a one-shot "ip
+	// link show" opens one socket.
+	var h *netlink.Handle
+	handle := func() (err error) {
+		if h == nil {
+			h, err = env.Handle(g.NS)
+		}
+		return err
 	}
-	var links []netlink.Link
-	byIndex := map[int]netlink.Link{}
-	if f.dev != "" {
-		l, err := h.LinkByName(f.dev)
-		if err != nil {
+	// One request gives both package netlink's view of the links and
+	// the raw attributes it does not read (IFLA_QDISC, IFLA_LINKMODE,
+	// what -details and -statistics print).
+	links, raws, err := readLinks(env, g.NS, f.dev)
+	if err != nil {
+		if f.dev != "" {
 			return nil, &builtins.Failure{Text: fmt.Sprintf("Device %q does not exist.", f.dev), Status: 1, Err: fmt.Errorf("%w: Device %q does not exist", unix.ENODEV, f.dev)}
 		}
-		links = []netlink.Link{l}
-	} else {
-		links, err = builtins.Retry(h.LinkList)
-		if err != nil {
-			return nil, fmt.Errorf("dumping links: %w", err)
-		}
+		return nil, fmt.Errorf("dumping links: %w", err)
+	}
+	byIndex := map[int]netlink.Link{}
+	if f.dev == "" {
 		for _, l := range links {
 			byIndex[l.Attrs().Index] = l
 		}
@@ -198,6 +203,9 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		if f.dev == "" {
 			return nil
 		}
+		if handle() != nil {
+			return nil
+		}
 		l, err := h.LinkByIndex(i)
 		if err != nil {
 			return nil
@@ -206,6 +214,11 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		return l
 	}
 	var masterIndex int
+	if f.vrf || f.master != "" || withAddrs && g.Family != afPacket {
+		if err := handle(); err != nil {
+			return nil, err
+		}
+	}
 	if f.vrf {
 		if masterIndex, err = vrfMaster(h, f.master); err != nil {
 			return nil, err
@@ -262,12 +275,6 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 	}
 	if g.Family == afPacket {
 		filterFamily = 0
-	}
-	// The raw link dump: IFLA_QDISC and IFLA_LINKMODE, which netlink
-	// does not read, and what -details and -statistics print.
-	raws, err := rawLinks(env, g.NS)
-	if err != nil {
-		return nil, err
 	}
 	names := map[int]string{}
 	if g.Details > 0 || g.Stats > 0 {
@@ -334,7 +341,10 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 		}
 		if a.NetNsID >= 0 && !g.JSON && !v.noNetnsid {
 			if nsNames == nil {
-				nsNames = netnsNames(env, h)
+				nsNames = map[int]string{}
+				if handle() == nil {
+					nsNames = netnsNames(env, h)
+				}
 			}
 			v.netnsName = nsNames[a.NetNsID]
 		}

@@ -2,7 +2,8 @@
 // brctl and by the test snapshots of package kstate: a socket (Conn) for
 // the requests package netlink has no Handle method for, the attribute
 // codec (Attrs), the kernel's error answers with their extended ack
-// message (KernelError), and the Pair of sockets nsh keeps per namespace.
+// message (KernelError), and the Pair (a netlink.Handle and a Conn on its
+// socket) nsh keeps per namespace.
 //
 // A Conn, like a netlink.Handle, is bound for good to the namespace it was
 // opened in: it never opens a socket of its own, so after Close a request
@@ -35,6 +36,9 @@ var ErrClosed = errors.New("netlink socket closed")
 type Conn struct {
 	mu sync.Mutex
 	sh *nl.SocketHandle // nil once closed
+	// shared: sh is a netlink.Handle's socket (see OpenPair), which the
+	// Handle closes.
+	shared bool
 }
 
 // Open opens a Conn in the network namespace of the calling thread: call
@@ -51,15 +55,16 @@ func Open() (*Conn, error) {
 	return &Conn{sh: &nl.SocketHandle{Socket: s}}, nil
 }
 
-// Close closes the socket; later requests fail with ErrClosed. A second
-// Close does nothing.
+// Close closes the socket (or, for a Conn that shares a Handle's socket,
+// lets go of it); later requests fail with ErrClosed. A second Close does
+// nothing.
 func (c *Conn) Close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.sh != nil {
+	if c.sh != nil && !c.shared {
 		c.sh.Close()
-		c.sh = nil
 	}
+	c.sh = nil
 }
 
 // dumpRetries bounds the retries of a dump the kernel interrupted.

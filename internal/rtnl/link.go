@@ -82,12 +82,7 @@ func (l *Link) Master() int {
 // (AF_UNSPEC for all links with their link info, AF_BRIDGE for bridge
 // ports with their port attributes) and IFLA_EXT_MASK filter.
 func (c *Conn) Links(family int, extMask uint32) ([]Link, error) {
-	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, unix.NLM_F_DUMP)
-	req.AddData(nl.NewIfInfomsg(family))
-	if extMask != 0 {
-		req.AddData(nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(extMask)))
-	}
-	msgs, err := c.Execute(req, unix.RTM_NEWLINK)
+	msgs, err := c.LinkMessages(family, extMask, "")
 	if err != nil {
 		return nil, err
 	}
@@ -100,6 +95,33 @@ func (c *Conn) Links(family int, extMask uint32) ([]Link, error) {
 		links = append(links, l)
 	}
 	return links, nil
+}
+
+// LinkMessages returns the RTM_NEWLINK answers (each after its netlink
+// header) of a link dump with the given family and IFLA_EXT_MASK filter,
+// or, when name is not empty, of a request for that one link (by
+// IFLA_IFNAME, or IFLA_ALT_IFNAME for a name longer than IFNAMSIZ-1, as
+// iproute2 asks; the kernel matches alternative names either way). The
+// answers can be read with ParseLink and with package netlink's
+// LinkDeserialize alike.
+func (c *Conn) LinkMessages(family int, extMask uint32, name string) ([][]byte, error) {
+	flags := unix.NLM_F_DUMP
+	if name != "" {
+		flags = unix.NLM_F_ACK
+	}
+	req := nl.NewNetlinkRequest(unix.RTM_GETLINK, flags)
+	req.AddData(nl.NewIfInfomsg(family))
+	if extMask != 0 {
+		req.AddData(nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(extMask)))
+	}
+	if name != "" {
+		attr := uint16(unix.IFLA_IFNAME)
+		if len(name) >= unix.IFNAMSIZ {
+			attr = unix.IFLA_ALT_IFNAME
+		}
+		req.AddData(nl.NewRtAttr(int(attr), nl.ZeroTerminated(name)))
+	}
+	return c.Execute(req, unix.RTM_NEWLINK)
 }
 
 // ParseLink parses an RTM_NEWLINK message (after its netlink header).

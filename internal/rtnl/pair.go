@@ -5,15 +5,17 @@ import (
 	"reflect"
 
 	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/ns"
 )
 
 // Pair is what nsh keeps open per namespace: a netlink.Handle for the
-// requests package netlink has methods for, and a Conn for the others.
-// Both were opened inside that namespace and keep reaching it from any
-// thread, for as long as they are open; both have extended acks on.
+// requests package netlink has methods for, and a Conn for the others,
+// both sending on the one NETLINK_ROUTE socket the Handle opened inside
+// that namespace, which keeps reaching it from any thread for as long as
+// it is open, with extended acks on.
 type Pair struct {
 	Handle *netlink.Handle
 	Conn   *Conn
@@ -24,7 +26,7 @@ type Pair struct {
 }
 
 // OpenPair opens a Pair inside r's namespace, on a thread of host.Do that
-// is switched into it only while the two sockets are opened.
+// is switched into it only while the socket is opened.
 func OpenPair(host *ns.Host, r ns.Ref) (*Pair, error) {
 	var p Pair
 	err := host.Do(r, func() error {
@@ -40,12 +42,12 @@ func OpenPair(host *ns.Host, r ns.Ref) (*Pair, error) {
 			h.Close()
 			return err
 		}
-		c, err := Open()
+		sh, err := handleSocket(h, unix.NETLINK_ROUTE)
 		if err != nil {
 			h.Close()
-			return err
+			return fmt.Errorf("sharing a netlink.Handle's socket: %w", err)
 		}
-		p = Pair{Handle: h, Conn: c, Key: k}
+		p = Pair{Handle: h, Conn: &Conn{sh: sh, shared: true}, Key: k}
 		return nil
 	})
 	if err != nil {
@@ -54,7 +56,7 @@ func OpenPair(host *ns.Host, r ns.Ref) (*Pair, error) {
 	return &p, nil
 }
 
-// Close closes both sockets.
+// Close closes the socket (the Handle's, which the Conn shares).
 func (p *Pair) Close() {
 	p.Handle.Close()
 	p.Conn.Close()
@@ -93,24 +95,31 @@ func HandleExtAck(h *netlink.Handle) error {
 	return nil
 }
 
-// handleFd reads the descriptor of h's socket of family fam:
-// h.sockets[fam].Socket.fd.
-func handleFd(h *netlink.Handle, fam int) (int, error) {
+// handleSocket returns h's socket of family fam, h.sockets[fam], read
+// from the Handle's unexported field as HandleExtAck reads it. The Conn
+// of a Pair sends on it: nl.NetlinkRequest.Execute holds the socket's
+// lock for a whole request, so the Handle's requests and the Conn's take
+// turns, and one socket per namespace serves both.
+func handleSocket(h *netlink.Handle, fam int) (*nl.SocketHandle, error) {
 	socks := reflect.ValueOf(h).Elem().FieldByName("sockets")
-	if socks.Kind() != reflect.Map {
-		return -1, fmt.Errorf("netlink.Handle has no sockets map")
+	if socks.Kind() != reflect.Map || socks.Type().Elem() != reflect.TypeFor[*nl.SocketHandle]() {
+		return nil, fmt.Errorf("netlink.Handle has no sockets map")
 	}
 	sh := socks.MapIndex(reflect.ValueOf(fam))
 	if !sh.IsValid() || sh.IsNil() {
-		return -1, fmt.Errorf("netlink.Handle has no socket of family %d", fam)
+		return nil, fmt.Errorf("netlink.Handle has no socket of family %d", fam)
 	}
-	s := sh.Elem().FieldByName("Socket")
-	if s.Kind() != reflect.Pointer || s.IsNil() {
+	return (*nl.SocketHandle)(sh.UnsafePointer()), nil
+}
+
+// handleFd returns the descriptor of h's socket of family fam.
+func handleFd(h *netlink.Handle, fam int) (int, error) {
+	sh, err := handleSocket(h, fam)
+	if err != nil {
+		return -1, err
+	}
+	if sh.Socket == nil {
 		return -1, fmt.Errorf("netlink.Handle's socket handle has no socket")
 	}
-	fd := s.Elem().FieldByName("fd")
-	if !fd.CanInt() {
-		return -1, fmt.Errorf("netlink.NetlinkSocket has no fd field")
-	}
-	return int(fd.Int()), nil
+	return sh.Socket.GetFd(), nil
 }
