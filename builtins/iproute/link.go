@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -77,6 +79,17 @@ type linkReq struct {
 	// "protodown"), which only a request of nsh's own can send.
 	ifiFlags, ifiChange uint32
 	extras              []*nl.RtAttr
+	// index is "index N" (0: not given): the new link's ifindex, or
+	// IFLA_NEW_IFINDEX when a link moves to another namespace.
+	index int
+	// xdp is "xdp|xdpgeneric|xdpdrv|xdpoffload off": detach the XDP
+	// program, xdpMode the XDP_FLAGS_*_MODE bit of the spelling.
+	xdp     bool
+	xdpMode uint32
+	xdpWord string
+	// xdpProg is the first word of an XDP program to load ("obj FILE",
+	// "pinned PATH"), which checkXDP answers.
+	xdpProg string
 	// vrf: master came as "vrf NAME", which must be a VRF.
 	vrf bool
 	// linkNetns is the namespace name of "link-netns", sent as its
@@ -84,34 +97,84 @@ type linkReq struct {
 	linkNetns string
 }
 
-// linkKeywords is the keyword table of iplink_parse in iproute2's order;
-// entries marked exact are compared with strcmp, the others are
-// abbreviations (matches). The order matters: "ip link add a type veth"
+// linkKeyword returns the keyword word stands for in iplink_parse (the
+// canonical name of the first entry of the model's "ip link add"
+// keywords that word selects, in iproute2's order and matching), or ""
+// for the device word. The order matters: "ip link add a type veth"
 // reads "a" as "address", as iproute2 does.
-var linkKeywords = []struct {
-	word  string
-	exact bool
-}{
-	{"up", true}, {"down", true}, {"name", true}, {"index", true},
-	{"link", false}, {"address", false}, {"broadcast", false}, {"brd", true},
-	{"txqueuelen", false}, {"qlen", true}, {"txqlen", true}, {"mtu", true},
-	{"netns", true}, {"multicast", true}, {"allmulticast", true},
-	{"promisc", true}, {"trailers", true}, {"arp", true}, {"carrier", true},
-	{"master", true}, {"vrf", true}, {"nomaster", false}, {"dynamic", false},
-	{"type", false}, {"alias", false}, {"group", false}, {"mode", true},
-	{"state", true}, {"numtxqueues", false}, {"numrxqueues", false},
-	{"addrgenmode", false}, {"link-netns", false}, {"link-netnsid", false},
-	{"protodown", true},
+func linkKeyword(word string) string {
+	k := spec.IP.Object("link").Verb("add").Key(word)
+	if k == nil || k.Name == "dev" || k.Name == "help" {
+		return ""
+	}
+	return k.Canonical()
 }
 
-// linkKeyword returns the keyword word stands for in iplink_parse, or "".
-func linkKeyword(word string) string {
-	for _, k := range linkKeywords {
-		if k.exact && word == k.word || !k.exact && builtins.Is(word, k.word) {
-			return k.word
+// checkXDP answers an XDP program to load as xdp_parse and
+// bpf_do_parse would before loading it: "xdpoffload" needs an existing
+// device, and the program's first word must be one of the eBPF modes.
+// nsh has no BPF loader, so a well-formed program is not supported.
+func (r *linkReq) checkXDP(env *builtins.Env, g *Global) error {
+	if r.xdpProg == "" {
+		return nil
+	}
+	if r.xdpWord == "xdpoffload" {
+		h, err := env.Handle(g.NS)
+		if err != nil {
+			return err
+		}
+		if _, err := h.LinkByName(r.dev); err != nil {
+			return builtins.Fail(255, "Command line is not complete. Try option \"help\"")
 		}
 	}
-	return ""
+	w := r.xdpProg
+	object := builtins.Is(w, "object-file") || w == "obj"
+	pinned := builtins.Is(w, "object-pinned") || builtins.Is(w, "pinned") || builtins.Is(w, "fd")
+	if !object && !pinned {
+		return builtins.Fail(255, "What mode is %q?", w)
+	}
+	return builtins.NotImplemented("ip link %s %s: loading an XDP program needs a BPF loader, which nsh does not have; only \"%s off\" is supported", r.xdpWord, w, r.xdpWord)
+}
+
+// moveWithIndex moves link ifindex to the namespace of nsAttr
+// (IFLA_NET_NS_FD or IFLA_NET_NS_PID) with the new ifindex index there
+// (IFLA_NEW_IFINDEX), in one request as iplink_modify sends it.
+func moveWithIndex(env *builtins.Env, g *Global, ifindex int, nsAttr int, nsVal uint32, index int) error {
+	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
+	msg := nl.NewIfInfomsg(ifiFamily(g))
+	msg.Index = int32(ifindex)
+	req.AddData(msg)
+	req.AddData(nl.NewRtAttr(nsAttr, u32(nsVal)))
+	req.AddData(nl.NewRtAttr(unix.IFLA_NEW_IFINDEX, u32(uint32(index))))
+	_, err := rawExecute(env, g.NS, req, 0)
+	return err
+}
+
+// protodownReason reads the reason of "protodown_reason" as
+// protodown_reason_a2n does: a name from /etc/iproute2/protodown_reasons.d/*.conf
+// ("BIT NAME" lines), else a number below 32.
+func protodownReason(s string) (uint32, bool) {
+	files, _ := filepath.Glob("/etc/iproute2/protodown_reasons.d/*.conf")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 2 || strings.HasPrefix(fields[0], "#") || fields[1] != s {
+				continue
+			}
+			if n, err := strconv.ParseUint(fields[0], 0, 32); err == nil && n < 32 {
+				return uint32(n), true
+			}
+		}
+	}
+	n, rest, ok := cStrtoul(s, 0)
+	if !ok || rest != "" || n >= 32 {
+		return 0, false
+	}
+	return uint32(n), true
 }
 
 // invarg is iproute2's invarg(): `Error: argument "X" is wrong: MSG`
@@ -179,7 +242,72 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				err = builtins.ValidIfName(r.name)
 			}
 		case "index":
-			_, err = needUint(a, "index", 31)
+			var v string
+			if v, err = a.Need(w); err != nil {
+				break
+			}
+			if r.index != 0 {
+				return nil, builtins.Fail(255, "Error: duplicate \"index\": %q is the second value.", v)
+			}
+			// atoi: leading digits, anything after them ignored.
+			n, _, _ := cStrtoul(v, 10)
+			if r.index = int(int32(n)); r.index <= 0 {
+				err = invarg("Invalid \"index\" value", v)
+			}
+		case "xdp", "xdpgeneric", "xdpdrv", "xdpoffload":
+			var v string
+			if v, err = a.Need(w); err != nil {
+				break
+			}
+			// xdp_parse: "off" or "none" detaches, and only as the
+			// last word; anything else is a BPF program to load.
+			if (v == "off" || v == "none") && !a.More() {
+				r.xdp, r.xdpWord = true, w
+				r.xdpMode = map[string]uint32{"xdpgeneric": 1 << 1, "xdpdrv": 1 << 2, "xdpoffload": 1 << 3}[w]
+				break
+			}
+			r.xdpWord, r.xdpProg = w, v
+		case "protodown_reason":
+			var v, onoff string
+			if v, err = a.Need(w); err != nil {
+				break
+			}
+			reason, ok := protodownReason(v)
+			if !ok {
+				return nil, invarg("invalid protodown reason\n", v)
+			}
+			if onoff, err = a.Need(w); err != nil {
+				break
+			}
+			mask := uint32(1) << reason
+			var value uint32
+			switch {
+			case builtins.Is(onoff, "on"):
+				value = mask
+			case builtins.Is(onoff, "off"):
+			default:
+				return nil, builtins.Fail(1, "Error: argument of \"protodown_reason\" must be \"on\" or \"off\", not \"%s\"", onoff)
+			}
+			pr := nl.NewRtAttr(unix.IFLA_PROTO_DOWN_REASON|unix.NLA_F_NESTED, nil)
+			pr.AddRtAttr(unix.IFLA_PROTO_DOWN_REASON_MASK, u32(mask))
+			pr.AddRtAttr(unix.IFLA_PROTO_DOWN_REASON_VALUE, u32(value))
+			r.extras = append(r.extras, pr)
+		case "gso_max_size", "gso_max_segs", "gro_max_size":
+			var v string
+			if v, err = a.Need(w); err != nil {
+				break
+			}
+			n, rest, ok := cStrtoul(v, 0)
+			if !ok || rest != "" || n > 1<<32-1 || w == "gso_max_segs" && n > 65535 {
+				return nil, invarg(fmt.Sprintf("Invalid %q value\n", w), v)
+			}
+			t := map[string]int{"gso_max_size": unix.IFLA_GSO_MAX_SIZE, "gso_max_segs": unix.IFLA_GSO_MAX_SEGS, "gro_max_size": unix.IFLA_GRO_MAX_SIZE}[w]
+			r.extras = append(r.extras, nl.NewRtAttr(t, u32(uint32(n))))
+		case "parentdev":
+			var v string
+			if v, err = a.Need(w); err == nil {
+				r.extras = append(r.extras, nl.NewRtAttr(unix.IFLA_PARENT_DEV_NAME, nl.ZeroTerminated(v)))
+			}
 		case "link":
 			if r.parent, err = a.Need(w); err == nil {
 				err = builtins.ValidIfName(r.parent)
@@ -464,6 +592,12 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := r.checkXDP(env, g); err != nil {
+		return err
+	}
+	if r.index != 0 && r.netns == "" {
+		return builtins.Fail(255, "index can be used only when creating devices or when moving device to another netns.")
+	}
 	if r.dev == "" {
 		r.dev = r.name // iplink_parse: "name N" names the device when "dev" does not
 	}
@@ -515,9 +649,17 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		}
 		switch v := attr.(type) {
 		case netlink.NsFd:
-			err = h.LinkSetNsFd(l, int(v))
+			if r.index != 0 {
+				err = moveWithIndex(env, g, l.Attrs().Index, unix.IFLA_NET_NS_FD, uint32(v), r.index)
+			} else {
+				err = h.LinkSetNsFd(l, int(v))
+			}
 		case netlink.NsPid:
-			err = h.LinkSetNsPid(l, int(v))
+			if r.index != 0 {
+				err = moveWithIndex(env, g, l.Attrs().Index, unix.IFLA_NET_NS_PID, uint32(v), r.index)
+			} else {
+				err = h.LinkSetNsPid(l, int(v))
+			}
 		}
 		done()
 		if err != nil {
@@ -583,7 +725,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		msg.Index = int32(l.Attrs().Index)
 		msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
 		req.AddData(msg)
-		for _, at := range r.extras {
+		for _, at := range r.extraAttrs(g) {
 			req.AddData(at)
 		}
 		if _, err := rawExecute(env, where, req, 0); err != nil {
@@ -658,7 +800,28 @@ func (r *linkReq) resolveLinkNetns(env *builtins.Env, g *Global) error {
 
 // hasExtras reports whether r has changes only a raw request sends
 // (see linkReq.extras).
-func (r *linkReq) hasExtras() bool { return r.ifiChange != 0 || len(r.extras) > 0 }
+func (r *linkReq) hasExtras() bool {
+	return r.ifiChange != 0 || len(r.extras) > 0 || r.xdp || r.index != 0
+}
+
+// extraAttrs returns the attributes only a request of nsh's own can send
+// (see linkReq.extras), with "xdp off"'s IFLA_XDP, whose flags depend on
+// -force as xdp_parse's do.
+func (r *linkReq) extraAttrs(g *Global) []*nl.RtAttr {
+	if !r.xdp {
+		return r.extras
+	}
+	flags := r.xdpMode
+	if !g.Force {
+		flags |= 1 << 0 // XDP_FLAGS_UPDATE_IF_NOEXIST
+	}
+	x := nl.NewRtAttr(unix.IFLA_XDP|unix.NLA_F_NESTED, nil)
+	x.AddRtAttr(unix.IFLA_XDP_FD, u32(^uint32(0))) // -1: detach
+	if flags != 0 {
+		x.AddRtAttr(unix.IFLA_XDP_FLAGS, u32(flags))
+	}
+	return append(append([]*nl.RtAttr{}, r.extras...), x)
+}
 
 // otherChanges reports whether r asks for anything besides "netns".
 func (r *linkReq) otherChanges() bool {
@@ -739,6 +902,9 @@ func setFlags(h *netlink.Handle, l netlink.Link, r *linkReq) error {
 func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	r, err := parseLinkReq(args)
 	if err != nil {
+		return err
+	}
+	if err := r.checkXDP(env, g); err != nil {
 		return err
 	}
 	if err := r.resolveLinkNetns(env, g); err != nil {

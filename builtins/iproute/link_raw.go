@@ -514,6 +514,7 @@ func netnsAttr(env *builtins.Env, word string) (a *nl.RtAttr, done func(), err e
 func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkReq, li *nl.RtAttr) error {
 	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL|unix.NLM_F_ACK)
 	msg := nl.NewIfInfomsg(ifiFamily(g))
+	msg.Index = int32(r.index)
 	msg.Flags, msg.Change = r.ifiFlags, r.ifiChange
 	if r.up {
 		msg.Flags |= unix.IFF_UP
@@ -547,7 +548,7 @@ func rawLinkAdd(env *builtins.Env, g *Global, attrs netlink.LinkAttrs, r *linkRe
 	case netlink.NsPid:
 		req.AddData(u32Attr(unix.IFLA_NET_NS_PID, uint64(ns)))
 	}
-	for _, at := range r.extras {
+	for _, at := range r.extraAttrs(g) {
 		req.AddData(at)
 	}
 	if r.addrGenMode >= 0 {

@@ -172,7 +172,7 @@ func linkGroupModify(env *builtins.Env, g *Global, r *linkReq, del bool) error {
 		req.AddData(nl.NewRtAttr(unix.IFLA_IFALIAS, []byte(*r.alias)))
 	}
 	req.AddData(u32Attr(unix.IFLA_GROUP, uint64(uint32(r.group))))
-	for _, at := range r.extras {
+	for _, at := range r.extraAttrs(g) {
 		req.AddData(at)
 	}
 	if r.addrGenMode >= 0 {

@@ -153,7 +153,6 @@ var modelKnownDifferences = []struct {
 		"address flag filters (get_filter) are not read by nsh's show/flush: the word is taken for a device"},
 	{regexp.MustCompile(`^address .* preferred_lft forever$`), "preferred_lft without valid_lft: nsh compares it with an unset valid_lft"},
 	{regexp.MustCompile(`^link show (label x|to .*)$`), "ip link show's address filters (label, to): nsh's link show ignores them"},
-	{regexp.MustCompile(`^link (add|set) .*(gso_max_size|gso_max_segs|gro_max_size) `), "gso/gro sizes: not read by nsh's iplink_parse yet"},
 	{regexp.MustCompile(`^link add n0 (name|numrxqueues|numtxqueues|master) `), "ip link add: name with a device word, queue counts and master of a veth pair differ from iproute2 (nsh's linkAdd)"},
 	{regexp.MustCompile(`^link set d1 link d1$`), "ip link set ... link: not read by nsh yet"},
 	{regexp.MustCompile(`^neighbour (add|change|replace|delete) .* (managed|protocol static|use)$`), "neighbour flags and protocol: not read by nsh's ipneigh_modify yet"},
