@@ -273,13 +273,16 @@ func ToolError(stderr io.Writer, tool string, err error) error {
 }
 
 // FailureStatus is the exit status with which the real tool reports a
-// failed request: iproute2's ip and bridge exit 2 (their usage errors,
-// 255, and "Cannot find device", 1, are not told apart yet), brctl,
-// sysctl and ping 1.
+// failed request that nsh gave no status of its own: ip exits 2, bridge
+// 255, brctl, sysctl and ping 1.
 func FailureStatus(tool string) int {
 	switch tool {
-	case "ip", "bridge":
+	case "ip":
 		return 2
+	case "bridge":
+		// bridge's commands return -1 for a refused argument and for
+		// the kernel's refusal alike, and main returns it: 255.
+		return 255
 	}
 	return 1
 }

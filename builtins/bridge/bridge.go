@@ -235,6 +235,7 @@ var portFlags = []struct {
 	{PortMcastFlood, "mcast_flood"}, {PortBcastFlood, "bcast_flood"},
 	{PortMulticastRoute, "mcast_router"}, {PortMcastToUcast, "mcast_to_unicast"},
 	{PortNeighSuppress, "neigh_suppress"}, {PortVlanTunnel, "vlan_tunnel"},
+	{PortBackupPort, "backup_port"}, // the backup port's name, not on/off
 	{PortIsolated, "isolated"}, {PortLocked, "locked"},
 }
 
@@ -336,6 +337,13 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 			if g.Details {
 				fmt.Fprintf(&text, "%s    ", sl)
 				for _, f := range portFlags {
+					if f.attr == PortBackupPort {
+						if b, ok := p.U32(f.attr); ok {
+							jw.Field(f.name, ll.name(int(b)))
+							fmt.Fprintf(&text, "%s %s ", f.name, ll.name(int(b)))
+						}
+						continue
+					}
 					v, ok := p.U8(f.attr)
 					if !ok {
 						continue
@@ -484,6 +492,18 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			default:
 				return errors.New("Mode argument must be \"vepa\" or \"veb\".")
 			}
+		case "backup_port":
+			v, err := need(a)
+			if err != nil {
+				return err
+			}
+			bi := ifIndex(env, g, v)
+			if bi == 0 {
+				return builtins.Fail(255, "Error: device %s does not exist", v)
+			}
+			attrs = append(attrs, nl.NewRtAttr(PortBackupPort, nl.Uint32Attr(uint32(bi))))
+		case "nobackup_port":
+			attrs = append(attrs, nl.NewRtAttr(PortBackupPort, nl.Uint32Attr(0)))
 		case "self":
 			afFlags |= 2
 		case "master":
@@ -552,6 +572,10 @@ func cmdFdb(ctx context.Context, env *builtins.Env, g *Global, args []string) er
 		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, args[1:])
 	case "delete":
 		return fdbModify(env, g, unix.RTM_DELNEIGH, 0, args[1:])
+	case "get":
+		return fdbGet(env, g, args[1:])
+	case "flush":
+		return fdbFlush(env, g, args[1:])
 	}
 	return fdbShow(env, g, args[1:])
 }
@@ -571,6 +595,11 @@ const (
 	ntfRouter      = 0x80
 	ndaLinkNetnsID = 10
 	ndaSrcVNI      = 11
+	ndaNhID        = 13 // NDA_NH_ID
+	// NDA_NDM_STATE_MASK and NDA_NDM_FLAGS_MASK: which state and flag
+	// bits of a bulk delete (fdb flush) must match.
+	ndaNdmStateMask = 16
+	ndaNdmFlagsMask = 17
 )
 
 func stateName(s uint16) string {
@@ -667,98 +696,104 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 		if vlan != 0 && int(vid) != vlan {
 			continue
 		}
-		jw.StartObject()
-		if mac, ok := e.Attrs[unix.NDA_LLADDR]; ok {
-			s := macString(mac)
-			jw.Field("mac", s)
-			fmt.Fprintf(&text, "%s ", s)
-		}
-		if devIndex == 0 && e.Index != 0 {
-			jw.Field("ifname", ll.name(e.Index))
-			fmt.Fprintf(&text, "dev %s ", ll.name(e.Index))
-		}
-		if d, ok := e.Attrs[unix.NDA_DST]; ok && (len(d) == 4 || len(d) == 16) {
-			ip := builtins.FormatIP(net.IP(d))
-			jw.Field("dst", ip)
-			fmt.Fprintf(&text, "dst %s ", ip)
-		}
-		if vid != 0 {
-			jw.Field("vlan", int(vid))
-			fmt.Fprintf(&text, "vlan %d ", vid)
-		}
-		if p, ok := e.Attrs[unix.NDA_PORT]; ok && len(p) == 2 {
-			port := int(binary.BigEndian.Uint16(p))
-			jw.Field("port", port)
-			fmt.Fprintf(&text, "port %d ", port)
-		}
-		if v, ok := e.Attrs.U32(unix.NDA_VNI); ok {
-			jw.Field("vni", int(v))
-			fmt.Fprintf(&text, "vni %d ", v)
-		}
-		if v, ok := e.Attrs.U32(ndaSrcVNI); ok {
-			jw.Field("src_vni", int(v))
-			fmt.Fprintf(&text, "src_vni %d ", v)
-		}
-		if v, ok := e.Attrs.U32(unix.NDA_IFINDEX); ok {
-			if _, nsid := e.Attrs[ndaLinkNetnsID]; nsid {
-				jw.Field("viaIfIndex", int(v))
-				fmt.Fprintf(&text, "via ifindex %d ", v)
-			} else {
-				jw.Field("viaIf", ll.name(int(v)))
-				fmt.Fprintf(&text, "via %s ", ll.name(int(v)))
-			}
-		}
-		if v, ok := e.Attrs.U32(ndaLinkNetnsID); ok {
-			jw.Field("linkNetNsId", int(v))
-			fmt.Fprintf(&text, "link-netnsid %d ", v)
-		}
-		if g.Stats {
-			if ci, ok := e.Attrs[unix.NDA_CACHEINFO]; ok && len(ci) >= 12 {
-				used := binary.NativeEndian.Uint32(ci[4:8]) / 100
-				updated := binary.NativeEndian.Uint32(ci[8:12]) / 100
-				jw.Field("used", int(used))
-				jw.Field("updated", int(updated))
-				fmt.Fprintf(&text, "used %d/%d ", used, updated)
-			}
-		}
-		var flags []string
-		for _, f := range []struct {
-			bit  uint8
-			name string
-		}{{ntfSelf, "self"}, {ntfRouter, "router"}, {ntfExtLearned, "extern_learn"}, {ntfOffloaded, "offload"}} {
-			if e.Flags&f.bit != 0 {
-				flags = append(flags, f.name)
-				fmt.Fprintf(&text, "%s ", f.name)
-			}
-		}
-		master, hasMaster := e.Attrs.U32(unix.NDA_MASTER)
-		switch {
-		case hasMaster:
-			fmt.Fprintf(&text, "master %s ", ll.name(int(master)))
-		case e.Flags&ntfMaster != 0:
-			text.WriteString("master ")
-		}
-		if e.Flags&ntfSticky != 0 {
-			flags = append(flags, "sticky")
-			text.WriteString("sticky ")
-		}
-		// fdb_print_flags opens the array even when it stays empty.
-		jw.Name("flags")
-		jw.StartArray()
-		for _, f := range flags {
-			jw.Value(f)
-		}
-		jw.EndArray()
-		if hasMaster {
-			jw.Field("master", ll.name(int(master)))
-		}
-		// print_string(PRINT_ANY, "state", ...): "" for a dynamic entry.
-		st := stateName(e.State)
-		jw.Field("state", st)
-		text.WriteString(st + "\n")
-		jw.EndObject()
+		printFDB(jw, &text, &e, ll, devIndex, g)
 	}
 	return emit(env, g, jw, &text)
+}
+
+// printFDB prints one forwarding entry as bridge/fdb.c print_fdb does,
+// as text and JSON; the "dev" field is left out when the listing is of
+// that one device (devIndex).
+func printFDB(jw *show.JSONWriter, text *strings.Builder, e *rtnl.FDBEntry, ll linkMap, devIndex int, g *Global) {
+	vid, _ := e.Attrs.U16(unix.NDA_VLAN)
+	jw.StartObject()
+	if mac, ok := e.Attrs[unix.NDA_LLADDR]; ok {
+		s := macString(mac)
+		jw.Field("mac", s)
+		fmt.Fprintf(text, "%s ", s)
+	}
+	if devIndex == 0 && e.Index != 0 {
+		jw.Field("ifname", ll.name(e.Index))
+		fmt.Fprintf(text, "dev %s ", ll.name(e.Index))
+	}
+	if d, ok := e.Attrs[unix.NDA_DST]; ok && (len(d) == 4 || len(d) == 16) {
+		ip := builtins.FormatIP(net.IP(d))
+		jw.Field("dst", ip)
+		fmt.Fprintf(text, "dst %s ", ip)
+	}
+	if vid != 0 {
+		jw.Field("vlan", int(vid))
+		fmt.Fprintf(text, "vlan %d ", vid)
+	}
+	if p, ok := e.Attrs[unix.NDA_PORT]; ok && len(p) == 2 {
+		port := int(binary.BigEndian.Uint16(p))
+		jw.Field("port", port)
+		fmt.Fprintf(text, "port %d ", port)
+	}
+	if v, ok := e.Attrs.U32(unix.NDA_VNI); ok {
+		jw.Field("vni", int(v))
+		fmt.Fprintf(text, "vni %d ", v)
+	}
+	if v, ok := e.Attrs.U32(ndaSrcVNI); ok {
+		jw.Field("src_vni", int(v))
+		fmt.Fprintf(text, "src_vni %d ", v)
+	}
+	if v, ok := e.Attrs.U32(unix.NDA_IFINDEX); ok {
+		if _, nsid := e.Attrs[ndaLinkNetnsID]; nsid {
+			jw.Field("viaIfIndex", int(v))
+			fmt.Fprintf(text, "via ifindex %d ", v)
+		} else {
+			jw.Field("viaIf", ll.name(int(v)))
+			fmt.Fprintf(text, "via %s ", ll.name(int(v)))
+		}
+	}
+	if v, ok := e.Attrs.U32(ndaNhID); ok {
+		jw.Field("nhid", int(v))
+		fmt.Fprintf(text, "nhid %d ", v)
+	}
+	if v, ok := e.Attrs.U32(ndaLinkNetnsID); ok {
+		jw.Field("linkNetNsId", int(v))
+		fmt.Fprintf(text, "link-netnsid %d ", v)
+	}
+	if g.Stats {
+		if ci, ok := e.Attrs[unix.NDA_CACHEINFO]; ok && len(ci) >= 12 {
+			used := binary.NativeEndian.Uint32(ci[4:8]) / 100
+			updated := binary.NativeEndian.Uint32(ci[8:12]) / 100
+			jw.Field("used", int(used))
+			jw.Field("updated", int(updated))
+			fmt.Fprintf(text, "used %d/%d ", used, updated)
+		}
+	}
+	// fdb_print_flags, then NDA_MASTER.
+	var flags []string
+	for _, f := range []struct {
+		bit  uint8
+		name string
+	}{{ntfSelf, "self"}, {ntfRouter, "router"}, {ntfExtLearned, "extern_learn"}, {ntfOffloaded, "offload"}, {ntfMaster, "master"}, {ntfSticky, "sticky"}} {
+		if e.Flags&f.bit != 0 {
+			flags = append(flags, f.name)
+			fmt.Fprintf(text, "%s ", f.name)
+		}
+	}
+	master, hasMaster := e.Attrs.U32(unix.NDA_MASTER)
+	if hasMaster {
+		fmt.Fprintf(text, "master %s ", ll.name(int(master)))
+	}
+	// fdb_print_flags opens the array even when it stays empty.
+	jw.Name("flags")
+	jw.StartArray()
+	for _, f := range flags {
+		jw.Value(f)
+	}
+	jw.EndArray()
+	if hasMaster {
+		jw.Field("master", ll.name(int(master)))
+	}
+	// print_string(PRINT_ANY, "state", ...): "" for a dynamic entry.
+	st := stateName(e.State)
+	jw.Field("state", st)
+	text.WriteString(st + "\n")
+	jw.EndObject()
 }
 
 func macString(b []byte) string {

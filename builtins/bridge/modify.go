@@ -67,6 +67,7 @@ type fdbEntry struct {
 	vni     int64  // -1: none
 	srcVNI  int64  // -1: none
 	via     int    // 0: none
+	nhid    uint32 // 0: none
 }
 
 // fdbRequest builds the RTM_NEWNEIGH/RTM_DELNEIGH request that
@@ -94,6 +95,9 @@ func fdbRequest(cmd uint16, flags int, e *fdbEntry) *nl.NetlinkRequest {
 	}
 	if e.via != 0 {
 		req.AddData(nl.NewRtAttr(unix.NDA_IFINDEX, nl.Uint32Attr(uint32(e.via))))
+	}
+	if e.nhid > 0 {
+		req.AddData(nl.NewRtAttr(ndaNhID, nl.Uint32Attr(e.nhid)))
 	}
 	return req
 }
@@ -150,6 +154,16 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 				return fmt.Errorf("Error: any valid address is expected rather than %q.", v)
 			}
 			e.dst = ip
+		case w == "nhid":
+			v, err := need(a)
+			if err != nil {
+				return err
+			}
+			n, err := strconv.ParseUint(v, 0, 32)
+			if err != nil {
+				return invarg("\"id\" value is invalid\n", v)
+			}
+			e.nhid = uint32(n)
 		case w == "port":
 			v, err := need(a)
 			if err != nil {
@@ -209,24 +223,16 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 		case builtins.Is(w, "sticky"):
 			e.flags |= ntfSticky
 		default:
-			if w == "to" {
-				v, err := need(a)
-				if err != nil {
-					return err
-				}
-				w = v
+			if err := fdbAddress(env, a, w, &addr); err != nil {
+				return err
 			}
-			if builtins.Is(w, "help") {
-				return builtins.Usage(env, "bridge-fdb")
-			}
-			if addr != "" {
-				return duparg2("to", w)
-			}
-			addr = w
 		}
 	}
 	if dev == "" || addr == "" {
 		return errors.New("Device and address are required arguments.")
+	}
+	if e.nhid != 0 && (e.dst != nil || e.port != 0 || e.vni >= 0) {
+		return errors.New("dst, port, vni are mutually exclusive with nhid")
 	}
 	if e.flags&(ntfSelf|ntfMaster) == 0 {
 		e.flags |= ntfSelf
@@ -254,6 +260,27 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 	if _, err := c.Execute(fdbRequest(cmd, flags, e), 0); err != nil {
 		return builtins.RtnlStatus(err, 255)
 	}
+	return nil
+}
+
+// fdbAddress reads the word w of an fdb command that is no keyword, as
+// fdb_modify and fdb_get do: the address ("to ADDR" too), once; "help"
+// prints the usage.
+func fdbAddress(env *builtins.Env, a *builtins.Args, w string, addr *string) error {
+	if w == "to" {
+		v, err := need(a)
+		if err != nil {
+			return err
+		}
+		w = v
+	}
+	if builtins.Is(w, "help") {
+		return builtins.Usage(env, "bridge-fdb")
+	}
+	if *addr != "" {
+		return duparg2("to", w)
+	}
+	*addr = w
 	return nil
 }
 

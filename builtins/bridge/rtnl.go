@@ -34,5 +34,6 @@ const (
 	PortBcastFlood     = rtnl.PortBcastFlood
 	PortNeighSuppress  = rtnl.PortNeighSuppress
 	PortIsolated       = rtnl.PortIsolated
+	PortBackupPort     = rtnl.PortBackupPort
 	PortLocked         = rtnl.PortLocked
 )

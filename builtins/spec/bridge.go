@@ -67,8 +67,8 @@ var brLinkSetKeys = []Keyword{
 	{Name: "vlan_tunnel", Exact: true, Kind: OnOff},
 	{Name: "isolated", Exact: true, Kind: OnOff},
 	{Name: "locked", Exact: true, Kind: OnOff},
-	{Name: "backup_port", Exact: true, Kind: IfName, Missing: true},
-	{Name: "nobackup_port", Exact: true, Missing: true},
+	{Name: "backup_port", Exact: true, Kind: IfName},
+	{Name: "nobackup_port", Exact: true},
 	{Name: "help"},
 }
 
@@ -83,18 +83,18 @@ var brFdbVerbs = []Verb{
 	{Name: "append", Bare: "addr", Keys: brFdbModKeys},
 	{Name: "replace", Bare: "addr", Keys: brFdbModKeys},
 	{Name: "delete", Bare: "addr", Keys: brFdbModKeys},
-	{Name: "get", Bare: "addr", Keys: brFdbModKeys, Missing: true},
+	{Name: "get", Bare: "addr", Keys: brFdbGetKeys},
 	{Name: "show", Keys: brFdbShowKeys},
 	{Name: "lst", Short: true, Canon: "show", Keys: brFdbShowKeys},
 	{Name: "list", Canon: "show", Keys: brFdbShowKeys},
-	{Name: "flush", Keys: brFdbShowKeys, Missing: true},
+	{Name: "flush", Keys: brFdbFlushKeys},
 	{Name: "help"},
 }
 
 var brFdbModKeys = []Keyword{
 	{Name: "dev", Exact: true, Kind: IfName},
 	{Name: "dst", Exact: true, Kind: Addr},
-	{Name: "nhid", Exact: true, Kind: Number, Max: math.MaxUint32, Missing: true},
+	{Name: "nhid", Exact: true, Kind: Number, Max: math.MaxUint32},
 	{Name: "port", Exact: true, Kind: Number, Max: math.MaxUint16},
 	{Name: "vni", Exact: true, Kind: Number, Max: 1<<24 - 1},
 	{Name: "src_vni", Exact: true, Kind: Number, Max: 1<<24 - 1},
@@ -113,6 +113,38 @@ var brFdbModKeys = []Keyword{
 	{Name: "sticky"},
 	{Name: "addr", Exact: true, Kind: LLAddr},
 	{Name: "help"},
+}
+
+// brFdbGetKeys are fdb_get's keywords; a word that is none is the
+// address ("to ADDR" too).
+var brFdbGetKeys = []Keyword{
+	{Name: "brport", Exact: true, Kind: PortDev},
+	{Name: "br", Exact: true, Kind: BridgeDev},
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "vni", Exact: true, Kind: Number, Max: 1<<24 - 1},
+	{Name: "self", Exact: true},
+	{Name: "master"},
+	{Name: "vlan", Kind: Number, Max: 4094},
+	{Name: "dynamic"},
+	{Name: "to", Exact: true, Kind: LLAddr},
+	{Name: "help"},
+}
+
+// brFdbFlushKeys are fdb_flush's keywords (all compared with strcmp).
+var brFdbFlushKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: BridgeDev},
+	{Name: "master", Exact: true},
+	{Name: "self", Exact: true},
+	{Name: "permanent", Exact: true}, {Name: "nopermanent", Exact: true},
+	{Name: "static", Exact: true}, {Name: "nostatic", Exact: true},
+	{Name: "dynamic", Exact: true}, {Name: "nodynamic", Exact: true},
+	{Name: "added_by_user", Exact: true}, {Name: "noadded_by_user", Exact: true},
+	{Name: "extern_learn", Exact: true}, {Name: "noextern_learn", Exact: true},
+	{Name: "sticky", Exact: true}, {Name: "nosticky", Exact: true},
+	{Name: "offloaded", Exact: true}, {Name: "nooffloaded", Exact: true},
+	{Name: "brport", Exact: true, Kind: PortDev},
+	{Name: "vlan", Exact: true, Kind: Number, Max: 4095},
+	{Name: "help", Exact: true},
 }
 
 var brFdbShowKeys = []Keyword{

@@ -44,6 +44,7 @@ const (
 	PortBcastFlood     = 30
 	PortNeighSuppress  = 32
 	PortIsolated       = 33
+	PortBackupPort     = 34
 	PortLocked         = 39
 )
 
@@ -215,24 +216,33 @@ func (c *Conn) FDB(brIndex, devIndex int) ([]FDBEntry, error) {
 	}
 	var out []FDBEntry
 	for _, m := range msgs {
-		if len(m) < unix.SizeofNdMsg {
-			continue
-		}
-		family := m[0]
-		if family != unix.AF_BRIDGE {
-			continue
-		}
-		idx := int(int32(binary.NativeEndian.Uint32(m[4:8])))
-		state := binary.NativeEndian.Uint16(m[8:10])
-		flags := m[10]
-		attrs, err := ParseAttrs(m[unix.SizeofNdMsg:])
+		e, ok, err := ParseFDB(m)
 		if err != nil {
-			return nil, fmt.Errorf("parsing RTM_NEWNEIGH: %w", err)
+			return nil, err
 		}
-		if devIndex != 0 && idx != devIndex {
+		if !ok || devIndex != 0 && e.Index != devIndex {
 			continue
 		}
-		out = append(out, FDBEntry{Index: idx, State: state, Flags: flags, Attrs: attrs})
+		out = append(out, e)
 	}
 	return out, nil
+}
+
+// ParseFDB parses an RTM_NEWNEIGH message (after its netlink header) of
+// the AF_BRIDGE family; ok is false for a message of another family or
+// too short to hold an ndmsg.
+func ParseFDB(m []byte) (e FDBEntry, ok bool, err error) {
+	if len(m) < unix.SizeofNdMsg || m[0] != unix.AF_BRIDGE {
+		return FDBEntry{}, false, nil
+	}
+	attrs, err := ParseAttrs(m[unix.SizeofNdMsg:])
+	if err != nil {
+		return FDBEntry{}, false, fmt.Errorf("parsing RTM_NEWNEIGH: %w", err)
+	}
+	return FDBEntry{
+		Index: int(int32(binary.NativeEndian.Uint32(m[4:8]))),
+		State: binary.NativeEndian.Uint16(m[8:10]),
+		Flags: m[10],
+		Attrs: attrs,
+	}, true, nil
 }
