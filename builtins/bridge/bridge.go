@@ -829,6 +829,8 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return vlanModify(env, g, unix.RTM_SETLINK, args[1:])
 	case "delete":
 		return vlanModify(env, g, unix.RTM_DELLINK, args[1:])
+	case "tunnelshow":
+		return vlanTunnelShow(env, g, args[1:])
 	}
 	return vlanShow(env, g, args[1:])
 }

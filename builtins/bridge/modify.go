@@ -317,6 +317,10 @@ type vlanEntry struct {
 	brFlags    uint16 // IFLA_BRIDGE_FLAGS: BRIDGE_FLAGS_MASTER 1, SELF 2
 	infoFlags  uint16 // BRIDGE_VLAN_INFO_*
 	vid, vidTo int    // vidTo -1: no range
+	// tunnel: "tunnel_info id START[-END]", the tunnel ids mapped to
+	// the VLANs instead of a VLAN entry.
+	tunnel           bool
+	tunStart, tunEnd uint32
 }
 
 // vlanRequest builds the RTM_SETLINK (add) or RTM_DELLINK (del) request
@@ -339,10 +343,22 @@ func vlanRequest(cmd uint16, v *vlanEntry) *nl.NetlinkRequest {
 		binary.NativeEndian.PutUint16(b[2:4], uint16(vid))
 		return b
 	}
-	if v.vidTo >= 0 {
+	tunnel := func(vid int, id uint32, flags uint16) {
+		t := spec.AddRtAttr(iflaBridgeVlanTunnelInfo, nil)
+		t.AddRtAttr(iflaBridgeVlanTunnelID, nl.Uint32Attr(id))
+		t.AddRtAttr(iflaBridgeVlanTunnelVID, nl.Uint16Attr(uint16(vid)))
+		t.AddRtAttr(iflaBridgeVlanTunnelFlags, nl.Uint16Attr(flags))
+	}
+	switch {
+	case v.tunnel && v.vidTo != -1 && v.vidTo-v.vid > 0:
+		tunnel(v.vid, v.tunStart, vlanInfoRangeBegin)
+		tunnel(v.vidTo, v.tunEnd, vlanInfoRangeEnd)
+	case v.tunnel:
+		tunnel(v.vid, v.tunStart, 0)
+	case v.vidTo >= 0:
 		spec.AddRtAttr(iflaBridgeVlanInfo, info(v.infoFlags|vlanInfoRangeBegin, v.vid))
 		spec.AddRtAttr(iflaBridgeVlanInfo, info(v.infoFlags&^vlanInfoRangeBegin|vlanInfoRangeEnd, v.vidTo))
-	} else {
+	default:
 		spec.AddRtAttr(iflaBridgeVlanInfo, info(v.infoFlags, v.vid))
 	}
 	req.AddData(spec)
@@ -383,7 +399,35 @@ func vlanModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 		case "untagged":
 			v.infoFlags |= vlanInfoUntagged
 		case "tunnel_info":
-			return builtins.NotImplemented("bridge vlan tunnel_info: not supported by nsh")
+			// parse_tunnel_info: "id START[-END]", each below 2^24.
+			w, err := need(a)
+			if err != nil {
+				return err
+			}
+			if !builtins.Is(w, "id") {
+				return builtins.Fail(255, "Error: argument %q is wrong: tunnel id expected", w)
+			}
+			ids, err := need(a)
+			if err != nil {
+				return err
+			}
+			from, to, isRange := strings.Cut(ids, "-")
+			tunID := func(s string) (uint32, error) {
+				n, err := strconv.ParseUint(s, 0, 32)
+				if err != nil || n >= 1<<24 {
+					return 0, builtins.Fail(255, "Error: argument %q is wrong: invalid tun id", from)
+				}
+				return uint32(n), nil
+			}
+			if v.tunStart, err = tunID(from); err != nil {
+				return err
+			}
+			if isRange {
+				if v.tunEnd, err = tunID(to); err != nil {
+					return err
+				}
+			}
+			v.tunnel = true
 		default:
 			if builtins.Is(w, "help") {
 				return builtins.Usage(env, "bridge-vlan")

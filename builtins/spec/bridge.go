@@ -164,7 +164,7 @@ var brVlanVerbs = []Verb{
 	{Name: "show", Keys: brVlanShowKeys},
 	{Name: "lst", Short: true, Canon: "show", Keys: brVlanShowKeys},
 	{Name: "list", Canon: "show", Keys: brVlanShowKeys},
-	{Name: "tunnelshow", Keys: brVlanShowKeys, Missing: true},
+	{Name: "tunnelshow", Keys: brVlanShowKeys},
 	{Name: "set", Missing: true},
 	{Name: "global", Missing: true},
 	{Name: "help"},
@@ -177,7 +177,7 @@ var brVlanModKeys = []Keyword{
 	{Name: "master", Exact: true},
 	{Name: "pvid", Exact: true},
 	{Name: "untagged", Exact: true},
-	{Name: "tunnel_info", Exact: true, Kind: Text, Missing: true},
+	{Name: "tunnel_info", Exact: true, Kind: Text, Extra: 1},
 	{Name: "help"},
 }
 
