@@ -44,6 +44,8 @@ func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Glob
 		return cmdFdb
 	case "vlan":
 		return cmdVlan
+	case "vni":
+		return cmdVni
 	}
 	return nil
 }

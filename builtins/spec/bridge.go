@@ -24,7 +24,7 @@ var Bridge = Cmd{
 		{Name: "fdb", Verbs: brFdbVerbs, Default: "show", Usage: "bridge-fdb"},
 		{Name: "mdb", Missing: true},
 		{Name: "vlan", Verbs: brVlanVerbs, Default: "show", Usage: "bridge-vlan"},
-		{Name: "vni", Missing: true},
+		{Name: "vni", Verbs: brVniVerbs, Default: "show", Usage: "bridge-vni"},
 		{Name: "monitor", Missing: true},
 		{Name: "help", Usage: "bridge"},
 	},
@@ -155,6 +155,28 @@ var brFdbShowKeys = []Keyword{
 	{Name: "state", Exact: true, Kind: Enum, Values: []string{"permanent", "static", "dynamic"}},
 	{Name: "dynamic", Exact: true},
 	{Name: "help"},
+}
+
+// bridge vni (bridge/vni.c): verbs and keywords compared with strcmp.
+var brVniVerbs = []Verb{
+	{Name: "add", Exact: true, Keys: brVniModKeys},
+	{Name: "delete", Exact: true, Keys: brVniModKeys},
+	{Name: "show", Exact: true, Keys: brVniShowKeys},
+	{Name: "lst", Exact: true, Short: true, Canon: "show", Keys: brVniShowKeys},
+	{Name: "list", Exact: true, Canon: "show", Keys: brVniShowKeys},
+	{Name: "help", Exact: true},
+}
+
+var brVniModKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "vni", Exact: true, Kind: Text},
+	{Name: "group", Exact: true, Kind: Addr},
+	{Name: "remote", Exact: true, Kind: Addr},
+	{Name: "help", Exact: true},
+}
+
+var brVniShowKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
 }
 
 // bridge vlan (bridge/vlan.c).
