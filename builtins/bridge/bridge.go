@@ -624,9 +624,13 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 	var br, dev string
 	var vlan int
 	var state uint16
+	dynamic := false
 	for a := builtins.NewArgs(args); a.More(); {
 		w, _ := a.Next()
 		switch w {
+		case "dynamic":
+			// filter_dynamic: no permanent entries.
+			dynamic = true
 		case "brport", "dev", "br", "vlan", "state":
 			v, err := need(a)
 			if err != nil {
@@ -691,7 +695,7 @@ func fdbShow(env *builtins.Env, g *Global, args []string) error {
 	jw := show.NewJSONWriter(g.Pretty)
 	jw.StartArray()
 	for _, e := range entries {
-		if state != 0 && e.State&state == 0 {
+		if state != 0 && e.State&state == 0 || dynamic && e.State&nudPermanent != 0 {
 			continue
 		}
 		vid, _ := e.Attrs.U16(unix.NDA_VLAN)

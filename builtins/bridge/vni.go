@@ -181,12 +181,21 @@ func vniShow(env *builtins.Env, g *Global, args []string) error {
 	}
 	req := nl.NewNetlinkRequest(rtmGetTunnel, unix.NLM_F_DUMP)
 	req.AddData(m)
+	header := fmt.Sprintf("%-*s  %-*s  %-15s\n", ifNameColumn, "dev", vxlanIDLen, "vni", "group/remote")
 	msgs, err := c.Execute(req, rtmNewTunnel)
 	if err != nil {
-		return builtins.Fail(1, "Dump ternminated")
+		// vni_show prints its header before the dump's answers, and
+		// rtnl_dump_filter the kernel's words, then this ("ternminated"
+		// as bridge 6.1 spells it).
+		if !g.JSON {
+			if _, werr := env.Stdout.Write([]byte(header)); werr != nil {
+				return werr
+			}
+		}
+		return &builtins.Failure{Text: builtins.Answer(err).Error() + "\nDump ternminated", Status: 1, Err: err}
 	}
 	var text strings.Builder
-	fmt.Fprintf(&text, "%-*s  %-*s  %-15s\n", ifNameColumn, "dev", vxlanIDLen, "vni", "group/remote")
+	text.WriteString(header)
 	jw := show.NewJSONWriter(g.Pretty)
 	jw.StartArray()
 	for _, msg := range msgs {

@@ -14,6 +14,7 @@
 package rtnl
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -84,10 +85,94 @@ func (c *Conn) Execute(req *nl.NetlinkRequest, resType uint16) ([][]byte, error)
 	if c.sh == nil {
 		return nil, ErrClosed
 	}
-	// A request with its socket set never opens one of its own.
-	req.Sockets = map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: c.sh}
-	msgs, err := Retry(func() ([][]byte, error) { return req.Execute(unix.NETLINK_ROUTE, resType) })
-	return msgs, FromHandle(err)
+	return Retry(func() ([][]byte, error) { return c.execute(req, resType) })
+}
+
+// execute sends req once and reads its answers: those of type resType
+// (all of them for a dump), up to the kernel's ack or NLMSG_DONE. It
+// reads the kernel's error itself rather than through
+// nl.NetlinkRequest.Execute, which takes the extended ack attributes of
+// a failed dump (NLMSG_DONE: the errno, then the attributes) for an
+// echoed request and fails out of bounds on them.
+func (c *Conn) execute(req *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
+	s := c.sh.Socket
+	s.Lock()
+	defer s.Unlock()
+	req.Seq = atomic.AddUint32(&c.sh.Seq, 1)
+	if err := s.Send(req); err != nil {
+		return nil, err
+	}
+	pid, err := s.GetPid()
+	if err != nil {
+		return nil, err
+	}
+	var res [][]byte
+	intr := false
+	for {
+		msgs, from, err := s.Receive()
+		if err != nil {
+			return nil, err
+		}
+		if from.Pid != nl.PidKernel {
+			return nil, fmt.Errorf("netlink answer from port %d, not the kernel", from.Pid)
+		}
+		for _, m := range msgs {
+			if m.Header.Seq != req.Seq || m.Header.Pid != pid {
+				continue
+			}
+			if m.Header.Flags&unix.NLM_F_DUMP_INTR != 0 {
+				intr = true
+			}
+			switch m.Header.Type {
+			case unix.NLMSG_DONE, unix.NLMSG_ERROR:
+				if len(m.Data) < 4 {
+					return res, nil
+				}
+				if errno := int32(binary.NativeEndian.Uint32(m.Data[:4])); errno != 0 {
+					return nil, &KernelError{Errno: unix.Errno(-errno), Msg: extAckMsg(m.Header.Type, m.Header.Flags, m.Data[4:])}
+				}
+				if intr {
+					return nil, netlink.ErrDumpInterrupted
+				}
+				return res, nil
+			}
+			if resType == 0 || m.Header.Type == resType {
+				res = append(res, m.Data)
+			}
+			if m.Header.Flags&unix.NLM_F_MULTI == 0 {
+				return res, nil
+			}
+		}
+	}
+}
+
+// extAckMsg returns the extended ack message (NLMSGERR_ATTR_MSG) of an
+// error answer whose errno has been read: b is what follows the errno.
+// An NLMSG_ERROR echoes the request (only its header when the kernel
+// capped it) before the attributes; a failed dump's NLMSG_DONE has the
+// attributes right after the errno.
+func extAckMsg(typ, flags uint16, b []byte) string {
+	if flags&unix.NLM_F_ACK_TLVS == 0 {
+		return ""
+	}
+	if typ == unix.NLMSG_ERROR {
+		if len(b) < unix.SizeofNlMsghdr {
+			return ""
+		}
+		skip := unix.SizeofNlMsghdr
+		if flags&unix.NLM_F_CAPPED == 0 {
+			skip = int(binary.NativeEndian.Uint32(b[:4])+3) &^ 3
+		}
+		if skip > len(b) {
+			return ""
+		}
+		b = b[skip:]
+	}
+	attrs, err := ParseAttrs(b)
+	if err != nil {
+		return ""
+	}
+	return attrs.Str(nl.NLMSGERR_ATTR_MSG)
 }
 
 // Retry runs a netlink dump until it is not interrupted by a concurrent
