@@ -46,8 +46,21 @@ func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Glob
 		return cmdVlan
 	case "vni":
 		return cmdVni
+	case "mdb":
+		return cmdMdb
 	}
 	return nil
+}
+
+// verbAndArgs splits the words after "bridge OBJECT": the canonical name
+// of the verb (the object's default verb when there are none, as bridge
+// runs "show") and the verb's arguments.
+func verbAndArgs(env *builtins.Env, object string, args []string) (string, []string, error) {
+	if len(args) == 0 {
+		return spec.Bridge.Object(object).Default, nil, nil
+	}
+	v, err := verbOf(env, object, args[0])
+	return v, args[1:], err
 }
 
 // verbOf resolves the verb word of "bridge OBJECT VERB" through the
@@ -212,17 +225,14 @@ func (m linkMap) index(name string) int {
 
 // cmdLink is "bridge link" (bridge/link.c do_link).
 func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
-	if len(args) == 0 {
-		return linkShow(env, g, nil)
-	}
-	v, err := verbOf(env, "link", args[0])
+	v, args, err := verbAndArgs(env, "link", args)
 	if err != nil {
 		return err
 	}
 	if v == "set" {
-		return linkSet(env, g, args[1:])
+		return linkSet(env, g, args)
 	}
-	return linkShow(env, g, args[1:])
+	return linkShow(env, g, args)
 }
 
 // portFlags are the on/off port attributes "bridge -d link" prints, in
@@ -558,28 +568,25 @@ func atoi(s string) int {
 // cmdFdb is "bridge fdb [add|append|replace|del|show ...]" (bridge/fdb.c
 // do_fdb).
 func cmdFdb(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
-	if len(args) == 0 {
-		return fdbShow(env, g, nil)
-	}
-	v, err := verbOf(env, "fdb", args[0])
+	v, args, err := verbAndArgs(env, "fdb", args)
 	if err != nil {
 		return err
 	}
 	switch v {
 	case "add":
-		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, args[1:])
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_EXCL, args)
 	case "append":
-		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_APPEND, args[1:])
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_APPEND, args)
 	case "replace":
-		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, args[1:])
+		return fdbModify(env, g, unix.RTM_NEWNEIGH, unix.NLM_F_CREATE|unix.NLM_F_REPLACE, args)
 	case "delete":
-		return fdbModify(env, g, unix.RTM_DELNEIGH, 0, args[1:])
+		return fdbModify(env, g, unix.RTM_DELNEIGH, 0, args)
 	case "get":
-		return fdbGet(env, g, args[1:])
+		return fdbGet(env, g, args)
 	case "flush":
-		return fdbFlush(env, g, args[1:])
+		return fdbFlush(env, g, args)
 	}
-	return fdbShow(env, g, args[1:])
+	return fdbShow(env, g, args)
 }
 
 // Neighbour states and flags (linux/neighbour.h).
@@ -823,22 +830,19 @@ const (
 
 // cmdVlan is "bridge vlan [add|del|show ...]" (bridge/vlan.c do_vlan).
 func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
-	if len(args) == 0 {
-		return vlanShow(env, g, nil)
-	}
-	v, err := verbOf(env, "vlan", args[0])
+	v, args, err := verbAndArgs(env, "vlan", args)
 	if err != nil {
 		return err
 	}
 	switch v {
 	case "add":
-		return vlanModify(env, g, unix.RTM_SETLINK, args[1:])
+		return vlanModify(env, g, unix.RTM_SETLINK, args)
 	case "delete":
-		return vlanModify(env, g, unix.RTM_DELLINK, args[1:])
+		return vlanModify(env, g, unix.RTM_DELLINK, args)
 	case "tunnelshow":
-		return vlanTunnelShow(env, g, args[1:])
+		return vlanTunnelShow(env, g, args)
 	}
-	return vlanShow(env, g, args[1:])
+	return vlanShow(env, g, args)
 }
 
 // vlanShow is "bridge vlan show [dev DEV]" (bridge/vlan.c vlan_show): the

@@ -22,7 +22,8 @@ import (
 
 // brModelSetup is the lab every generated bridge and brctl case starts
 // from: bridge br0 with two veth ports (d0, d2), their peers d1 and d3
-// outside it, a static fdb entry, and a vxlan device with a VNI filter.
+// outside it, a static fdb entry, a vxlan device with a VNI filter, and
+// (br0 and d0 up, IPv6 off so that no group is learnt) an mdb entry.
 const brModelSetup = `ip link add d0 address 02:00:00:00:00:10 type veth peer name d1 address 02:00:00:00:00:11
 ip link add d2 address 02:00:00:00:00:12 type veth peer name d3 address 02:00:00:00:00:13
 ip link add br0 address 02:00:00:00:00:30 type bridge
@@ -31,11 +32,17 @@ ip link set d2 master br0
 ip link add vx0 address 02:00:00:00:00:40 type vxlan dstport 4789 external vnifilter
 bridge fdb add 02:00:00:00:00:55 dev d0 master static
 bridge vni add dev vx0 vni 100
+sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+ip link set br0 up
+ip link set d0 up
+ip link set d1 up
+bridge mdb add dev br0 port d0 grp 239.1.1.1 permanent
 `
 
 // brModelState is what is compared after each case, dumped by the real
 // tools.
-const brModelState = `bridge -d link show; bridge fdb show; bridge vlan show; bridge vni show; ip -d link show; brctl show`
+const brModelState = `bridge -d link show; bridge fdb show; bridge vlan show; bridge vni show; bridge -d mdb show; ip -d link show; brctl show`
 
 // brModelTemplates are, per bridge object and canonical verb, the
 // command line a keyword (and its value) is added to.
@@ -56,6 +63,9 @@ var brModelTemplates = map[string]string{
 	"vni add":         "vni add dev vx0 vni 200 %s",
 	"vni delete":      "vni delete dev vx0 vni 100 %s",
 	"vni show":        "vni show %s",
+	"mdb add":         "mdb add dev br0 port d0 grp 239.1.1.9 %s",
+	"mdb delete":      "mdb delete dev br0 port d0 grp 239.1.1.1 %s",
+	"mdb show":        "mdb show %s",
 }
 
 // brSample is a value of keyword k for a generated case: ok false when

@@ -54,20 +54,17 @@ func (m *tunnelMsg) Serialize() []byte {
 // cmdVni is "bridge vni { add | delete | show }" (bridge/vni.c do_vni),
 // the VNI filter of vxlan devices created with "vnifilter".
 func cmdVni(ctx context.Context, env *builtins.Env, g *Global, args []string) error {
-	if len(args) == 0 {
-		return vniShow(env, g, nil)
-	}
-	v, err := verbOf(env, "vni", args[0])
+	v, args, err := verbAndArgs(env, "vni", args)
 	if err != nil {
 		return err
 	}
 	switch v {
 	case "add":
-		return vniModify(env, g, rtmNewTunnel, args[1:])
+		return vniModify(env, g, rtmNewTunnel, args)
 	case "delete":
-		return vniModify(env, g, rtmDelTunnel, args[1:])
+		return vniModify(env, g, rtmDelTunnel, args)
 	}
-	return vniShow(env, g, args[1:])
+	return vniShow(env, g, args)
 }
 
 // vniModify is vni.c vni_modify: "dev DEV vni LIST [group|remote IP]",

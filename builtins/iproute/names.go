@@ -6,20 +6,19 @@ import (
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/nshlab/nsh/builtins/spec"
 )
 
 // nameTable maps numbers to iproute2's names (lib/rt_names.c) and back.
-type nameTable []struct {
-	n    int
-	name string
-}
+type nameTable []spec.NumName
 
 // name returns the name of n, or n in decimal as iproute2 prints unknown
 // values.
 func (t nameTable) name(n int) string {
 	for _, e := range t {
-		if e.n == n {
-			return e.name
+		if e.N == n {
+			return e.Name
 		}
 	}
 	return strconv.Itoa(n)
@@ -29,8 +28,8 @@ func (t nameTable) name(n int) string {
 // than max.
 func (t nameTable) parse(what, s string, max int) (int, error) {
 	for _, e := range t {
-		if e.name == s {
-			return e.n, nil
+		if e.Name == s {
+			return e.N, nil
 		}
 	}
 	n, err := strconv.ParseUint(s, 0, 32)
@@ -45,62 +44,38 @@ func (t nameTable) parse(what, s string, max int) (int, error) {
 
 // scopes is rtnl_rtscope_tab.
 var scopes = nameTable{
-	{unix.RT_SCOPE_UNIVERSE, "global"},
-	{unix.RT_SCOPE_NOWHERE, "nowhere"},
-	{unix.RT_SCOPE_HOST, "host"},
-	{unix.RT_SCOPE_LINK, "link"},
-	{unix.RT_SCOPE_SITE, "site"},
+	{N: unix.RT_SCOPE_UNIVERSE, Name: "global"},
+	{N: unix.RT_SCOPE_NOWHERE, Name: "nowhere"},
+	{N: unix.RT_SCOPE_HOST, Name: "host"},
+	{N: unix.RT_SCOPE_LINK, Name: "link"},
+	{N: unix.RT_SCOPE_SITE, Name: "site"},
 }
 
-// protocols is rtnl_rtprot_tab with Debian's /etc/iproute2/rt_protos.
-var protocols = nameTable{
-	{unix.RTPROT_UNSPEC, "unspec"},
-	{unix.RTPROT_REDIRECT, "redirect"},
-	{unix.RTPROT_KERNEL, "kernel"},
-	{unix.RTPROT_BOOT, "boot"},
-	{unix.RTPROT_STATIC, "static"},
-	{unix.RTPROT_GATED, "gated"},
-	{unix.RTPROT_RA, "ra"},
-	{unix.RTPROT_MRT, "mrt"},
-	{unix.RTPROT_ZEBRA, "zebra"},
-	{unix.RTPROT_BIRD, "bird"},
-	{unix.RTPROT_DNROUTED, "dnrouted"},
-	{unix.RTPROT_XORP, "xorp"},
-	{unix.RTPROT_NTK, "ntk"},
-	{unix.RTPROT_DHCP, "dhcp"},
-	{unix.RTPROT_MROUTED, "mrouted"},
-	{unix.RTPROT_KEEPALIVED, "keepalived"},
-	{unix.RTPROT_BABEL, "babel"},
-	{99, "openr"},
-	{unix.RTPROT_BGP, "bgp"},
-	{unix.RTPROT_ISIS, "isis"},
-	{unix.RTPROT_OSPF, "ospf"},
-	{unix.RTPROT_RIP, "rip"},
-	{unix.RTPROT_EIGRP, "eigrp"},
-}
+// protocols is rtnl_rtprot_tab (spec.Protocols).
+var protocols = nameTable(spec.Protocols)
 
 // tables is rtnl_rttable_tab.
 var tables = nameTable{
-	{unix.RT_TABLE_DEFAULT, "default"},
-	{unix.RT_TABLE_MAIN, "main"},
-	{unix.RT_TABLE_LOCAL, "local"},
+	{N: unix.RT_TABLE_DEFAULT, Name: "default"},
+	{N: unix.RT_TABLE_MAIN, Name: "main"},
+	{N: unix.RT_TABLE_LOCAL, Name: "local"},
 }
 
 // routeTypes is rtnl_rtntype's table; the order is the one
 // iproute2 prints and parses.
 var routeTypes = nameTable{
-	{unix.RTN_UNSPEC, "none"},
-	{unix.RTN_UNICAST, "unicast"},
-	{unix.RTN_LOCAL, "local"},
-	{unix.RTN_BROADCAST, "broadcast"},
-	{unix.RTN_ANYCAST, "anycast"},
-	{unix.RTN_MULTICAST, "multicast"},
-	{unix.RTN_BLACKHOLE, "blackhole"},
-	{unix.RTN_UNREACHABLE, "unreachable"},
-	{unix.RTN_PROHIBIT, "prohibit"},
-	{unix.RTN_THROW, "throw"},
-	{unix.RTN_NAT, "nat"},
-	{unix.RTN_XRESOLVE, "xresolve"},
+	{N: unix.RTN_UNSPEC, Name: "none"},
+	{N: unix.RTN_UNICAST, Name: "unicast"},
+	{N: unix.RTN_LOCAL, Name: "local"},
+	{N: unix.RTN_BROADCAST, Name: "broadcast"},
+	{N: unix.RTN_ANYCAST, Name: "anycast"},
+	{N: unix.RTN_MULTICAST, Name: "multicast"},
+	{N: unix.RTN_BLACKHOLE, Name: "blackhole"},
+	{N: unix.RTN_UNREACHABLE, Name: "unreachable"},
+	{N: unix.RTN_PROHIBIT, Name: "prohibit"},
+	{N: unix.RTN_THROW, Name: "throw"},
+	{N: unix.RTN_NAT, Name: "nat"},
+	{N: unix.RTN_XRESOLVE, Name: "xresolve"},
 }
 
 // operStates are the names of IF_OPER_* as "ip link" prints them.

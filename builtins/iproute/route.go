@@ -559,8 +559,8 @@ func routeTypeWord(w string) (int, bool) {
 		return unix.RTN_BROADCAST, true
 	}
 	for _, t := range routeTypes[1:] {
-		if t.name == w {
-			return t.n, true
+		if t.Name == w {
+			return t.N, true
 		}
 	}
 	return 0, false

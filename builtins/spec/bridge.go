@@ -22,7 +22,7 @@ var Bridge = Cmd{
 	Objects: []Object{
 		{Name: "link", Verbs: brLinkVerbs, Default: "show", Usage: "bridge-link"},
 		{Name: "fdb", Verbs: brFdbVerbs, Default: "show", Usage: "bridge-fdb"},
-		{Name: "mdb", Missing: true},
+		{Name: "mdb", Verbs: brMdbVerbs, Default: "show", Usage: "bridge-mdb"},
 		{Name: "vlan", Verbs: brVlanVerbs, Default: "show", Usage: "bridge-vlan"},
 		{Name: "vni", Verbs: brVniVerbs, Default: "show", Usage: "bridge-vni"},
 		{Name: "monitor", Missing: true},
@@ -155,6 +155,33 @@ var brFdbShowKeys = []Keyword{
 	{Name: "state", Exact: true, Kind: Enum, Values: []string{"permanent", "static", "dynamic"}},
 	{Name: "dynamic", Exact: true},
 	{Name: "help"},
+}
+
+// bridge mdb (bridge/mdb.c): verbs matched as prefixes, keywords
+// compared with strcmp.
+var brMdbVerbs = []Verb{
+	{Name: "add", Keys: brMdbModKeys},
+	{Name: "delete", Keys: brMdbModKeys},
+	{Name: "show", Keys: brMdbShowKeys},
+	{Name: "lst", Short: true, Canon: "show", Keys: brMdbShowKeys},
+	{Name: "list", Canon: "show", Keys: brMdbShowKeys},
+	{Name: "help"},
+}
+
+var brMdbModKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: BridgeDev},
+	{Name: "grp", Exact: true, Kind: Text},
+	{Name: "port", Exact: true, Kind: PortDev},
+	{Name: "permanent", Exact: true},
+	{Name: "temp", Exact: true},
+	{Name: "vid", Exact: true, Kind: Number, Max: 4094},
+	{Name: "src", Exact: true, Kind: Addr},
+	{Name: "help"},
+}
+
+var brMdbShowKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: BridgeDev},
+	{Name: "vid", Exact: true, Kind: Number, Max: 4094},
 }
 
 // bridge vni (bridge/vni.c): verbs and keywords compared with strcmp.
