@@ -845,21 +845,33 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 	return vlanShow(env, g, args)
 }
 
-// vlanShow is "bridge vlan show [dev DEV]" (bridge/vlan.c vlan_show): the
-// VLANs of each port and bridge that has any, under iproute2's header.
-func vlanShow(env *builtins.Env, g *Global, args []string) error {
-	c, _, filterIndex, err := openShow(env, g, args)
+// portInfos are the attributes of one type in a link's IFLA_AF_SPEC.
+type portInfos struct {
+	Name  string
+	Index int
+	infos [][]byte
+}
+
+// dumpError is the failure of vlanPorts' dump, which each show words as
+// bridge does.
+type dumpError struct{ err error }
+
+func (e *dumpError) Error() string { return e.err.Error() }
+
+// vlanPorts dumps the AF_BRIDGE links with their VLAN information
+// (RTEXT_FILTER_BRVLAN), as vlan.c vlan_show does, limited to "dev DEV"
+// of args, and returns each link's IFLA_AF_SPEC attributes of type attr
+// (VLAN entries, tunnel mappings); links without any are left out.
+func vlanPorts(env *builtins.Env, g *Global, args []string, attr uint16) ([]portInfos, linkMap, error) {
+	c, ll, filterIndex, err := openShow(env, g, args)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	links, err := c.Links(unix.AF_BRIDGE, rtextFilterVLAN)
 	if err != nil {
-		return fmt.Errorf("Dump terminated: %w", ns.Strerror(err))
+		return nil, nil, &dumpError{err}
 	}
-	var text strings.Builder
-	fmt.Fprintf(&text, "%-16s  %-9s\n", "port", "vlan-id")
-	jw := show.NewJSONWriter(g.Pretty)
-	jw.StartArray()
+	var out []portInfos
 	for _, l := range links {
 		if filterIndex != 0 && l.Index != filterIndex {
 			continue
@@ -868,10 +880,49 @@ func vlanShow(env *builtins.Env, g *Global, args []string) error {
 		if !ok {
 			continue
 		}
-		infos, err := rtnl.All(spec, iflaBridgeVlanInfo)
-		if err != nil {
-			continue
+		if infos, err := rtnl.All(spec, attr); err == nil {
+			out = append(out, portInfos{Name: l.Name, Index: l.Index, infos: infos})
 		}
+	}
+	return out, ll, nil
+}
+
+// vidFilter reads "vid VID" of a show's args (atoi, as vlan.c and
+// mdb.c read it); 0 when there is none.
+func vidFilter(args []string) (int, error) {
+	vid := 0
+	for a := builtins.NewArgs(args); a.More(); {
+		if w, _ := a.Next(); w == "vid" {
+			v, err := need(a)
+			if err != nil {
+				return 0, err
+			}
+			if vid != 0 {
+				return 0, builtins.Fail(255, "Error: duplicate \"vid\": %q is the second value.", v)
+			}
+			vid = atoi(v)
+		}
+	}
+	return vid, nil
+}
+
+// vlanShow is "bridge vlan show [dev DEV]" (bridge/vlan.c vlan_show): the
+// VLANs of each port and bridge that has any, under iproute2's header.
+func vlanShow(env *builtins.Env, g *Global, args []string) error {
+	ports, _, err := vlanPorts(env, g, args, iflaBridgeVlanInfo)
+	var dump *dumpError
+	if errors.As(err, &dump) {
+		return fmt.Errorf("Dump terminated: %w", ns.Strerror(dump.err))
+	}
+	if err != nil {
+		return err
+	}
+	var text strings.Builder
+	fmt.Fprintf(&text, "%-16s  %-9s\n", "port", "vlan-id")
+	jw := show.NewJSONWriter(g.Pretty)
+	jw.StartArray()
+	for _, l := range ports {
+		infos := l.infos
 		first := true
 		rangeStart := -1
 		for _, v := range infos {

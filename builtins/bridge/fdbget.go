@@ -83,21 +83,23 @@ func fdbGet(env *builtins.Env, g *Global, args []string) error {
 	if vni >= 0 {
 		req.AddData(nl.NewRtAttr(unix.NDA_VNI, nl.Uint32Attr(uint32(vni))))
 	}
+	// The link map serves both the names given here and the names
+	// printed (ll_init_map, as fdb_get has it).
+	c, ll, err := dialMap(env, g)
+	if err != nil {
+		return err
+	}
 	if dev != "" {
-		if m.ifindex = int32(ifIndex(env, g, dev)); m.ifindex == 0 {
+		if m.ifindex = int32(ll.index(dev)); m.ifindex == 0 {
 			return fmt.Errorf("Cannot find device %q", dev)
 		}
 	}
 	if br != "" {
-		bi := ifIndex(env, g, br)
+		bi := ll.index(br)
 		if bi == 0 {
 			return fmt.Errorf("Cannot find bridge device %q", br)
 		}
 		req.AddData(nl.NewRtAttr(unix.NDA_MASTER, nl.Uint32Attr(uint32(bi))))
-	}
-	c, ll, err := dialMap(env, g)
-	if err != nil {
-		return err
 	}
 	msgs, err := c.Execute(req, unix.RTM_NEWNEIGH)
 	if err != nil {

@@ -173,38 +173,13 @@ func mdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 // mdbShow is mdb.c mdb_show: "show [dev DEV] [vid VID]", the entries,
 // then (with -d) the router ports of each bridge.
 func mdbShow(env *builtins.Env, g *Global, args []string) error {
-	var filterDev string
-	filterVID := 0
-	for a := builtins.NewArgs(args); a.More(); {
-		w, _ := a.Next()
-		if w != "dev" && w != "vid" {
-			continue
-		}
-		v, err := need(a)
-		if err != nil {
-			return err
-		}
-		if w == "dev" {
-			if filterDev != "" {
-				return builtins.Fail(255, "Error: duplicate \"dev\": %q is the second value.", v)
-			}
-			filterDev = v
-		} else {
-			if filterVID != 0 {
-				return builtins.Fail(255, "Error: duplicate \"vid\": %q is the second value.", v)
-			}
-			filterVID = atoi(v)
-		}
-	}
-	c, ll, err := dialMap(env, g)
+	filterVID, err := vidFilter(args)
 	if err != nil {
 		return err
 	}
-	filterIndex := 0
-	if filterDev != "" {
-		if filterIndex = ll.index(filterDev); filterIndex == 0 {
-			return builtins.Fail(255, "Cannot find device %q", filterDev)
-		}
+	c, ll, filterIndex, err := openShow(env, g, args)
+	if err != nil {
+		return err
 	}
 	req := nl.NewNetlinkRequest(rtmGetMDB, unix.NLM_F_DUMP)
 	req.AddData(&portMsg{})

@@ -1,11 +1,10 @@
 package bridge
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/show"
@@ -28,44 +27,24 @@ const (
 // id mappings of each port (vxlan ports with vlan_tunnel on), under
 // iproute2's header.
 func vlanTunnelShow(env *builtins.Env, g *Global, args []string) error {
-	filterVLAN := 0
-	for a := builtins.NewArgs(args); a.More(); {
-		if w, _ := a.Next(); w == "vid" {
-			v, err := need(a)
-			if err != nil {
-				return err
-			}
-			if filterVLAN != 0 {
-				return builtins.Fail(255, "Error: duplicate \"vid\": %q is the second value.", v)
-			}
-			filterVLAN = atoi(v)
-		}
-	}
-	c, ll, filterIndex, err := openShow(env, g, args)
+	filterVLAN, err := vidFilter(args)
 	if err != nil {
 		return err
 	}
-	links, err := c.Links(unix.AF_BRIDGE, rtextFilterVLAN)
+	ports, ll, err := vlanPorts(env, g, args, iflaBridgeVlanTunnelInfo)
+	var dump *dumpError
+	if errors.As(err, &dump) {
+		return builtins.Fail(1, "Dump terminated: %v", ns.Strerror(dump.err))
+	}
 	if err != nil {
-		return builtins.Fail(1, "Dump terminated: %v", ns.Strerror(err))
+		return err
 	}
 	var text strings.Builder
 	fmt.Fprintf(&text, "%-16s  %-9s  tunnel-id\n", "port", "vlan-id")
 	jw := show.NewJSONWriter(g.Pretty)
 	jw.StartArray()
-	for _, l := range links {
-		if filterIndex != 0 && l.Index != filterIndex {
-			continue
-		}
-		spec, ok := l.Attrs[unix.IFLA_AF_SPEC]
-		if !ok {
-			continue
-		}
-		infos, err := rtnl.All(spec, iflaBridgeVlanTunnelInfo)
-		if err != nil {
-			continue
-		}
-		printTunnels(jw, &text, ll.name(l.Index), infos, filterVLAN)
+	for _, p := range ports {
+		printTunnels(jw, &text, ll.name(p.Index), p.infos, filterVLAN)
 	}
 	return emit(env, g, jw, &text)
 }

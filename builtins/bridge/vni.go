@@ -150,29 +150,11 @@ func vniModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 // vniShow is vni.c vni_show: "show [dev DEV]", with the counters under
 // -s.
 func vniShow(env *builtins.Env, g *Global, args []string) error {
-	var filterDev string
-	for a := builtins.NewArgs(args); a.More(); {
-		if w, _ := a.Next(); w == "dev" {
-			v, err := need(a)
-			if err != nil {
-				return err
-			}
-			if filterDev != "" {
-				return builtins.Fail(255, "Error: duplicate \"dev\": %q is the second value.", v)
-			}
-			filterDev = v
-		}
-	}
-	c, ll, err := dialMap(env, g)
+	c, ll, filterIndex, err := openShow(env, g, args)
 	if err != nil {
 		return err
 	}
-	m := &tunnelMsg{}
-	if filterDev != "" {
-		if m.ifindex = uint32(ll.index(filterDev)); m.ifindex == 0 {
-			return builtins.Fail(255, "Cannot find device %q", filterDev)
-		}
-	}
+	m := &tunnelMsg{ifindex: uint32(filterIndex)}
 	if g.Stats {
 		m.flags = tunnelMsgFlagStats
 	}
