@@ -35,7 +35,7 @@ build_ms() {
 	ms=$(unshare --net --mount --propagation private sh -c '
 		log=$1
 		shift
-		mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns || exit 1
+		mkdir -p /run/netns /run/nsh && mount -t tmpfs tmpfs /run/netns && mount -t tmpfs tmpfs /run/nsh || exit 1
 		t0=$(date +%s%N)
 		"$@" >"$log" 2>&1 || exit 1
 		t1=$(date +%s%N)

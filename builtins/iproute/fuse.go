@@ -291,7 +291,16 @@ func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Ve
 	defer f.Close()
 	fused := *v
 	fused.PeerNamespace = netlink.NsFd(int(f.Fd()))
-	if err := h.LinkAdd(&fused); err != nil {
+	ch, err := env.LinkAdded(g.NS, v.Name, r, v.PeerName)
+	if err != nil {
+		return false, err
+	}
+	err = h.LinkAdd(&fused)
+	if ch != nil {
+		ch.Index = fused.Attrs().Index
+	}
+	ch.Done(err)
+	if err != nil {
 		return false, nil
 	}
 	env.Skip(m.index, func(context.Context) error {
