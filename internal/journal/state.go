@@ -18,6 +18,10 @@ type place struct {
 	// peer is the other end of a veth pair the lab created.
 	peer *place
 	gone bool
+	// maybe are other places the link may be: where a move that is not
+	// marked done would have taken it (the run may have been killed
+	// before or after the kernel made it).
+	maybe []place
 }
 
 // newState reads recs.
@@ -69,10 +73,15 @@ func (s *state) apply(r Record) {
 		}
 	case OpMove:
 		if p := s.find(r.NS, r.Name); p != nil {
-			p.ns = r.To
+			to := place{ns: r.To, name: p.name}
 			if r.NewName != "" {
-				p.name = r.NewName
+				to.name = r.NewName
 			}
+			if _, done := s.marks[r.Seq]; !done {
+				p.maybe = append(p.maybe, to)
+				return
+			}
+			p.ns, p.name = to.ns, to.name
 		}
 	case OpLinkSet:
 		if r.NewName != "" {

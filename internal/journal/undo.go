@@ -104,17 +104,33 @@ func (u *Undoer) Undo(recs []Record, from int) ([]int, error) {
 	// Namespaces the lab created that still exist are deleted, and with
 	// them everything in them; only what the lab made outside them is
 	// undone object by object.
+	//
+	// Three passes, each newest first: first every change but the
+	// creation of namespaces and links (moving back a link that was
+	// not the lab's, out of a namespace about to go); then the
+	// namespaces (the kernel tears them down together, and with them
+	// the veths whose peers were inside); then the links the lab made
+	// elsewhere. Deleting veths one by one would take a network
+	// synchronisation each.
 	var done []int
-	for i := len(s.intents) - 1; i >= 0; i-- {
-		r := s.intents[i]
-		if r.Seq < from {
-			break
+	for pass := range 3 {
+		for i := len(s.intents) - 1; i >= 0; i-- {
+			r := s.intents[i]
+			if r.Seq < from {
+				break
+			}
+			switch {
+			case pass == 0 && (r.Op == OpNetns || r.Op == OpLink),
+				pass == 1 && r.Op != OpNetns,
+				pass == 2 && r.Op != OpLink:
+				continue
+			}
+			_, isDone := s.marks[r.Seq]
+			if err := u.undoOne(s, r, isDone); err != nil {
+				return done, fmt.Errorf("undoing %s: %w", describe(r), err)
+			}
+			done = append(done, r.Seq)
 		}
-		_, isDone := s.marks[r.Seq]
-		if err := u.undoOne(s, r, isDone); err != nil {
-			return done, fmt.Errorf("undoing %s: %w", describe(r), err)
-		}
-		done = append(done, r.Seq)
 	}
 	return done, nil
 }
@@ -257,37 +273,58 @@ func (u *Undoer) undoLink(s *state, r Record, isDone bool) error {
 	if a == nil || a.gone {
 		return nil
 	}
-	target := a
-	if s.labNS[a.ns] {
-		if a.peer == nil || s.labNS[a.peer.ns] {
-			return nil // goes with its namespace
+	// Where the link (or its veth peer, which takes it along) may be,
+	// outside the namespaces already deleted.
+	var where []place
+	inLab := false
+	for _, p := range []*place{a, a.peer} {
+		if p == nil {
+			continue
 		}
-		target = a.peer // a veth: deleting the outer end takes both
+		for _, q := range append([]place{*p}, p.maybe...) {
+			if s.labNS[q.ns] {
+				inLab = true
+			} else {
+				where = append(where, q)
+			}
+		}
 	}
-	p, err := u.pair(target.ns)
-	if errors.Is(err, errGone) {
-		u.report(r, isDone, "its namespace no longer exists")
+	if inLab && isDone && !s.unsure(a) {
+		return nil // gone with its namespace (or its peer's)
+	}
+	for _, q := range where {
+		p, err := u.pair(q.ns)
+		if errors.Is(err, errGone) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		l, err := p.Handle.LinkByName(q.name)
+		if errors.As(err, new(netlink.LinkNotFoundError)) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if m := s.marks[r.Seq]; isDone && q.ns == r.NS && q.name == r.Name && m.Index != 0 && l.Attrs().Index != m.Index {
+			u.report(r, isDone, "is another link now")
+			return nil
+		}
+		if err := p.Handle.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) {
+			return err
+		}
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	l, err := p.Handle.LinkByName(target.name)
-	if errors.As(err, new(netlink.LinkNotFoundError)) {
+	if !inLab {
 		u.report(r, isDone, "no longer exists")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if m := s.marks[r.Seq]; isDone && target == a && m.Index != 0 && l.Attrs().Index != m.Index {
-		u.report(r, isDone, "is another link now")
-		return nil
-	}
-	if err := p.Handle.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) {
-		return err
 	}
 	return nil
+}
+
+// unsure reports whether a link's place is not known for sure.
+func (s *state) unsure(a *place) bool {
+	return len(a.maybe) > 0 || a.peer != nil && len(a.peer.maybe) > 0
 }
 
 func (u *Undoer) undoMove(r Record, isDone bool) error {
