@@ -122,6 +122,12 @@ func BenchmarkBridgeLab(b *testing.B) {
 					c.Env = append(os.Environ(), childEnv+"=1")
 					return c
 				}},
+				// The same without the lab's journal (nsh down's record).
+				{"nsh-nojournal", func() *exec.Cmd {
+					c := exec.Command(self, "--no-journal", filepath.Join(scripts, "bridge-lab.nsh"), arg)
+					c.Env = append(os.Environ(), childEnv+"=1")
+					return c
+				}},
 			}
 			for _, v := range variants {
 				b.Run(v.name, func(b *testing.B) {

@@ -53,6 +53,7 @@ input; on a terminal, starts an interactive shell (type "help").
                (default: the script's path; -c TEXT and standard input
                are recorded only with --lab), for "nsh down"
   --atomic     if the run fails, undo everything it changed before exiting
+  --no-journal record nothing (the lab cannot be taken down by nsh down)
   --sandbox    run inside a throwaway network+mount namespace with a private
                /run/netns: the host is left untouched; after FILE, any
                "-c TEXT" runs in the same sandbox afterwards (to inspect)
@@ -70,8 +71,9 @@ type options struct {
 	args    []string // script arguments
 	after   []string // --sandbox FILE -c TEXT...
 
-	lab    string // --lab NAME: the lab's name (default: the script's path)
-	atomic bool   // --atomic: undo the run's changes if it fails
+	lab       string // --lab NAME: the lab's name (default: the script's path)
+	atomic    bool   // --atomic: undo the run's changes if it fails
+	noJournal bool   // --no-journal: record nothing
 
 	sh        bool // --sh: FILE or TEXT is a shell script
 	inSandbox bool // this is the nsh that --sandbox started (sandboxChild)
@@ -279,6 +281,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, d
 			o.sh = true
 		case a == "--atomic":
 			o.atomic = true
+		case a == "--no-journal":
+			o.noJournal = true
 		case a == "--lab" || strings.HasPrefix(a, "--lab="):
 			name, ok := strings.CutPrefix(a, "--lab=")
 			if !ok {

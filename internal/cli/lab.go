@@ -38,13 +38,16 @@ func labName(o options) string {
 	return o.file
 }
 
-// startJournal makes the run's commands record their kernel changes in
+// startJournal (unless --no-journal) makes the run's commands record their kernel changes in
 // the lab's journal (opened at the first change), and returns what ends
 // the run: with --atomic and a failed run, it undoes what the run
 // changed first, reporting to stderr.
 func startJournal(o options, host *ns.Host, st *builtins.State, stderr io.Writer) (finish func(failed bool)) {
 	lab := labName(o)
-	if lab == "" {
+	if o.atomic && lab == "" {
+		lab = fmt.Sprintf("nsh-%d", os.Getpid()) // --atomic needs a journal
+	}
+	if lab == "" || o.noJournal && !o.atomic {
 		return func(bool) {}
 	}
 	j := journal.New(journalDir(), lab)
