@@ -26,6 +26,10 @@ type Change struct {
 	// the ifindex of a created link, the dev:ino of a created namespace.
 	Index int
 	Key   string
+	// after reads, once the change is made, the state a link change
+	// left (written with the done mark, so that nsh down can tell
+	// whether someone else changed the link since).
+	after func() *journal.LinkState
 }
 
 // Done marks the change done, or failed if err is not nil.
@@ -37,7 +41,11 @@ func (c *Change) Done(err error) {
 		c.j.Mark(c.seq, journal.MarkFailed, nil)
 		return
 	}
-	c.j.Mark(c.seq, journal.MarkDone, func(r *journal.Record) { r.Index, r.Key = c.Index, c.Key })
+	var after *journal.LinkState
+	if c.after != nil {
+		after = c.after()
+	}
+	c.j.Mark(c.seq, journal.MarkDone, func(r *journal.Record) { r.Index, r.Key, r.Link = c.Index, c.Key, after })
 }
 
 // NSName is how a journal record names namespace r.
@@ -127,23 +135,44 @@ func (env *Env) LinkAdded(at ns.Ref, name string, peerAt ns.Ref, peer string) (*
 // and its new name if newName is not "".
 func (env *Env) LinkChanged(at ns.Ref, l netlink.Link, newName string) (*Change, error) {
 	a := l.Attrs()
-	old := &journal.LinkState{Up: a.Flags&1 != 0, MTU: a.MTU, Alias: a.Alias, TxQLen: a.TxQLen}
-	if a.HardwareAddr != nil {
-		old.HW = a.HardwareAddr.String()
-	}
-	r := journal.Record{Op: journal.OpLinkSet, NS: NSName(at), Name: a.Name, Link: old}
+	r := journal.Record{Op: journal.OpLinkSet, NS: NSName(at), Name: a.Name}
 	if newName != a.Name {
 		r.NewName = newName
 	}
 	if j := env.State.Journal(); j == nil || j.Created(r.NS, r.Name) {
 		return nil, nil
 	}
-	if a.MasterIndex != 0 {
-		if h, err := env.Handle(at); err == nil {
-			if m, err := h.LinkByIndex(a.MasterIndex); err == nil {
-				old.Master = m.Attrs().Name
+	h, err := env.Handle(at)
+	if err != nil {
+		return nil, err
+	}
+	r.Link = linkState(h, l)
+	ch, err := env.Change(r)
+	if ch != nil {
+		index := a.Index
+		ch.after = func() *journal.LinkState {
+			// The link may have moved to another namespace: then there
+			// is nothing to compare here.
+			if l, err := h.LinkByIndex(index); err == nil {
+				return linkState(h, l)
 			}
+			return nil
 		}
 	}
-	return env.Change(r)
+	return ch, err
+}
+
+// linkState returns what a link change records of link l, read through h.
+func linkState(h *netlink.Handle, l netlink.Link) *journal.LinkState {
+	a := l.Attrs()
+	st := &journal.LinkState{Up: a.Flags&1 != 0, MTU: a.MTU, Alias: a.Alias, TxQLen: a.TxQLen}
+	if a.HardwareAddr != nil {
+		st.HW = a.HardwareAddr.String()
+	}
+	if a.MasterIndex != 0 {
+		if m, err := h.LinkByIndex(a.MasterIndex); err == nil {
+			st.Master = m.Attrs().Name
+		}
+	}
+	return st
 }

@@ -207,7 +207,7 @@ func (u *Undoer) undoOne(s *state, r Record, isDone bool) error {
 		}
 		return u.undoMove(r, isDone)
 	case OpLinkSet:
-		return u.undoLinkSet(r, isDone)
+		return u.undoLinkSet(s, r, isDone)
 	case OpAddr:
 		return u.undoAddr(r, isDone)
 	case OpNetlink:
@@ -360,7 +360,24 @@ func (u *Undoer) undoMove(r Record, isDone bool) error {
 	return p.Handle.LinkSetNsFd(l, int(f.Fd()))
 }
 
-func (u *Undoer) undoLinkSet(r Record, isDone bool) error {
+// sameLink reports whether link l (read through h) is as want says.
+func sameLink(h *netlink.Handle, l netlink.Link, want LinkState) bool {
+	a := l.Attrs()
+	master := ""
+	if a.MasterIndex != 0 {
+		if m, err := h.LinkByIndex(a.MasterIndex); err == nil {
+			master = m.Attrs().Name
+		}
+	}
+	hw := ""
+	if a.HardwareAddr != nil {
+		hw = a.HardwareAddr.String()
+	}
+	return a.Flags&net.FlagUp != 0 == want.Up && a.MTU == want.MTU && a.Alias == want.Alias &&
+		a.TxQLen == want.TxQLen && hw == want.HW && master == want.Master
+}
+
+func (u *Undoer) undoLinkSet(s *state, r Record, isDone bool) error {
 	if r.Link == nil {
 		return nil
 	}
@@ -389,6 +406,10 @@ func (u *Undoer) undoLinkSet(r Record, isDone bool) error {
 		return err
 	}
 	h, old, a := p.Handle, r.Link, l.Attrs()
+	if m := s.marks[r.Seq]; isDone && m.Link != nil && (name != r.NewName && r.NewName != "" || !sameLink(h, l, *m.Link)) {
+		u.report(r, isDone, "changed by someone else since")
+		return nil
+	}
 	if name != r.Name {
 		if err := h.LinkSetDown(l); err != nil {
 			return err
