@@ -146,7 +146,7 @@ func (env *Env) LinkChanged(at ns.Ref, l netlink.Link, newName string) (*Change,
 	if err != nil {
 		return nil, err
 	}
-	r.Link = linkState(h, l)
+	r.Link = journal.StateOf(h, l)
 	ch, err := env.Change(r)
 	if ch != nil {
 		index := a.Index
@@ -154,25 +154,10 @@ func (env *Env) LinkChanged(at ns.Ref, l netlink.Link, newName string) (*Change,
 			// The link may have moved to another namespace: then there
 			// is nothing to compare here.
 			if l, err := h.LinkByIndex(index); err == nil {
-				return linkState(h, l)
+				return journal.StateOf(h, l)
 			}
 			return nil
 		}
 	}
 	return ch, err
-}
-
-// linkState returns what a link change records of link l, read through h.
-func linkState(h *netlink.Handle, l netlink.Link) *journal.LinkState {
-	a := l.Attrs()
-	st := &journal.LinkState{Up: a.Flags&1 != 0, MTU: a.MTU, Alias: a.Alias, TxQLen: a.TxQLen}
-	if a.HardwareAddr != nil {
-		st.HW = a.HardwareAddr.String()
-	}
-	if a.MasterIndex != 0 {
-		if m, err := h.LinkByIndex(a.MasterIndex); err == nil {
-			st.Master = m.Attrs().Name
-		}
-	}
-	return st
 }

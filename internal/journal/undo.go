@@ -327,25 +327,43 @@ func (s *state) unsure(a *place) bool {
 	return len(a.maybe) > 0 || a.peer != nil && len(a.peer.maybe) > 0
 }
 
-func (u *Undoer) undoMove(r Record, isDone bool) error {
-	p, err := u.pair(r.To)
+// findLink returns the first of names found in namespace nsName, and
+// that namespace's sockets; a nil link (and error) when it or its
+// namespace is gone, which is reported.
+func (u *Undoer) findLink(r Record, isDone bool, nsName string, names ...string) (*rtnl.Pair, netlink.Link, error) {
+	p, err := u.pair(nsName)
 	if errors.Is(err, errGone) {
 		u.report(r, isDone, "its namespace no longer exists")
-		return nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	name := r.Name
+	for _, name := range names {
+		l, err := p.Handle.LinkByName(name)
+		if errors.As(err, new(netlink.LinkNotFoundError)) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		return p, l, nil
+	}
+	u.report(r, isDone, "no longer exists")
+	return nil, nil, nil
+}
+
+// newName is the name the run gave a link (r.NewName), or its name.
+func newName(r Record) string {
 	if r.NewName != "" {
-		name = r.NewName
+		return r.NewName
 	}
-	l, err := p.Handle.LinkByName(name)
-	if errors.As(err, new(netlink.LinkNotFoundError)) {
-		u.report(r, isDone, "no longer exists")
-		return nil
-	}
-	if err != nil {
+	return r.Name
+}
+
+func (u *Undoer) undoMove(r Record, isDone bool) error {
+	p, l, err := u.findLink(r, isDone, r.To, newName(r))
+	if l == nil {
 		return err
 	}
 	back, err := u.ref(r.NS)
@@ -360,53 +378,33 @@ func (u *Undoer) undoMove(r Record, isDone bool) error {
 	return p.Handle.LinkSetNsFd(l, int(f.Fd()))
 }
 
-// sameLink reports whether link l (read through h) is as want says.
-func sameLink(h *netlink.Handle, l netlink.Link, want LinkState) bool {
+// StateOf returns what a link change records of link l, read through h
+// (its master's name).
+func StateOf(h *netlink.Handle, l netlink.Link) *LinkState {
 	a := l.Attrs()
-	master := ""
+	st := &LinkState{Up: a.Flags&net.FlagUp != 0, MTU: a.MTU, Alias: a.Alias, TxQLen: a.TxQLen}
+	if a.HardwareAddr != nil {
+		st.HW = a.HardwareAddr.String()
+	}
 	if a.MasterIndex != 0 {
 		if m, err := h.LinkByIndex(a.MasterIndex); err == nil {
-			master = m.Attrs().Name
+			st.Master = m.Attrs().Name
 		}
 	}
-	hw := ""
-	if a.HardwareAddr != nil {
-		hw = a.HardwareAddr.String()
-	}
-	return a.Flags&net.FlagUp != 0 == want.Up && a.MTU == want.MTU && a.Alias == want.Alias &&
-		a.TxQLen == want.TxQLen && hw == want.HW && master == want.Master
+	return st
 }
 
 func (u *Undoer) undoLinkSet(s *state, r Record, isDone bool) error {
 	if r.Link == nil {
 		return nil
 	}
-	p, err := u.pair(r.NS)
-	if errors.Is(err, errGone) {
-		u.report(r, isDone, "its namespace no longer exists")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	name := r.Name
-	if r.NewName != "" {
-		name = r.NewName
-	}
-	l, err := p.Handle.LinkByName(name)
-	if errors.As(err, new(netlink.LinkNotFoundError)) && r.NewName != "" {
-		name = r.Name
-		l, err = p.Handle.LinkByName(name)
-	}
-	if errors.As(err, new(netlink.LinkNotFoundError)) {
-		u.report(r, isDone, "no longer exists")
-		return nil
-	}
-	if err != nil {
+	p, l, err := u.findLink(r, isDone, r.NS, newName(r), r.Name)
+	if l == nil {
 		return err
 	}
 	h, old, a := p.Handle, r.Link, l.Attrs()
-	if m := s.marks[r.Seq]; isDone && m.Link != nil && (name != r.NewName && r.NewName != "" || !sameLink(h, l, *m.Link)) {
+	name := a.Name
+	if m := s.marks[r.Seq]; isDone && m.Link != nil && (name != newName(r) || *StateOf(h, l) != *m.Link) {
 		u.report(r, isDone, "changed by someone else since")
 		return nil
 	}
@@ -469,20 +467,8 @@ func (u *Undoer) undoLinkSet(s *state, r Record, isDone bool) error {
 }
 
 func (u *Undoer) undoAddr(r Record, isDone bool) error {
-	p, err := u.pair(r.NS)
-	if errors.Is(err, errGone) {
-		u.report(r, isDone, "its namespace no longer exists")
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	l, err := p.Handle.LinkByName(r.Name)
-	if errors.As(err, new(netlink.LinkNotFoundError)) {
-		u.report(r, isDone, "its link no longer exists")
-		return nil
-	}
-	if err != nil {
+	p, l, err := u.findLink(r, isDone, r.NS, r.Name)
+	if l == nil {
 		return err
 	}
 	a, err := netlink.ParseAddr(r.Prefix)
