@@ -76,7 +76,7 @@ func (e *Env) Change(r journal.Record) (*Change, error) {
 		}
 	}
 	seq, err := j.Begin(r)
-	if err != nil {
+	if err != nil || seq == 0 {
 		return nil, err
 	}
 	return &Change{j: j, seq: seq}, nil

@@ -198,6 +198,7 @@ type Journal struct {
 	mu       sync.Mutex
 	f        *os.File
 	err      error // of a failed open, returned by every Begin
+	off      bool  // no journal: nsh may not write one (not root)
 	seq      int   // the last record's Seq
 	runStart int   // the Seq of this run's OpRun record
 	labNS    map[string]bool
@@ -298,20 +299,25 @@ func (j *Journal) append(r *Record, sync bool) error {
 	return nil
 }
 
-// ready opens the journal if needed. j.mu is held.
+// ready opens the journal if needed. j.mu is held. A process that may
+// not write the journal may not change the kernel either (its changes
+// fail, with their own reasons): it records nothing.
 func (j *Journal) ready() error {
-	if j.f == nil && j.err == nil {
+	if j.f == nil && j.err == nil && !j.off {
 		j.err = j.open()
+		if errors.Is(j.err, os.ErrPermission) && unix.Geteuid() != 0 {
+			j.err, j.off = nil, true
+		}
 	}
 	return j.err
 }
 
 // Begin records the intent r, durably, before the change is made, and
-// returns its Seq for Done or Failed.
+// returns its Seq for Mark (0: nothing recorded, see ready).
 func (j *Journal) Begin(r Record) (int, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if err := j.ready(); err != nil {
+	if err := j.ready(); err != nil || j.off {
 		return 0, err
 	}
 	if err := j.append(&r, true); err != nil {
@@ -371,7 +377,7 @@ func (j *Journal) InLab(ns string) bool {
 	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if err := j.ready(); err != nil {
+	if err := j.ready(); err != nil || j.off {
 		return false
 	}
 	return j.labNS[ns]
@@ -382,7 +388,7 @@ func (j *Journal) InLab(ns string) bool {
 func (j *Journal) Created(ns, name string) bool {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if err := j.ready(); err != nil {
+	if err := j.ready(); err != nil || j.off {
 		return false
 	}
 	return j.created[linkKey(ns, name)] || j.labNS[ns]

@@ -24,6 +24,10 @@ type Undoer struct {
 	Report func(msg string)
 
 	pairs map[string]*rtnl.Pair
+	// deleted are the namespaces this undo deleted (a name the lab
+	// deleted and made again has two creations to undo, and one
+	// namespace).
+	deleted map[string]bool
 }
 
 // ref returns the namespace a record's NS names.
@@ -247,9 +251,13 @@ func (s *state) wasCreated(r Record) bool {
 }
 
 func (u *Undoer) undoNetns(s *state, r Record, isDone bool) error {
-	if !s.labNS[r.Name] {
-		return nil // the run deleted it itself
+	if !s.labNS[r.Name] || u.deleted[r.Name] {
+		return nil // the run deleted it itself, or this undo did
 	}
+	if u.deleted == nil {
+		u.deleted = map[string]bool{}
+	}
+	u.deleted[r.Name] = true
 	ref, err := u.Host.Named(r.Name)
 	if err != nil {
 		return err
