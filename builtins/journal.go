@@ -63,7 +63,9 @@ func (e *Env) Change(r journal.Record) (*Change, error) {
 	switch r.Op {
 	case journal.OpNetns, journal.OpNetnsDel:
 	case journal.OpLinkSet, journal.OpAddr:
-		if j.Created(r.NS, r.Name) {
+		// A rename of the lab's link is recorded all the same: nsh down
+		// looks for it by its name.
+		if j.Created(r.NS, r.Name) && (r.NewName == "" || j.InLab(r.NS)) {
 			return nil, nil
 		}
 	case journal.OpMove:
@@ -123,6 +125,9 @@ func (e *Env) netlinkChange(r ns.Ref, req *nl.NetlinkRequest) (*Change, error) {
 // created in namespace at, with its veth peer (if peer is not "") in
 // peerAt.
 func (env *Env) LinkAdded(at ns.Ref, name string, peerAt ns.Ref, peer string) (*Change, error) {
+	if name == "" {
+		return nil, nil // the kernel names it: not recorded
+	}
 	r := journal.Record{Op: journal.OpLink, NS: NSName(at), Name: name}
 	if peer != "" {
 		r.Peer, r.PeerNS = peer, NSName(peerAt)
@@ -139,8 +144,15 @@ func (env *Env) LinkChanged(at ns.Ref, l netlink.Link, newName string) (*Change,
 	if newName != a.Name {
 		r.NewName = newName
 	}
-	if j := env.State.Journal(); j == nil || j.Created(r.NS, r.Name) {
+	j := env.State.Journal()
+	if j == nil {
 		return nil, nil
+	}
+	if j.Created(r.NS, r.Name) {
+		if r.NewName == "" {
+			return nil, nil
+		}
+		return env.Change(r) // the new name, for nsh down to find it by
 	}
 	h, err := env.Handle(at)
 	if err != nil {

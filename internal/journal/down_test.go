@@ -10,7 +10,8 @@ import (
 )
 
 // TestDownReports: what someone else removed or changed after the run is
-// reported by nsh down and left alone; the rest is undone; a second down
+// reported by nsh down and left alone; the rest is undone (a renamed link
+// is found by its new name); a second down
 // says the lab is down; nsh labs lists the lab while it is up.
 func TestDownReports(t *testing.T) {
 	t.Parallel()
@@ -20,7 +21,7 @@ func TestDownReports(t *testing.T) {
 		}
 		lab := filepath.Join(t.TempDir(), "lab.nsh")
 		src := "ip netns add a\nip netns add b\nip link add br0 type bridge\nip link add v0 type veth peer name v1\n" +
-			"sysctl -qw net.ipv4.ip_forward=1\nip link set pre0 mtu 1400\n"
+			"sysctl -qw net.ipv4.ip_forward=1\nip link set pre0 mtu 1400\nip link add r0 type bridge\nip link set r0 name r1\n"
 		if err := os.WriteFile(lab, []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -342,10 +342,17 @@ func (j *Journal) note(r *Record) {
 		}
 	case OpLinkDel:
 		delete(j.created, linkKey(r.NS, r.Name))
-	case OpMove:
+	case OpMove, OpLinkSet:
+		to, name := r.NS, r.Name
+		if r.Op == OpMove {
+			to = r.To
+		}
+		if r.NewName != "" {
+			name = r.NewName
+		}
 		if k := linkKey(r.NS, r.Name); j.created[k] {
 			delete(j.created, k)
-			j.created[linkKey(r.To, r.Name)] = true
+			j.created[linkKey(to, name)] = true
 		}
 	}
 }

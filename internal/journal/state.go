@@ -86,6 +86,10 @@ func (s *state) apply(r Record) {
 	case OpLinkSet:
 		if r.NewName != "" {
 			if p := s.find(r.NS, r.Name); p != nil {
+				if _, done := s.marks[r.Seq]; !done {
+					p.maybe = append(p.maybe, place{ns: p.ns, name: r.NewName})
+					return
+				}
 				p.name = r.NewName
 			}
 		}
