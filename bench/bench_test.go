@@ -74,6 +74,12 @@ func sandboxMounts() error {
 	if err := unix.Mount("tmpfs", "/run/netns", "tmpfs", 0, "mode=0755"); err != nil {
 		return fmt.Errorf("tmpfs on /run/netns: %w", err)
 	}
+	if err := os.MkdirAll("/run/nsh", 0o700); err != nil {
+		return err
+	}
+	if err := unix.Mount("tmpfs", "/run/nsh", "tmpfs", 0, "mode=0700"); err != nil {
+		return fmt.Errorf("tmpfs on /run/nsh: %w", err)
+	}
 	return nil
 }
 
@@ -113,6 +119,12 @@ func BenchmarkBridgeLab(b *testing.B) {
 				}},
 				{"nsh", func() *exec.Cmd {
 					c := exec.Command(self, filepath.Join(scripts, "bridge-lab.nsh"), arg)
+					c.Env = append(os.Environ(), childEnv+"=1")
+					return c
+				}},
+				// The same without the lab's journal (nsh down's record).
+				{"nsh-nojournal", func() *exec.Cmd {
+					c := exec.Command(self, "--no-journal", filepath.Join(scripts, "bridge-lab.nsh"), arg)
 					c.Env = append(os.Environ(), childEnv+"=1")
 					return c
 				}},

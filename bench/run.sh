@@ -9,6 +9,8 @@
 #   nsh     nsh scripts/bridge-lab.nsh N, in-process over netlink
 #   nsh-sh  nsh scripts/bridge-lab.sh N: the bash script itself, run by
 #           nsh's shell interpreter with ip in-process
+#   nsh-nj  nsh --no-journal scripts/bridge-lab.nsh N: without the lab's
+#           journal (nsh down's record); nsh/nsh-nj is what it costs
 #
 # Each build runs in a fresh throwaway network+mount namespace (unshare,
 # with a private tmpfs on /run/netns) and only the build is timed. Runs are
@@ -35,7 +37,7 @@ build_ms() {
 	ms=$(unshare --net --mount --propagation private sh -c '
 		log=$1
 		shift
-		mkdir -p /run/netns && mount -t tmpfs tmpfs /run/netns || exit 1
+		mkdir -p /run/netns /run/nsh && mount -t tmpfs tmpfs /run/netns && mount -t tmpfs tmpfs /run/nsh || exit 1
 		t0=$(date +%s%N)
 		"$@" >"$log" 2>&1 || exit 1
 		t1=$(date +%s%N)
@@ -89,13 +91,14 @@ for n in "$@"; do
 	ex=$(best "$n" bash scripts/bridge-lab-exec.sh "$n")
 	ns=$(best "$n" "$NSH" scripts/bridge-lab.nsh "$n")
 	sh=$(best "$n" "$NSH" scripts/bridge-lab.sh "$n")
-	rows="$rows$n $ip $ex $ns $sh $(ratio "$ip" "$ns") $(ratio "$ex" "$ns") $(ratio "$ip" "$sh") $(ratio "$sh" "$ns")
+	nj=$(best "$n" "$NSH" --no-journal scripts/bridge-lab.nsh "$n")
+	rows="$rows$n $ip $ex $ns $sh $nj $(ratio "$ip" "$ns") $(ratio "$ex" "$ns") $(ratio "$ip" "$sh") $(ratio "$sh" "$ns") $(ratio "$ns" "$nj")
 "
-	echo "N=$n done: ip ${ip}ms, exec ${ex}ms, nsh ${ns}ms, nsh-sh ${sh}ms" >&2
+	echo "N=$n done: ip ${ip}ms, exec ${ex}ms, nsh ${ns}ms, nsh-sh ${sh}ms, nsh-nj ${nj}ms" >&2
 done
 
 printf '\nbridge lab build time, ms (best of %s)\n' "$REPS"
-printf '%6s %10s %10s %10s %10s %10s %10s %10s %10s\n' N "bash+ip" "bash+exec" nsh nsh-sh "ip/nsh" "exec/nsh" "ip/nsh-sh" "nsh-sh/nsh"
-printf '%s' "$rows" | while read -r n ip ex ns sh r1 r2 r3 r4; do
-	printf '%6s %10s %10s %10s %10s %10s %10s %10s %10s\n' "$n" "$ip" "$ex" "$ns" "$sh" "$r1" "$r2" "$r3" "$r4"
+printf '%6s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n' N "bash+ip" "bash+exec" nsh nsh-sh nsh-nj "ip/nsh" "exec/nsh" "ip/nsh-sh" "nsh-sh/nsh" "nsh/nsh-nj"
+printf '%s' "$rows" | while read -r n ip ex ns sh nj r1 r2 r3 r4 r5; do
+	printf '%6s %10s %10s %10s %10s %10s %10s %10s %10s %10s %10s\n' "$n" "$ip" "$ex" "$ns" "$sh" "$nj" "$r1" "$r2" "$r3" "$r4" "$r5"
 done

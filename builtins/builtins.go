@@ -14,6 +14,7 @@ import (
 
 	"github.com/vishvananda/netlink"
 
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/lang"
@@ -126,6 +127,8 @@ type State struct {
 	handles map[ns.Key]*entry
 	closed  bool
 	stop    chan struct{} // closes the sweeper; nil until it runs
+
+	journal *journal.Journal // see SetJournal
 }
 
 // entry is a namespace's cached sockets and their leases.

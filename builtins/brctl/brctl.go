@@ -22,6 +22,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
@@ -215,7 +216,16 @@ func (b *run) addbr(args []string) error {
 	// default queue length as for brctl's SIOCBRADDBR.
 	attrs := netlink.NewLinkAttrs()
 	attrs.Name = name
-	err := b.h.LinkAdd(&netlink.Bridge{LinkAttrs: attrs})
+	ch, err := b.env.LinkAdded(b.env.NS, name, ns.Ref{}, "")
+	if err != nil {
+		return err
+	}
+	br := &netlink.Bridge{LinkAttrs: attrs}
+	err = b.h.LinkAdd(br)
+	if ch != nil {
+		ch.Index = br.Attrs().Index
+	}
+	ch.Done(err)
 	switch {
 	case err == nil:
 		return nil
@@ -238,7 +248,13 @@ func (b *run) delbr(args []string) error {
 	case l.Attrs().Flags&1 != 0: // net.FlagUp
 		return fmt.Errorf("bridge %s is still up; can't delete it", name)
 	}
-	if err := b.h.LinkDel(l); err != nil {
+	ch, err := b.env.Change(journal.Record{Op: journal.OpLinkDel, NS: builtins.NSName(b.env.NS), Name: name})
+	if err != nil {
+		return err
+	}
+	err = b.h.LinkDel(l)
+	ch.Done(err)
+	if err != nil {
 		return fmt.Errorf("can't delete bridge %s: %w", name, ns.Strerror(err))
 	}
 	return nil
@@ -254,7 +270,13 @@ func (b *run) addif(args []string) error {
 		case il.Attrs().MasterIndex != 0:
 			return fmt.Errorf("device %s is already a member of a bridge; can't add it to bridge %s.", ifName, brName)
 		}
-		if err := b.h.LinkSetMasterByIndex(il, bl.Attrs().Index); err != nil {
+		ch, err := b.env.LinkChanged(b.env.NS, il, "")
+		if err != nil {
+			return err
+		}
+		err = b.h.LinkSetMasterByIndex(il, bl.Attrs().Index)
+		ch.Done(err)
+		if err != nil {
 			return fmt.Errorf("can't add %s to bridge %s: %w", ifName, brName, ns.Strerror(err))
 		}
 		return nil
@@ -269,7 +291,13 @@ func (b *run) delif(args []string) error {
 		case il.Attrs().MasterIndex != bl.Attrs().Index:
 			return fmt.Errorf("device %s is not a port of %s", ifName, brName)
 		}
-		if err := b.h.LinkSetNoMaster(il); err != nil {
+		ch, err := b.env.LinkChanged(b.env.NS, il, "")
+		if err != nil {
+			return err
+		}
+		err = b.h.LinkSetNoMaster(il)
+		ch.Done(err)
+		if err != nil {
 			return fmt.Errorf("can't delete %s from %s: %w", ifName, brName, ns.Strerror(err))
 		}
 		return nil

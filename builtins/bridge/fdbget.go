@@ -237,11 +237,7 @@ func fdbFlush(env *builtins.Env, g *Global, args []string) error {
 	if stateMask != 0 {
 		req.AddData(nl.NewRtAttr(ndaNdmStateMask, nl.Uint16Attr(stateMask)))
 	}
-	c, err := env.Conn(g.NS)
-	if err != nil {
-		return err
-	}
-	if _, err := c.Execute(req, 0); err != nil {
+	if _, err := env.Execute(g.NS, req, 0); err != nil {
 		return builtins.RtnlStatus(err, 255)
 	}
 	return nil

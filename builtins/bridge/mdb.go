@@ -160,11 +160,7 @@ func mdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 		}
 		req.AddData(nest)
 	}
-	c, err := env.Conn(g.NS)
-	if err != nil {
-		return err
-	}
-	if _, err := c.Execute(req, 0); err != nil {
+	if _, err := env.Execute(g.NS, req, 0); err != nil {
 		return builtins.RtnlStatus(err, 255)
 	}
 	return nil

@@ -253,11 +253,7 @@ func fdbModify(env *builtins.Env, g *Global, cmd uint16, flags int, args []strin
 	if e.ifindex = ifIndex(env, g, dev); e.ifindex == 0 {
 		return fmt.Errorf("Cannot find device %q", dev)
 	}
-	c, err := env.Conn(g.NS)
-	if err != nil {
-		return err
-	}
-	if _, err := c.Execute(fdbRequest(cmd, flags, e), 0); err != nil {
+	if _, err := env.Execute(g.NS, fdbRequest(cmd, flags, e), 0); err != nil {
 		return builtins.RtnlStatus(err, 255)
 	}
 	return nil

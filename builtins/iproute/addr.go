@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/internal/rtnl"
 )
 
@@ -331,8 +332,16 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			ad.PreferedLft = ad.ValidLft
 		}
 	}
+	raw := builtins.IsMapped(ad.IP) || r.metricSet || r.anycast != nil
+	var ch *builtins.Change
+	if !raw { // a raw request is recorded as it is sent (Env.Execute)
+		ch, err = env.Change(journal.Record{Op: journal.OpAddr, NS: builtins.NSName(g.NS), Name: l.Attrs().Name, Verb: verb, Prefix: ad.IPNet.String()})
+		if err != nil {
+			return err
+		}
+	}
 	switch {
-	case builtins.IsMapped(ad.IP) || r.metricSet || r.anycast != nil:
+	case raw:
 		err = addrRequest(env, g, verb, l, ad, r)
 	case verb == "add":
 		err = h.AddrAdd(l, ad)
@@ -341,6 +350,7 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	case verb == "delete":
 		err = h.AddrDel(l, ad)
 	}
+	ch.Done(err)
 	if err != nil {
 		err = rtnl.FromHandle(err) // the kernel's message, if any, for Rtnl
 		local := prefixString(r.local)

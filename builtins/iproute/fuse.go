@@ -11,6 +11,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/spec"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -291,7 +292,16 @@ func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Ve
 	defer f.Close()
 	fused := *v
 	fused.PeerNamespace = netlink.NsFd(int(f.Fd()))
-	if err := h.LinkAdd(&fused); err != nil {
+	ch, err := env.LinkAdded(g.NS, v.Name, r, v.PeerName)
+	if err != nil {
+		return false, err
+	}
+	err = h.LinkAdd(&fused)
+	if ch != nil {
+		ch.Index = fused.Attrs().Index
+	}
+	ch.Done(err)
+	if err != nil {
 		return false, nil
 	}
 	env.Skip(m.index, func(context.Context) error {
@@ -320,7 +330,13 @@ func unfuse(env *builtins.Env, there, here ns.Ref, peer string) error {
 		return fmt.Errorf("moving %s back to %s: %w", peer, here.Describe(), err)
 	}
 	defer f.Close()
-	if err := h.LinkSetNsFd(l, int(f.Fd())); err != nil {
+	ch, err := env.Change(journal.Record{Op: journal.OpMove, NS: builtins.NSName(there), Name: peer, To: builtins.NSName(here)})
+	if err != nil {
+		return err
+	}
+	err = h.LinkSetNsFd(l, int(f.Fd()))
+	ch.Done(err)
+	if err != nil {
 		return fmt.Errorf("moving %s back from %s to %s: %w", peer, there.Describe(), here.Describe(), err)
 	}
 	return nil

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/builtins/spec"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/ns"
 )
@@ -577,7 +578,13 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := h.LinkDel(l); err != nil {
+	ch, err := env.Change(journal.Record{Op: journal.OpLinkDel, NS: builtins.NSName(g.NS), Name: l.Attrs().Name})
+	if err != nil {
+		return err
+	}
+	err = h.LinkDel(l)
+	ch.Done(err)
+	if err != nil {
 		return kernelError("delete", r.dev, err)
 	}
 	return nil
@@ -587,7 +594,7 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 // nsh applies the same changes in the order the kernel does: the type's
 // (changelink), then do_setlink's: namespace, address, mtu, group, name,
 // alias, broadcast, flags, master, txqueuelen.
-func linkSet(env *builtins.Env, g *Global, args []string) error {
+func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 	r, err := parseLinkReq(args)
 	if err != nil {
 		return err
@@ -633,6 +640,13 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		}
 		masterIndex = m.Attrs().Index
 	}
+	if r.netns == "" || r.otherChanges() || r.typ != "" {
+		ch, err := env.LinkChanged(g.NS, l, r.name)
+		if err != nil {
+			return err
+		}
+		defer func() { ch.Done(err) }()
+	}
 	fail := func(err error) error { return kernelError("set", r.dev, err) }
 	if r.typ != "" {
 		return linkSetType(env, g, r, h, l, masterIndex)
@@ -645,6 +659,15 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 		}
 		attr, done, err := t.attr(env)
 		if err != nil {
+			return err
+		}
+		to := builtins.NSName(t.ref)
+		if t.pid > 0 {
+			to = fmt.Sprintf("/proc/%d/ns/net", t.pid)
+		}
+		mv, err := env.Change(journal.Record{Op: journal.OpMove, NS: builtins.NSName(g.NS), Name: l.Attrs().Name, To: to})
+		if err != nil {
+			done()
 			return err
 		}
 		switch v := attr.(type) {
@@ -661,6 +684,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 				err = h.LinkSetNsPid(l, int(v))
 			}
 		}
+		mv.Done(err)
 		done()
 		if err != nil {
 			return fail(err)
@@ -983,7 +1007,13 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, li) }, where); err != nil {
+	ch, err := env.LinkAdded(where.ref, name, ns.Ref{}, "")
+	if err != nil {
+		return err
+	}
+	err = retryDying(env, func() error { return rawLinkAdd(env, g, attrs, r, li) }, where)
+	ch.Done(err)
+	if err != nil {
 		kerr := kernelError("add", name, err)
 		var f *builtins.Failure
 		if (r.typ == "macvlan" || r.typ == "macvtap") && attrs.ParentIndex == 0 && errors.Is(err, unix.EINVAL) && errors.As(kerr, &f) {
@@ -1075,7 +1105,13 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		// request always names both, and cannot carry a broadcast
 		// address, so this one is built here.
 		li := kindLinkInfo("veth", unix.IFLA_INFO_DATA, vethPeerData(v, peer), peer != nil)
-		if err := rawLinkAdd(env, g, attrs, r, li); err != nil {
+		ch, err := env.LinkAdded(where.ref, v.Name, peerWhere.ref, v.PeerName)
+		if err != nil {
+			return err
+		}
+		err = rawLinkAdd(env, g, attrs, r, li)
+		ch.Done(err)
+		if err != nil {
 			return kernelError("add", v.Name, err)
 		}
 		return nil
@@ -1087,7 +1123,16 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 			return r.applyAfterAdd(h, v)
 		}
 	}
-	if err := retryDying(env, func() error { return h.LinkAdd(v) }, where, peerWhere); err != nil {
+	ch, err := env.LinkAdded(where.ref, v.Name, peerWhere.ref, v.PeerName)
+	if err != nil {
+		return err
+	}
+	err = retryDying(env, func() error { return h.LinkAdd(v) }, where, peerWhere)
+	if ch != nil && attrs.Namespace == nil {
+		ch.Index = v.Attrs().Index
+	}
+	ch.Done(err)
+	if err != nil {
 		return kernelError("add", takenName(env, err, where, peerWhere), err)
 	}
 	return r.applyAfterAdd(h, v)

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/internal/rtnl"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
@@ -92,8 +93,7 @@ func netnsVerb(ctx context.Context, env *builtins.Env, g *Global, args []string)
 		if len(rest) < 1 {
 			return errors.New("No netns name specified")
 		}
-		_, err := env.Host.Add(rest[0])
-		return err
+		return netnsAdd(env, rest[0])
 	case builtins.Is(verb, "set"):
 		return netnsSet(env, g, rest)
 	case builtins.Is(verb, "delete"):
@@ -352,6 +352,26 @@ func netnsDelete(env *builtins.Env, g *Global, args []string) error {
 	return netnsDeleteOne(env, args[0])
 }
 
+// netnsAdd is "ip netns add NAME", recorded in the run's journal.
+func netnsAdd(env *builtins.Env, name string) error {
+	if _, err := env.Host.Named(name); err != nil {
+		_, err = env.Host.Add(name) // iproute2's message for a bad name
+		return err
+	}
+	ch, err := env.Change(journal.Record{Op: journal.OpNetns, Name: name})
+	if err != nil {
+		return err
+	}
+	r, err := env.Host.Add(name)
+	if err == nil && ch != nil {
+		if k, kerr := env.Host.StatKey(r); kerr == nil {
+			ch.Key = k.String()
+		}
+	}
+	ch.Done(err)
+	return err
+}
+
 // netnsDeleteOne deletes one named namespace, as iproute2 does: it
 // removes the name and returns at once. The kernel destroys the namespace
 // asynchronously; a veth of the same name as one whose peer was inside
@@ -366,7 +386,13 @@ func netnsDeleteOne(env *builtins.Env, name string) error {
 	if keyErr == nil {
 		env.State.Forget(key)
 	}
-	if err := env.Host.Delete(name); err != nil {
+	ch, err := env.Change(journal.Record{Op: journal.OpNetnsDel, Name: name})
+	if err != nil {
+		return err
+	}
+	err = env.Host.Delete(name)
+	ch.Done(err)
+	if err != nil {
 		return err
 	}
 	if keyErr == nil {

@@ -121,9 +121,5 @@ func (rl *rawLink) stats64() (linkStats64, bool) {
 // (Env.Conn), and returns the answers of type resType, retrying an
 // interrupted dump. A kernel error is a *rtnl.KernelError.
 func rawExecute(env *builtins.Env, r ns.Ref, req *nl.NetlinkRequest, resType uint16) ([][]byte, error) {
-	c, err := env.Conn(r)
-	if err != nil {
-		return nil, err
-	}
-	return c.Execute(req, resType)
+	return env.Execute(r, req, resType)
 }

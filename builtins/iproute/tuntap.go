@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/ns"
 )
 
@@ -174,7 +175,19 @@ func tuntapModify(env *builtins.Env, g *Global, verb string, args []string) erro
 		}
 		return ioctl("TUNSETPERSIST", unix.TUNSETPERSIST, 1)
 	}
-	return env.Host.Do(g.NS, run)
+	rec := journal.Record{Op: journal.OpLink, NS: builtins.NSName(g.NS), Name: r.name}
+	if verb == "delete" {
+		rec.Op = journal.OpLinkDel
+	}
+	var ch *builtins.Change
+	if r.name != "" { // else the kernel names it, and nsh does not ask
+		if ch, err = env.Change(rec); err != nil {
+			return err
+		}
+	}
+	err = env.Host.Do(g.NS, run)
+	ch.Done(err)
+	return err
 }
 
 // tuntapShow is "ip tuntap show": the tun/tap devices with their flags,

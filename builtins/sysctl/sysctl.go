@@ -17,6 +17,7 @@ import (
 	"syscall"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/journal"
 	"github.com/nshlab/nsh/interp"
 	"github.com/nshlab/nsh/ns"
 )
@@ -57,6 +58,9 @@ type run struct {
 	printName, printNewline, ignoreError, quiet, nameOnly, dryRun bool
 	ignoreDeprecated                                              bool
 
+	// env is the command's, for recording writes in the run's journal.
+	env *builtins.Env
+
 	out []chunk
 }
 
@@ -92,7 +96,7 @@ func errnoOf(err error) error {
 // [FILE]. Keys take "." or "/" separators. It acts on the /proc/sys of
 // the namespace the command runs in.
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
-	r := &run{printName: true, printNewline: true, ignoreDeprecated: true}
+	r := &run{printName: true, printNewline: true, ignoreDeprecated: true, env: env}
 	var (
 		write, all, load bool
 		loadFile         string
@@ -446,7 +450,15 @@ func (r *run) writeSetting(path, value string, ignoreFailure bool) int {
 	}
 	rc := 0
 	if !r.dryRun {
+		ch, err := r.record(path, value)
+		if err != nil {
+			r.warn(err, "setting key \"%s\"", dotted)
+			return 1
+		}
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		if err != nil {
+			ch.Done(err)
+		}
 		if err != nil {
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
@@ -470,6 +482,7 @@ func (r *run) writeSetting(path, value string, ignoreFailure bool) int {
 			if werr == nil {
 				werr = cerr
 			}
+			ch.Done(werr)
 			if werr != nil {
 				r.warn(werr, "setting key \"%s\"", dotted)
 				return 1
@@ -516,4 +529,19 @@ func (r *run) preload(dir, file string) int {
 		rc |= r.writeLine(file, n+1, line)
 	}
 	return rc
+}
+
+// record records in the run's journal that path (in the command's
+// namespace, which the calling thread is in) is about to be set to value,
+// with the value it holds now.
+func (r *run) record(path, value string) (*builtins.Change, error) {
+	if r.env == nil || r.env.State == nil || r.env.State.Journal() == nil {
+		return nil, nil
+	}
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil // the write fails too, and says why
+	}
+	return r.env.Change(journal.Record{Op: journal.OpSysctl, NS: builtins.NSName(r.env.NS), Path: path,
+		Old: strings.TrimSpace(string(old)), New: value})
 }

@@ -23,12 +23,14 @@ import (
 // Version is nsh's version.
 const Version = "0.1.0"
 
-const usage = `usage: nsh [-x] [--sandbox] FILE [ARGS...]
-       nsh [-x] [--sandbox] -c TEXT [ARGS...]
+const usage = `usage: nsh [-x] [--sandbox] [--lab NAME] [--atomic] FILE [ARGS...]
+       nsh [-x] [--sandbox] [--lab NAME] [--atomic] -c TEXT [ARGS...]
        nsh [-x] -              read the script from standard input
        nsh -n FILE...          check syntax only, run nothing
        nsh export [-o OUT] FILE [ARGS...]
                                print FILE as a plain bash script (ip -n NS ...)
+       nsh down [LAB]          undo what a lab's runs changed (see --lab)
+       nsh labs                the labs that are up: age, changes, size
        nsh graph [-f text|dot|mermaid] [-o FILE.svg|png]
                                the topology in the kernel now
        nsh --version | --help
@@ -47,6 +49,11 @@ input; on a terminal, starts an interactive shell (type "help").
                variables, wrong procedure calls, ...; every run checks
                the same first), and warnings (unknown namespaces, ...)
   -x           trace each statement, expanded, with its namespace, to stderr
+  --lab NAME   record the run's kernel changes in the journal of lab NAME
+               (default: the script's path; -c TEXT and standard input
+               are recorded only with --lab), for "nsh down"
+  --atomic     if the run fails, undo everything it changed before exiting
+  --no-journal record nothing (the lab cannot be taken down by nsh down)
   --sandbox    run inside a throwaway network+mount namespace with a private
                /run/netns: the host is left untouched; after FILE, any
                "-c TEXT" runs in the same sandbox afterwards (to inspect)
@@ -64,6 +71,10 @@ type options struct {
 	args    []string // script arguments
 	after   []string // --sandbox FILE -c TEXT...
 
+	lab       string // --lab NAME: the lab's name (default: the script's path)
+	atomic    bool   // --atomic: undo the run's changes if it fails
+	noJournal bool   // --no-journal: record nothing
+
 	sh        bool // --sh: FILE or TEXT is a shell script
 	inSandbox bool // this is the nsh that --sandbox started (sandboxChild)
 }
@@ -76,6 +87,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) > 1 && args[1] == "export" {
 		return exportMain(args, stdout, stderr)
+	}
+	if len(args) > 1 && args[1] == "down" {
+		return downMain(args[1:], stdout, stderr)
+	}
+	if len(args) > 1 && args[1] == "labs" {
+		return labsMain(args[1:], stdout, stderr)
 	}
 	if len(args) > 1 && args[1] == "graph" {
 		return graphMain(args, stdout, stderr)
@@ -162,6 +179,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeRun()
+	finish := startJournal(o, host, st, stderr)
+	failed := true
+	defer func() { finish(failed) }()
 	var opts []interp.Option
 	if m := progress.Start(stderr); m != nil {
 		// On a terminal: a progress line after a second, erased at the
@@ -196,6 +216,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err := r.Run(ctx, f); err != nil {
 			var exit *interp.ExitError
 			if errors.As(err, &exit) {
+				failed = exit.Code != 0
 				return exit.Code
 			}
 			fmt.Fprintln(stderr, err)
@@ -206,6 +227,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	failed = false
 	return 0
 }
 
@@ -257,6 +279,24 @@ func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, d
 			o.sandbox = true
 		case a == "--sh":
 			o.sh = true
+		case a == "--atomic":
+			o.atomic = true
+		case a == "--no-journal":
+			o.noJournal = true
+		case a == "--lab" || strings.HasPrefix(a, "--lab="):
+			name, ok := strings.CutPrefix(a, "--lab=")
+			if !ok {
+				if len(args) < 2 {
+					fmt.Fprintf(stderr, "nsh: --lab needs a NAME\n%s", usage)
+					return o, 2, true
+				}
+				name, args = args[1], args[1:]
+			}
+			if name == "" {
+				fmt.Fprintf(stderr, "nsh: --lab needs a NAME\n%s", usage)
+				return o, 2, true
+			}
+			o.lab = name
 		case a == "-c":
 			if len(args) < 2 {
 				fmt.Fprintf(stderr, "nsh: -c needs an argument\n%s", usage)

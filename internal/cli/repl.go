@@ -35,6 +35,7 @@ func runREPL(o options, stdin *os.File, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeRun()
+	defer startJournal(o, host, st, stderr)(false) // with --lab NAME
 	cmds := all.Commands()
 	opts := []interp.Option{
 		interp.StdIO(stdin, stdout, stderr),

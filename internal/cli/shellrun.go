@@ -41,8 +41,10 @@ func runShellScript(ctx context.Context, o options, name string, src []byte, std
 		return 1
 	}
 	defer closeRun()
+	finish := startJournal(o, host, st, stderr)
 	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands(), Trace: o.trace})
 	status, err := sh.Run(ctx, ns.Start(), file, stdin, stdout, stderr, o.args)
+	defer func() { finish(status != 0) }()
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(stderr, "nsh: %v\n", err)

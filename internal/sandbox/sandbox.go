@@ -110,6 +110,12 @@ func setup() error {
 	if err := unix.Mount("tmpfs", "/run/netns", "tmpfs", 0, "mode=0755"); err != nil {
 		return fmt.Errorf("tmpfs on /run/netns: %w", err)
 	}
+	if err := os.MkdirAll("/run/nsh", 0o700); err != nil {
+		return err
+	}
+	if err := unix.Mount("tmpfs", "/run/nsh", "tmpfs", 0, "mode=0700"); err != nil {
+		return fmt.Errorf("tmpfs on /run/nsh: %w", err)
+	}
 	return nil
 }
 
