@@ -43,6 +43,10 @@ func cmdLink(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return linkShow(env, g, rest, true)
 	case "property":
 		return linkProperty(env, g, rest)
+	case "xstats":
+		return linkXstats(env, g, rest)
+	case "afstats":
+		return linkAfstats(env, g, rest)
 	}
 	return builtins.NotImplemented("ip link %s: not supported by nsh yet", verb)
 }

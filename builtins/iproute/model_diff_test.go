@@ -44,6 +44,8 @@ var modelTemplates = map[string]string{
 	"link set":          "link set d1 %s",
 	"link delete":       "link delete d1 %s",
 	"link show":         "link show %s",
+	"link xstats":       "link xstats type bridge_slave %s",
+	"link afstats":      "link afstats %s",
 	"address add":       "address add 10.0.0.5/24 dev d1 %s",
 	"address change":    "address change 10.0.0.1/24 dev d1 %s",
 	"address replace":   "address replace 10.0.0.1/24 dev d1 %s",

@@ -75,8 +75,8 @@ var linkVerbs = []Verb{
 	{Name: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "list", Canon: "show", Bare: "dev", Keys: linkShowKeys},
-	{Name: "xstats", Missing: true},
-	{Name: "afstats", Missing: true},
+	{Name: "xstats", Keys: linkXstatsKeys},
+	{Name: "afstats", Keys: linkAfstatsKeys},
 	{Name: "property"},
 	{Name: "help"},
 }
@@ -136,6 +136,23 @@ var linkKeys = []Keyword{
 
 // linkDelKeys are what "ip link delete" reads (iplink_parse, of which
 // only the device, group and type matter).
+// linkXstatsKeys are iplink_ifla_xstats's "type" and the statistics
+// selectors and "dev" of the bridge's and bond's parse_ifla_xstats
+// (ip/iplink_bridge.c, ip/iplink_bond.c), compared whole.
+var linkXstatsKeys = []Keyword{
+	{Name: "type", Kind: LinkType},
+	{Name: "igmp", Exact: true}, {Name: "mcast", Exact: true}, {Name: "stp", Exact: true},
+	{Name: "lacp", Exact: true}, {Name: "802.3ad", Exact: true},
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "help", Exact: true},
+}
+
+// linkAfstatsKeys are iplink_afstats's.
+var linkAfstatsKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "help"},
+}
+
 var linkDelKeys = []Keyword{
 	{Name: "type", Kind: LinkType, Then: TypeArgs},
 	{Name: "group", Exact: true, Kind: Group},
