@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/nshlab/nsh/builtins/iproute"
@@ -322,6 +323,75 @@ func TestRouteOptionsMatchIproute2(t *testing.T) {
 			"-6 route flush table all",
 		} {
 			p.compare(t, line, routes...)
+		}
+	})
+}
+
+// TestRouteEncapMatchIproute2 compares "encap" of routes and of the
+// paths of a multipath route (ip and ip6 with their options and tunnel
+// options, mpls, xfrm, and the types this kernel lacks), "as [to]",
+// and a path's "realms", with the real ip: status, output and the
+// routes as both print them, -d and -j included.
+func TestRouteEncapMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, gapSetup...)
+		routes := append(gapRoutes, "-d route show", "-j -4 route show", "-j -d -6 route show", "-o route show")
+		for _, line := range []string{
+			"route add 10.1.0.0/24 encap ip id 5 dst 1.2.3.4 dev eth1",
+			"route add 10.1.0.0/24 encap ip id 5 dst 1.2.3.4 src 10.0.0.1 ttl 9 tos 0x10 key seq dev eth1",
+			"route add 10.1.0.0/24 encap ip id 5 dst 1.2.3.4 csum dev eth1",
+			"route add 10.1.0.0/24 encap ip id 1 dst 1.1.1.1 vxlan_opts 5 dev eth1",
+			"route add 10.1.0.0/24 encap ip id 1 dst 1.1.1.1 erspan_opts 1:5:0:0 dev eth1",
+			"route add 10.1.0.0/24 encap ip id 1 dst 1.1.1.1 erspan_opts 2::1:3 dev eth1",
+			"route add 10.1.0.0/24 encap ip id 1 dst 1.1.1.1 geneve_opts 1:2:abcd dev eth1",
+			"route add 10.1.0.0/24 encap ip id 1 dst 1.1.1.1 geneve_opts 1:2:abcd,3:4:12345678 dev eth1",
+			"route add 10.1.0.0/24 encap ip6 id 1 dst 2001:db8::5 tc 3 hoplimit 7 seq dev eth1",
+			"route add 2001:db8:5::/64 encap ip6 id 1 dst 2001:db8::5 src 2001:db8::6 dev eth1",
+			"route add 2001:db8:5::/64 encap ip id 1 dst 10.9.9.9 dev eth1",
+			"route add 10.1.0.0/24 encap ip id 5 id 6 dev eth1",
+			"route add 10.1.0.0/24 encap ip id x dev eth1",
+			"route add 10.1.0.0/24 encap ip dst 2001:db8::1 dev eth1",
+			"route add 10.1.0.0/24 encap ip ttl 300 dev eth1",
+			"route add 10.1.0.0/24 encap ip vxlan_opts 5 geneve_opts 1:2:ab dev eth1",
+			"route add 10.1.0.0/24 dev eth1 encap ip key",
+			"route add 10.1.0.0/24 dev eth1 encap ip",
+			"route add 10.1.0.0/24 dev eth1 encap",
+			"route add 10.1.0.0/24 encap foo dev eth1",
+			"route add 10.1.0.0/24 encap help",
+			"route add 10.1.0.0/24 encap mpls 100 dev eth1",
+			"route add 10.1.0.0/24 encap mpls 100/200 ttl 5 dev eth1",
+			"route add 10.1.0.0/24 encap mpls x dev eth1",
+			"route add 10.1.0.0/24 encap mpls 100 ttl 5 ttl 6 dev eth1",
+			"route add 10.1.0.0/24 encap seg6 mode encap segs 2001:db8::1 dev eth1",
+			"route add 2001:db8:7::/64 encap seg6local action End dev eth1",
+			"route add 10.1.0.0/24 encap ioam6 trace prealloc type 0x800000 ns 1 size 12 dev eth1",
+			"route add 10.1.0.0/24 encap rpl segs 2001:db8::1 dev eth1",
+			"route add 10.1.0.0/24 encap ila 2001:0:0:1 dev eth1",
+			"route add 10.1.0.0/24 encap xfrm if_id 5 dev eth1",
+			"route add 10.1.0.0/24 encap xfrm if_id 5 link_dev eth2 dev eth1",
+			"route add 10.1.0.0/24 encap xfrm if_id 0 dev eth1",
+			"route add 10.1.0.0/24 encap xfrm link_dev eth2 dev eth1",
+			"route add 10.1.0.0/24 encap xfrm help",
+			"route add 10.1.0.0/24 as 10.2.0.1 dev eth1",
+			"route add 10.1.0.0/24 as to 10.2.0.1 dev eth1",
+			"route add 10.1.0.0/24 as to 2001:db8::1 dev eth1",
+			"route add 10.1.0.0/24 nexthop via 10.0.0.2 realms 5 nexthop via 10.0.0.3 realms 3/4",
+			"route add 10.1.0.0/24 nexthop via 10.0.0.2 encap ip id 5 dst 1.2.3.4 dev eth1 nexthop via 10.0.0.3",
+			"route add 10.1.0.0/24 nexthop via 10.0.0.2 as 10.3.0.1 nexthop via 10.0.0.3 dev eth1",
+			"route add 10.1.0.0/24 nexthop via 10.0.0.2 realms x",
+			"route add 10.1.0.0/24 nexthop encap seg6 mode encap segs 2001:db8::1 via 10.0.0.2",
+			"-j route add 10.1.0.0/24 encap ip id 5 dst 1.2.3.4 dev eth1",
+			"route add 10.1.0.0/24 encap ip id 5 dst 1.2.3.4 dev eth1",
+			"route del 10.1.0.0/24",
+		} {
+			p.compare(t, line, routes...)
+		}
+		// This kernel has bpf encapsulation, whose programs nsh cannot
+		// load: it says so, naming it, and changes nothing.
+		_, stderr, status := nshIP(p.nsh, "route", "add", "10.1.0.0/24", "encap", "bpf", "headroom", "10", "dev", "eth1")
+		if status == 0 || !strings.Contains(stderr, "encap bpf: not supported by nsh") {
+			t.Errorf("encap bpf: status %d, stderr %q", status, stderr)
 		}
 	})
 }

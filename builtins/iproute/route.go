@@ -72,6 +72,7 @@ type routeReq struct {
 	srcLen  int
 	nhid    bool
 	vrf     string // "vrf NAME": the table of the VRF, looked up before sending
+	encap   *encapReq
 }
 
 // nexthopReq is one "nexthop" group of "ip route add".
@@ -83,6 +84,10 @@ type nexthopReq struct {
 	dev      string
 	weight   int
 	flags    int
+	// attrs are the path's RTA_FLOW ("realms") and RTA_NEWDST ("as"),
+	// in the order given; encap its "encap".
+	attrs []*nl.RtAttr
+	encap *encapReq
 }
 
 // errNexthopEOL is parse_nexthops' complaint about a "nexthop" that ends
@@ -133,7 +138,26 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 				nh.weight = int(n)
 			case "onlink":
 				nh.flags |= unix.RTNH_F_ONLINK
+			case "encap":
+				nh.encap, err = parseEncap(a)
+			case "as":
+				var at *nl.RtAttr
+				if at, err = newDst(a, family); err == nil {
+					nh.attrs = append(nh.attrs, at)
+				}
 			default:
+				if builtins.Is(w, "realms") {
+					var s string
+					if s, err = a.Need(w); err == nil {
+						v, ok := parseRealms(s)
+						if !ok {
+							err = invarg("\"realm\" value is invalid\n", s)
+							break
+						}
+						nh.attrs = append(nh.attrs, nl.NewRtAttr(unix.RTA_FLOW, u32(v)))
+					}
+					break
+				}
 				err = fmt.Errorf("Error: argument %q is wrong: unknown nexthop argument", w)
 			}
 			if err != nil {
@@ -149,6 +173,34 @@ func parseNexthops(a *builtins.Args, family int) ([]nexthopReq, error) {
 		}
 	}
 	return out, nil
+}
+
+// newDst reads "as [to] ADDR" (RTA_NEWDST) of a route or a path.
+func newDst(a *builtins.Args, family int) (*nl.RtAttr, error) {
+	s, err := a.Need("as")
+	if err != nil {
+		return nil, err
+	}
+	if s == "to" {
+		if s, err = a.Need("to"); err != nil {
+			return nil, err
+		}
+	}
+	if family == unix.AF_MPLS {
+		b, ok := mplsLabels(s)
+		if !ok {
+			return nil, builtins.Fail(1, "Error: %s address is expected rather than %q.", familyVerbose(family), s)
+		}
+		return nl.NewRtAttr(unix.RTA_NEWDST, b), nil
+	}
+	ip, f, err := addrOf(s, family)
+	if err != nil {
+		return nil, err
+	}
+	if f == afInet {
+		ip = ip.To4()
+	}
+	return nl.NewRtAttr(unix.RTA_NEWDST, ip), nil
 }
 
 // addrOf parses one address of family (0: any) as get_addr does:
@@ -350,8 +402,13 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 				r.vrf = s
 				r.tableOK = true
 			}
-		case w == "encap" || w == "as":
-			err = builtins.NotImplemented("ip route ... %s: not supported by nsh yet", w)
+		case w == "encap":
+			r.encap, err = parseEncap(a)
+		case w == "as":
+			var at *nl.RtAttr
+			if at, err = newDst(a, r.family); err == nil {
+				r.attrs = append(r.attrs, at)
+			}
 		default:
 			if w == "to" {
 				if w, err = a.Need(w); err != nil {
@@ -588,6 +645,14 @@ func routeModify(env *builtins.Env, g *Global, verb string, args []string) error
 		}
 		r.route.LinkIndex = l.Attrs().Index
 	}
+	if r.encap != nil && r.encap.unparsed {
+		return r.encap.checkUnparsed(env, g)
+	}
+	for _, nh := range r.nexthops {
+		if nh.encap != nil && nh.encap.unparsed {
+			return nh.encap.checkUnparsed(env, g)
+		}
+	}
 	rt := &r.route
 	for _, nh := range r.nexthops {
 		info := &netlink.NexthopInfo{Gw: nh.gw, Hops: nh.weight - 1, Flags: nh.flags}
@@ -693,6 +758,24 @@ func routeTalk(env *builtins.Env, g *Global, verb string, r *routeReq) error {
 		msg.Table = uint8(rt.Table)
 	}
 	attrs = append(attrs, r.attrs...)
+	index := func(name string) (int, error) {
+		h, err := env.Handle(g.NS)
+		if err != nil {
+			return 0, err
+		}
+		l, err := linkByName(h, name)
+		if err != nil {
+			return 0, err
+		}
+		return l.Attrs().Index, nil
+	}
+	if r.encap != nil {
+		ea, err := r.encap.attributes(index)
+		if err != nil {
+			return err
+		}
+		attrs = append(attrs, ea...)
+	}
 	if rt.LinkIndex != 0 {
 		attrs = append(attrs, nl.NewRtAttr(unix.RTA_OIF, u32(uint32(rt.LinkIndex))))
 	}
@@ -708,7 +791,7 @@ func routeTalk(env *builtins.Env, g *Global, verb string, r *routeReq) error {
 	}
 	if len(rt.MultiPath) > 0 {
 		var b []byte
-		for _, nh := range rt.MultiPath {
+		for i, nh := range rt.MultiPath {
 			rtnh := &nl.RtNexthop{RtNexthop: unix.RtNexthop{Hops: uint8(nh.Hops), Ifindex: int32(nh.LinkIndex), Flags: uint8(nh.Flags)}}
 			if nh.Gw != nil {
 				rtnh.Children = []nl.NetlinkRequestData{nl.NewRtAttr(unix.RTA_GATEWAY, addr(nh.Gw))}
@@ -719,6 +802,20 @@ func routeTalk(env *builtins.Env, g *Global, verb string, r *routeReq) error {
 					return err
 				}
 				rtnh.Children = []nl.NetlinkRequestData{nl.NewRtAttr(unix.RTA_VIA, vb)}
+			}
+			if i < len(r.nexthops) {
+				for _, at := range r.nexthops[i].attrs {
+					rtnh.Children = append(rtnh.Children, at)
+				}
+				if e := r.nexthops[i].encap; e != nil {
+					ea, err := e.attributes(index)
+					if err != nil {
+						return err
+					}
+					for _, at := range ea {
+						rtnh.Children = append(rtnh.Children, at)
+					}
+				}
 			}
 			b = append(b, rtnh.Serialize()...)
 		}

@@ -323,7 +323,10 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string, 
 	}
 	if at.has(unix.RTA_NEWDST) {
 		p.fp("as to ")
-		p.colorAny(familyColor(fam), "to", "%s ", addr(unix.RTA_NEWDST))
+		p.colorAny(familyColor(fam), "to", "%s ", newDstString(fam, at[unix.RTA_NEWDST]))
+	}
+	if at.has(unix.RTA_ENCAP) {
+		printEncap(p, at[unix.RTA_ENCAP_TYPE], at[unix.RTA_ENCAP], devName)
 	}
 	if r.Tos != 0 && !f.tosOK {
 		p.any("tos", "tos %s ", dsfieldName(int(r.Tos)))
@@ -332,16 +335,8 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string, 
 		p.fp("via ")
 		p.colorAny(familyColor(fam), "gateway", "%s ", addr(unix.RTA_GATEWAY))
 	}
-	if at.has(unix.RTA_VIA) {
-		if v := at[unix.RTA_VIA]; len(v) >= 2 {
-			vf := int(binary.NativeEndian.Uint16(v))
-			p.fp("via %s ", familyName(vf))
-			p.colorFp(familyColor(vf), "%s ", builtins.FormatIP(net.IP(v[2:])))
-			p.openObject("via")
-			p.js("family", familyName(vf))
-			p.js("host", builtins.FormatIP(net.IP(v[2:])))
-			p.close("")
-		}
+	if v := at[unix.RTA_VIA]; len(v) >= 2 {
+		printVia(p, v)
 	}
 	if at.has(unix.RTA_OIF) && !f.devOK {
 		p.fp("dev ")
@@ -380,21 +375,7 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string, 
 		}
 	}
 	if at.has(unix.RTA_FLOW) && f.realmMask != ^uint32(0) {
-		to := uint32(at.u32(unix.RTA_FLOW))
-		from := to >> 16
-		to &= 0xffff
-		if p.json {
-			p.openObject("flow")
-			if from != 0 {
-				p.js("from", realmName(int(from)))
-			}
-			p.js("to", realmName(int(to)))
-			p.close("")
-		} else if from != 0 {
-			p.fp("realms %s/%s ", realmName(int(from)), realmName(int(to)))
-		} else {
-			p.fp("realm %s ", realmName(int(to)))
-		}
+		printFlow(p, uint32(at.u32(unix.RTA_FLOW)))
 	}
 	if at.has(unix.RTA_UID) {
 		p.any("uid", "uid %d ", at.u32(unix.RTA_UID))
@@ -441,6 +422,44 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string, 
 	p.close("")
 }
 
+// printVia is print_rta_via: a gateway of another family (struct rtvia).
+func printVia(p *printer, v []byte) {
+	vf := int(binary.NativeEndian.Uint16(v))
+	p.fp("via %s ", familyName(vf))
+	p.colorFp(familyColor(vf), "%s ", builtins.FormatIP(net.IP(v[2:])))
+	p.openObject("via")
+	p.js("family", familyName(vf))
+	p.js("host", builtins.FormatIP(net.IP(v[2:])))
+	p.close("")
+}
+
+// printFlow is print_rta_flow: the realms of RTA_FLOW.
+func printFlow(p *printer, to uint32) {
+	from := to >> 16
+	to &= 0xffff
+	if p.json {
+		p.openObject("flow")
+		if from != 0 {
+			p.js("from", realmName(int(from)))
+		}
+		p.js("to", realmName(int(to)))
+		p.close("")
+	} else if from != 0 {
+		p.fp("realms %s/%s ", realmName(int(from)), realmName(int(to)))
+	} else {
+		p.fp("realm %s ", realmName(int(to)))
+	}
+}
+
+// newDstString is print_rta_newdst's address: MPLS labels or an IP
+// address.
+func newDstString(family int, b []byte) string {
+	if family == unix.AF_MPLS {
+		return formatMPLS(b)
+	}
+	return builtins.FormatIP(net.IP(b))
+}
+
 // printMultipath is print_rta_multipath: the struct rtnexthop entries of
 // RTA_MULTIPATH, each with its attributes.
 func printMultipath(p *printer, r unix.RtMsg, b []byte, devName func(int) string) {
@@ -466,9 +485,23 @@ func printMultipath(p *printer, r unix.RtMsg, b []byte, devName func(int) string
 			p.fp("%s\tnexthop ", p.sl)
 		}
 		at := parseRattrs(b[unix.SizeofRtNexthop:l])
+		fam := int(r.Family)
+		if at.has(unix.RTA_ENCAP) {
+			printEncap(p, at[unix.RTA_ENCAP_TYPE], at[unix.RTA_ENCAP], devName)
+		}
+		if at.has(unix.RTA_NEWDST) {
+			p.fp("as to ")
+			p.colorAny(familyColor(fam), "to", "%s ", newDstString(fam, at[unix.RTA_NEWDST]))
+		}
 		if gw, ok := at[unix.RTA_GATEWAY]; ok {
 			p.fp("via ")
-			p.colorAny(familyColor(int(r.Family)), "gateway", "%s ", builtins.FormatIP(net.IP(gw)))
+			p.colorAny(familyColor(fam), "gateway", "%s ", builtins.FormatIP(net.IP(gw)))
+		}
+		if v := at[unix.RTA_VIA]; len(v) >= 2 {
+			printVia(p, v)
+		}
+		if at.has(unix.RTA_FLOW) {
+			printFlow(p, uint32(at.u32(unix.RTA_FLOW)))
 		}
 		if mcast {
 			p.any("dev", "%s", devName(ifindex))

@@ -285,6 +285,9 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 				in.problem(i-1, false, "%q needs an argument", k.Name)
 				return
 			}
+			if k.Name == "as" && in.words[i] == "to" && i+1 < len(in.words) {
+				i++ // ip route ... as to ADDR
+			}
 			if in.isKnown(i) {
 				in.value(i, k, what)
 				switch k.Canonical() {
@@ -321,8 +324,37 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 		case NexthopArgs:
 			in.keywords("nexthop", nexthopKeys, "", nil, i)
 			return
+		case EncapArgs:
+			ek := EncapKindOf(in.words[i-1])
+			if ek == nil {
+				return // an unknown type, said already
+			}
+			i = in.encapOptions(ek, i)
 		}
 	}
+}
+
+// encapOptions inspects the options of encapsulation ek from words[i]
+// on, up to the first word that is none of them, and returns where the
+// route's keywords go on (iproute_lwtunnel.c's parsers stop there too).
+func (in *inspector) encapOptions(ek *EncapKind, i int) int {
+	if ek.Bare != "" && i < len(in.words) {
+		i++
+	}
+	for i < len(in.words) && in.isKnown(i) {
+		k := matchKey(ek.Keys, in.words[i])
+		if k == nil {
+			break
+		}
+		i++
+		if k.Kind != Flag {
+			if i < len(in.words) && in.isKnown(i) {
+				in.value(i, k, "encap "+ek.Name)
+			}
+			i++
+		}
+	}
+	return i
 }
 
 func contains(list []string, w string) bool {

@@ -278,7 +278,7 @@ func RouteTypes() []string { return routeTypeNames }
 // may come before the prefix, and any other word is the prefix ("to").
 var routeModKeys = []Keyword{
 	{Name: "src", Exact: true, Kind: Addr},
-	{Name: "as", Exact: true, Kind: Addr, Missing: true},
+	{Name: "as", Exact: true, Kind: Addr},
 	{Name: "via", Exact: true, Kind: Addr},
 	{Name: "from", Exact: true, Kind: Prefix},
 	{Name: "tos", Exact: true, Kind: Text},
@@ -313,7 +313,7 @@ var routeModKeys = []Keyword{
 	{Name: "dev", Exact: true, Kind: IfName},
 	{Name: "oif", Exact: true, Canon: "dev", Kind: IfName},
 	{Name: "pref", Kind: Enum, Values: []string{"low", "medium", "high"}},
-	{Name: "encap", Exact: true, Kind: Text, Missing: true},
+	{Name: "encap", Exact: true, Kind: Enum, Values: encapTypeNames, Then: EncapArgs},
 	{Name: "ttl-propagate", Exact: true, Kind: Enum, Values: []string{"enabled", "disabled"}},
 	{Name: "fastopen_no_cookie", Kind: Enum, Values: []string{"0", "1"}},
 	{Name: "type", Exact: true, Kind: Enum, Values: routeTypeNames},
@@ -328,10 +328,91 @@ var nexthopKeys = []Keyword{
 	{Name: "dev", Exact: true, Kind: IfName},
 	{Name: "weight", Exact: true, Kind: Number, Min: 1, Max: 256},
 	{Name: "onlink", Exact: true},
-	{Name: "realms", Kind: Realm, Missing: true},
-	{Name: "encap", Exact: true, Kind: Text, Missing: true},
-	{Name: "as", Exact: true, Kind: Addr, Missing: true},
+	{Name: "realms", Kind: Realm},
+	{Name: "encap", Exact: true, Kind: Enum, Values: encapTypeNames, Then: EncapArgs},
+	{Name: "as", Exact: true, Kind: Addr},
 	{Name: "nexthop", Exact: true, Then: NexthopArgs},
+}
+
+// encapTypeNames are lwt_parse_encap's types (read_encap_type), in
+// LWTUNNEL_ENCAP_* order.
+var encapTypeNames = []string{"mpls", "ip", "ila", "ip6", "seg6", "bpf", "seg6local", "rpl", "ioam6", "xfrm"}
+
+// EncapKind is one encapsulation type of "ip route ... encap TYPE" with
+// the options its parser in ip/iproute_lwtunnel.c reads (all compared
+// whole); Bare is the positional argument that comes first, if any.
+type EncapKind struct {
+	Name string
+	Bare string
+	Keys []Keyword
+}
+
+// encapKinds are the options of each encapsulation type. nsh reads
+// those of mpls, ip, ip6 and xfrm; for the others it asks the kernel
+// whether it has the type at all.
+var encapKinds = []EncapKind{
+	{Name: "mpls", Bare: "label", Keys: []Keyword{{Name: "ttl", Exact: true, Kind: Number, Max: 255}}},
+	{Name: "ip", Keys: encapIPKeys("ttl", "tos")},
+	{Name: "ila", Bare: "locator", Keys: []Keyword{
+		{Name: "csum-mode", Exact: true, Kind: Enum, Values: []string{"adj-transport", "neutral-map", "neutral-map-auto", "no-action"}},
+		{Name: "ident-type", Exact: true, Kind: Enum, Values: []string{"luid", "use-format"}},
+		{Name: "hook-type", Exact: true, Kind: Enum, Values: []string{"output", "input"}},
+	}},
+	{Name: "ip6", Keys: encapIPKeys("hoplimit", "tc")},
+	{Name: "seg6", Keys: []Keyword{
+		{Name: "mode", Exact: true, Kind: Enum, Values: []string{"inline", "encap", "l2encap", "encap.red", "l2encap.red"}},
+		{Name: "segs", Exact: true, Kind: Text},
+		{Name: "hmac", Exact: true, Kind: Number, Max: u32},
+	}},
+	{Name: "bpf", Keys: []Keyword{
+		{Name: "in", Exact: true, Kind: Text}, {Name: "out", Exact: true, Kind: Text},
+		{Name: "xmit", Exact: true, Kind: Text}, {Name: "headroom", Exact: true, Kind: Number, Max: u32},
+	}},
+	{Name: "seg6local", Keys: []Keyword{
+		{Name: "action", Exact: true, Kind: Text},
+		{Name: "table", Exact: true, Kind: Table}, {Name: "vrftable", Exact: true, Kind: Table},
+		{Name: "nh4", Exact: true, Kind: Addr}, {Name: "nh6", Exact: true, Kind: Addr},
+		{Name: "iif", Exact: true, Kind: IfName}, {Name: "oif", Exact: true, Kind: IfName},
+		{Name: "srh", Exact: true}, {Name: "segs", Exact: true, Kind: Text}, {Name: "hmac", Exact: true, Kind: Number, Max: u32},
+		{Name: "endpoint", Exact: true, Kind: Text}, {Name: "count", Exact: true},
+		{Name: "flavors", Exact: true, Kind: Text}, {Name: "lblen", Exact: true, Kind: Number, Max: 255},
+		{Name: "nflen", Exact: true, Kind: Number, Max: 255},
+	}},
+	{Name: "rpl", Keys: []Keyword{{Name: "segs", Exact: true, Kind: Text}}},
+	{Name: "ioam6", Keys: []Keyword{
+		{Name: "freq", Exact: true, Kind: Text},
+		{Name: "mode", Exact: true, Kind: Enum, Values: []string{"inline", "encap", "auto"}},
+		{Name: "tundst", Exact: true, Kind: Addr}, {Name: "trace", Exact: true},
+		{Name: "prealloc", Exact: true}, {Name: "type", Exact: true, Kind: Number, Max: u32},
+		{Name: "ns", Exact: true, Kind: Number, Max: u16}, {Name: "size", Exact: true, Kind: Number, Max: 244},
+	}},
+	{Name: "xfrm", Keys: []Keyword{
+		{Name: "if_id", Exact: true, Kind: Number, Min: 1, Max: u32},
+		{Name: "link_dev", Exact: true, Kind: IfName},
+	}},
+}
+
+// encapIPKeys are parse_encap_ip's options (parse_encap_ip6's with ttl
+// and tos named hoplimit and tc).
+func encapIPKeys(ttl, tos string) []Keyword {
+	return []Keyword{
+		{Name: "id", Exact: true, Kind: Number}, {Name: "dst", Exact: true, Kind: Addr},
+		{Name: "src", Exact: true, Kind: Addr}, {Name: tos, Exact: true, Kind: Text},
+		{Name: ttl, Exact: true, Kind: Number, Max: 255},
+		{Name: "geneve_opts", Exact: true, Kind: Text}, {Name: "vxlan_opts", Exact: true, Kind: Number, Max: u32},
+		{Name: "erspan_opts", Exact: true, Kind: Text},
+		{Name: "key", Exact: true}, {Name: "csum", Exact: true}, {Name: "seq", Exact: true},
+	}
+}
+
+// EncapKindOf returns the encapsulation type name, or nil.
+func EncapKindOf(name string) *EncapKind {
+	for i := range encapKinds {
+		if encapKinds[i].Name == name {
+			return &encapKinds[i]
+		}
+	}
+	return nil
 }
 
 // NexthopKeys returns the keywords of one path of a multipath route.
@@ -380,7 +461,7 @@ var routeGetKeys = []Keyword{
 	{Name: "vrf", Kind: IfName},
 	{Name: "uid", Kind: Number, Max: u32},
 	{Name: "fibmatch"},
-	{Name: "as", Exact: true, Kind: Addr, Missing: true},
+	{Name: "as", Exact: true, Kind: Addr},
 	{Name: "sport", Kind: Number, Max: u16},
 	{Name: "dport", Kind: Number, Max: u16},
 	{Name: "ipproto", Kind: Text},
