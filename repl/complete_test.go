@@ -211,7 +211,7 @@ def pair a b < echo $a $b >
 			{nil, "ip route add ", []string{"anycast ", "blackhole ", "broadcast ", "default ", "local ", "multicast ", "nat ", "prohibit ", "throw ", "unicast ", "unreachable ", "xresolve "}},
 			{nil, "ip route add blackhole ", []string{"default "}},
 			{nil, "ip route add 10.1.0.0/16 n", []string{"nexthop ", "nhid "}},
-			{nil, "ip route add 10.1.0.0/16 nexthop ", []string{"dev ", "nexthop ", "onlink ", "via ", "weight "}},
+			{nil, "ip route add 10.1.0.0/16 nexthop ", []string{"as ", "dev ", "encap ", "nexthop ", "onlink ", "realms ", "via ", "weight "}},
 			{nil, "ip route add 10.1.0.0/16 nexthop via 10.0.0.1 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "ip route add 10.1.0.0/16 nexthop via 10.0.0.1 dev veth1 weight ", nil},
 			{nil, "ip route add 10.1.0.0/16 nexthop via 10.0.0.1 dev veth1 weight 2 n", []string{"nexthop "}},
