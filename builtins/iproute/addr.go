@@ -37,6 +37,12 @@ func cmdAddress(ctx context.Context, env *builtins.Env, g *Global, args []string
 		return linkShow(env, g, args[1:], false)
 	case "flush":
 		return addrFlush(env, g, args[1:])
+	case "save":
+		return addrSave(env, g, args[1:])
+	case "showdump":
+		return addrShowdump(env, g)
+	case "restore":
+		return addrRestore(env, g)
 	}
 	return builtins.NotImplemented("ip address %s: not supported by nsh yet", verb)
 }

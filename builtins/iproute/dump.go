@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/rtnl"
 )
 
 // The magic numbers that start the binary dumps of "ip route save" and
@@ -19,6 +20,7 @@ import (
 const (
 	routeDumpMagic = 0x45311224
 	ruleDumpMagic  = 0x71706986
+	addrDumpMagic  = 0x47361222
 )
 
 // isTerminal reports whether f is a terminal (isatty).
@@ -76,9 +78,10 @@ type dumpMsg struct {
 // does, after checking its magic number (route_dump_check_magic); what
 // names the dump in the terminal message ("route", "rule").
 func readDump(env *builtins.Env, magic uint32, what string) ([]dumpMsg, error) {
-	// iprule_restore exits with -1 (255); iproute_restore returns -1.
+	// iprule_restore and ipaddr_restore exit with -1 (255);
+	// iproute_restore returns -1.
 	status := 1
-	if what == "rule" {
+	if what == "rule" || what == "address" {
 		status = 255
 	}
 	if isTerminal(env.Stdin) {
@@ -99,18 +102,23 @@ func readDump(env *builtins.Env, magic uint32, what string) ([]dumpMsg, error) {
 		return nil, builtins.Fail(status, "Magic mismatch (%d elems, %x magic)", elems, got)
 	}
 	data = data[4:]
+	// ipaddr_showdump and ipaddr_restore exit with rtnl_from_file's -1.
+	bad := 1
+	if what == "address" {
+		bad = 255
+	}
 	var out []dumpMsg
 	for len(data) > 0 {
 		if len(data) < unix.NLMSG_HDRLEN {
-			return nil, builtins.Fail(1, "rtnl-from_file: truncated message")
+			return nil, builtins.Fail(bad, "rtnl-from_file: truncated message")
 		}
 		l := int(binary.NativeEndian.Uint32(data))
 		if l < unix.NLMSG_HDRLEN || l > 16384 {
-			return nil, builtins.Fail(1, "!!!malformed message: len=%d @%d", l, unix.NLMSG_HDRLEN)
+			return nil, builtins.Fail(bad, "!!!malformed message: len=%d @%d", l, unix.NLMSG_HDRLEN)
 		}
 		al := unix.NLMSG_HDRLEN + (l-unix.NLMSG_HDRLEN+unix.NLMSG_ALIGNTO-1)&^(unix.NLMSG_ALIGNTO-1)
 		if al > len(data) {
-			return nil, builtins.Fail(1, "rtnl-from_file: truncated message")
+			return nil, builtins.Fail(bad, "rtnl-from_file: truncated message")
 		}
 		out = append(out, dumpMsg{typ: binary.NativeEndian.Uint16(data[4:]), flags: binary.NativeEndian.Uint16(data[6:]),
 			payload: data[unix.NLMSG_HDRLEN:l]})
@@ -125,7 +133,16 @@ func readDump(env *builtins.Env, magic uint32, what string) ([]dumpMsg, error) {
 func restoreMsg(env *builtins.Env, g *Global, m dumpMsg, what string) error {
 	req := nl.NewNetlinkRequest(int(m.typ), int(m.flags)|unix.NLM_F_CREATE|unix.NLM_F_ACK)
 	req.AddRawData(m.payload)
-	if _, err := rawExecute(env, g.NS, req, 0); err != nil && !errors.Is(err, unix.EEXIST) {
+	_, err := rawExecute(env, g.NS, req, 0)
+	if errors.Is(err, unix.EEXIST) {
+		// rtnl_talk prints the kernel's message before the caller
+		// forgives the error.
+		if rtnl.Message(err) != "" {
+			fmt.Fprintln(env.Stderr, builtins.Answer(err))
+		}
+		return nil
+	}
+	if err != nil {
 		return rtnlAnswer("restoring a "+what, err)
 	}
 	return nil
@@ -236,6 +253,99 @@ func ruleRestore(env *builtins.Env, g *Global) error {
 	}
 	for _, m := range msgs {
 		if err := restoreMsg(env, g, m, "rule"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addrSave is "ip address save [SELECTOR]" (ipaddr_list_flush_or_save
+// with IPADD_SAVE): every address of the family, of the device if one is
+// named (the kernel's filter, the only one applied), as a binary dump.
+func addrSave(env *builtins.Env, g *Global, args []string) error {
+	f, err := parseShowFilter(args)
+	if err != nil {
+		return err
+	}
+	index := 0
+	if f.dev != "" {
+		links, err := rawLinks(env, g.NS)
+		if err != nil {
+			return err
+		}
+		if index = indexOfName(links, f.dev); index == 0 {
+			return builtins.Fail(1, "Device %q does not exist.", f.dev)
+		}
+	}
+	d, err := newDumpWriter(env, addrDumpMagic)
+	if err != nil {
+		return err
+	}
+	family := g.Family
+	if family != unix.AF_INET && family != unix.AF_INET6 {
+		family = unix.AF_UNSPEC
+	}
+	req := nl.NewNetlinkRequest(unix.RTM_GETADDR, unix.NLM_F_DUMP)
+	msg := nl.NewIfAddrmsg(family)
+	msg.Index = uint32(index)
+	req.AddData(msg)
+	msgs, err := rawExecute(env, g.NS, req, unix.RTM_NEWADDR)
+	if err != nil {
+		return builtins.Rtnl(err)
+	}
+	for _, m := range msgs {
+		if len(m) < unix.SizeofIfAddrmsg || (index != 0 && int(binary.NativeEndian.Uint32(m[4:8])) != index) {
+			continue
+		}
+		d.add(unix.RTM_NEWADDR, m)
+	}
+	return d.flush(env.Stdout)
+}
+
+// addrShowdump is "ip address showdump": the addresses of a dump on
+// standard input, each as "ifINDEX:" and print_addrinfo's lines.
+func addrShowdump(env *builtins.Env, g *Global) error {
+	msgs, err := readDump(env, addrDumpMagic, "address")
+	if err != nil {
+		return err
+	}
+	h, err := env.Handle(g.NS)
+	if err != nil {
+		return err
+	}
+	names := devNamer(h)
+	p := newPrinter(g)
+	// print_addrinfo's "INDEX: NAME" of -oneline is the listing's
+	// (filter.oneline), which showdump does not set.
+	noOneline := *g
+	noOneline.Oneline = false
+	p.openObject("")
+	p.openArray("addr_info", "")
+	for _, m := range msgs {
+		ad, index, metric := addrOfMsg(m.payload)
+		if index == 0 {
+			continue
+		}
+		p.openObject("")
+		p.any("index", "if%d:", index)
+		p.nl()
+		printAddrInfo(p, &noOneline, index, names(index), &ad, metric)
+		p.close("")
+	}
+	p.close("")
+	p.close("")
+	return p.flush(env.Stdout)
+}
+
+// addrRestore is "ip address restore": the addresses of a dump on
+// standard input, each added unless it exists.
+func addrRestore(env *builtins.Env, g *Global) error {
+	msgs, err := readDump(env, addrDumpMagic, "address")
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if err := restoreMsg(env, g, m, "address"); err != nil {
 			return err
 		}
 	}

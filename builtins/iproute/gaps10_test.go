@@ -3,6 +3,7 @@ package iproute_test
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -612,6 +613,88 @@ func TestRouteRuleSaveRestoreMatchIproute2(t *testing.T) {
 				}
 			}
 			p.nsh.Env.Stdin = nil
+		}
+	})
+}
+
+// TestAddrSaveRestoreMatchIproute2 crosses "ip address save", "showdump"
+// and "restore" between the real ip and nsh: each side's dump is shown by
+// both (plain, -j, -o, -4) with the same output, restored by the other
+// into its flushed lab with the same addresses as the result, and
+// restored again (every address exists) with the same messages and
+// status; the dumps' selectors (dev, -4, -6, a missing device) agree.
+func TestAddrSaveRestoreMatchIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		setup := append(gapSetup,
+			"ip addr add 10.0.0.2/24 dev eth1 label eth1:7",
+			"ip addr add 10.0.5.1/24 dev eth2 metric 7",
+			"ip addr add 10.8.0.1 peer 10.8.0.2/32 dev eth2",
+			"ip addr add 2001:db8:5::1/64 dev eth2 nodad noprefixroute")
+		p := newIPPair(t, setup...)
+		real := func(stdin []byte, args ...string) (string, string, int) {
+			cmd := exec.Command("ip", append([]string{"netns", "exec", p.real.Name, "ip"}, args...)...)
+			var o, e bytes.Buffer
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(stdin), &o, &e
+			status := testenv.ExitStatus(cmd.Run())
+			return o.String(), e.String(), status
+		}
+		nsh := func(stdin []byte, args ...string) (string, string, int) {
+			p.nsh.Env.Stdin = bytes.NewReader(stdin)
+			defer func() { p.nsh.Env.Stdin = nil }()
+			return nshIP(p.nsh, args...)
+		}
+		save := func(args ...string) (r, n []byte) {
+			ro, re, rs := real(nil, append([]string{"addr", "save"}, args...)...)
+			no, ne, ns := nsh(nil, append([]string{"addr", "save"}, args...)...)
+			if rs != ns || re != ne {
+				t.Errorf("addr save %q: nsh: exit %d stderr %q; ip: exit %d stderr %q", args, ns, ne, rs, re)
+			}
+			return []byte(ro), []byte(no)
+		}
+		same := func(what string, stdin []byte, args ...string) {
+			t.Helper()
+			ro, re, rs := real(stdin, args...)
+			no, ne, ns := nsh(stdin, args...)
+			if rs != ns || ro != no || re != ne {
+				t.Errorf("%s: ip %q:\n nsh: exit %d stdout %q stderr %q\n  ip: exit %d stdout %q stderr %q", what, args, ns, no, ne, rs, ro, re)
+			}
+		}
+		for _, sel := range [][]string{nil, {"dev", "eth2"}, {"-4"}, {"-6"}, {"dev", "nosuch"}, {"scope", "host"}} {
+			args := sel
+			if len(sel) == 1 { // a family option goes before the object
+				r, n := func() ([]byte, []byte) {
+					ro, _, _ := real(nil, sel[0], "addr", "save")
+					no, _, _ := nsh(nil, sel[0], "addr", "save")
+					return []byte(ro), []byte(no)
+				}()
+				same("showdump of ip's "+sel[0]+" dump", r, "addr", "showdump")
+				same("showdump of nsh's "+sel[0]+" dump", n, "addr", "showdump")
+				continue
+			}
+			r, n := save(args...)
+			for _, opts := range [][]string{nil, {"-j"}, {"-o"}, {"-4"}} {
+				show := append(append([]string{}, opts...), "addr", "showdump")
+				same(fmt.Sprintf("showdump of ip's dump %q", args), r, show...)
+				same(fmt.Sprintf("showdump of nsh's dump %q", args), n, show...)
+			}
+		}
+		r, n := save()
+		for _, l := range []*testenv.Lab{p.real, p.nsh} {
+			l.Sh(t, "ip addr flush dev eth1", "ip addr flush dev eth2")
+		}
+		same("restore into empty links (ip restores nsh's dump, nsh ip's)", nil, "addr", "show") // both flushed alike
+		if _, e, s := real(n, "addr", "restore"); s != 0 {
+			t.Fatalf("ip addr restore of nsh's dump: exit %d: %s", s, e)
+		}
+		if _, e, s := nsh(r, "addr", "restore"); s != 0 {
+			t.Fatalf("nsh addr restore of ip's dump: exit %d: %s", s, e)
+		}
+		same("addresses after the crossed restores", nil, "addr", "show")
+		same("restore again: every address exists", r, "addr", "restore")
+		for _, junk := range [][]byte{nil, []byte("abcd"), append(binary.NativeEndian.AppendUint32(nil, 0x47361222), 1, 2)} {
+			same(fmt.Sprintf("restore of %q", junk), junk, "addr", "restore")
+			same(fmt.Sprintf("showdump of %q", junk), junk, "addr", "showdump")
 		}
 	})
 }

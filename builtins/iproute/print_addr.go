@@ -82,34 +82,12 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 	p.openArray("addr_info", "")
 	for i := range v.addrs {
 		ad := &v.addrs[i]
-		fam := addrFamily(ad)
 		p.openObject("")
-		if g.Oneline {
-			p.fp("%d: %s", a.Index, a.Name)
+		var metric *uint32
+		if m, ok := v.metrics[addrKey(a.Index, ad.IP, maskLen(ad.IPNet))]; ok {
+			metric = &m
 		}
-		p.any("family", "    %s ", familyName(fam))
-		p.colorAny(familyColor(fam), "local", "%s", builtins.FormatIP(ad.IP))
-		plen, _ := ad.Mask.Size()
-		if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
-			p.fp(" peer ")
-			p.colorAny(familyColor(fam), "address", "%s", builtins.FormatIP(ad.Peer.IP))
-			plen, _ = ad.Peer.Mask.Size()
-		}
-		p.any("prefixlen", "/%d ", plen)
-		printAddrMetric(p, v, ad)
-		if ad.Broadcast != nil && fam == unix.AF_INET {
-			p.fp("brd ")
-			p.colorAny(familyColor(fam), "broadcast", "%s ", ad.Broadcast.String())
-		}
-		p.any("scope", "scope %s ", scopes.name(ad.Scope))
-		printAddrFlags(p, ad, fam)
-		if ad.Label != "" && fam == unix.AF_INET {
-			p.any("label", "%s", ad.Label)
-		}
-		p.fp("%s       ", p.sl)
-		printLifetime(p, "valid_life_time", "valid_lft", ad.ValidLft)
-		printLifetime(p, "preferred_life_time", " preferred_lft", ad.PreferedLft)
-		p.fp("\n")
+		printAddrInfo(p, g, a.Index, a.Name, ad, metric)
 		p.close("")
 	}
 	p.close("")
@@ -117,6 +95,88 @@ func printAddrs(p *printer, g *Global, v *linkView) {
 		printStats(p, g, v, false)
 	}
 	p.close("")
+}
+
+// printAddrInfo is print_addrinfo's text and members for one address
+// of link index (named name), with its IFA_RT_PRIORITY if it has one.
+func printAddrInfo(p *printer, g *Global, index int, name string, ad *netlink.Addr, metric *uint32) {
+	fam := addrFamily(ad)
+	if g.Oneline {
+		p.fp("%d: %s", index, name)
+	}
+	p.any("family", "    %s ", familyName(fam))
+	p.colorAny(familyColor(fam), "local", "%s", builtins.FormatIP(ad.IP))
+	plen, _ := ad.Mask.Size()
+	if ad.Peer != nil && !ad.Peer.IP.Equal(ad.IP) {
+		p.fp(" peer ")
+		p.colorAny(familyColor(fam), "address", "%s", builtins.FormatIP(ad.Peer.IP))
+		plen, _ = ad.Peer.Mask.Size()
+	}
+	p.any("prefixlen", "/%d ", plen)
+	if metric != nil {
+		p.any("metric", "metric %d ", *metric)
+	}
+	if ad.Broadcast != nil && fam == unix.AF_INET {
+		p.fp("brd ")
+		p.colorAny(familyColor(fam), "broadcast", "%s ", ad.Broadcast.String())
+	}
+	p.any("scope", "scope %s ", scopes.name(ad.Scope))
+	printAddrFlags(p, ad, fam)
+	if ad.Label != "" && fam == unix.AF_INET {
+		p.any("label", "%s", ad.Label)
+	}
+	p.fp("%s       ", p.sl)
+	printLifetime(p, "valid_life_time", "valid_lft", ad.ValidLft)
+	printLifetime(p, "preferred_life_time", " preferred_lft", ad.PreferedLft)
+	p.fp("\n")
+}
+
+// addrOfMsg reads an RTM_NEWADDR message (struct ifaddrmsg and its
+// attributes) as package netlink reads it, with its link index and
+// IFA_RT_PRIORITY, if any.
+func addrOfMsg(b []byte) (ad netlink.Addr, index int, metric *uint32) {
+	if len(b) < unix.SizeofIfAddrmsg {
+		return ad, 0, nil
+	}
+	fam, plen := int(b[0]), int(b[1])
+	index = int(binary.NativeEndian.Uint32(b[4:8]))
+	at := parseRattrs(b[unix.SizeofIfAddrmsg:])
+	bits := 32
+	if fam == unix.AF_INET6 {
+		bits = 128
+	}
+	mask := net.CIDRMask(plen, bits)
+	local, addr := at[unix.IFA_LOCAL], at[unix.IFA_ADDRESS]
+	switch {
+	case local != nil:
+		ad.IPNet = &net.IPNet{IP: net.IP(local), Mask: mask}
+		if addr != nil && !net.IP(addr).Equal(net.IP(local)) {
+			ad.Peer = &net.IPNet{IP: net.IP(addr), Mask: mask}
+		}
+	case addr != nil:
+		ad.IPNet = &net.IPNet{IP: net.IP(addr), Mask: mask}
+	default:
+		ad.IPNet = &net.IPNet{IP: make(net.IP, bits/8), Mask: mask}
+	}
+	if brd := at[unix.IFA_BROADCAST]; brd != nil {
+		ad.Broadcast = net.IP(brd)
+	}
+	ad.Label = at.str(unix.IFA_LABEL)
+	ad.Scope = int(b[3])
+	ad.Flags = int(b[2])
+	if at.has(unix.IFA_FLAGS) {
+		ad.Flags = int(at.u32(unix.IFA_FLAGS))
+	}
+	ad.ValidLft, ad.PreferedLft = -1, -1
+	if ci := at[unix.IFA_CACHEINFO]; len(ci) >= 8 {
+		ad.PreferedLft = int(binary.NativeEndian.Uint32(ci[0:4]))
+		ad.ValidLft = int(binary.NativeEndian.Uint32(ci[4:8]))
+	}
+	if at.has(unix.IFA_RT_PRIORITY) {
+		m := uint32(at.u32(unix.IFA_RT_PRIORITY))
+		metric = &m
+	}
+	return ad, index, metric
 }
 
 // printAddrBrief prints one line of "ip -br address".

@@ -37,7 +37,7 @@ func TestInspect(t *testing.T) {
 		{line: "ip link set eth0 multicast yes", want: []string{`5:"on" or "off"`}},
 		{line: "ip link add x type bridge stp_statee 1", want: []string{`6:did you mean "stp_state"`}},
 		{line: "ip ntable show", want: []string{"!1:ip ntable is not supported by nsh yet"}},
-		{line: "ip address showdump", want: []string{"!2:ip address showdump is not supported by nsh yet"}},
+		{line: "ip maddress add 01:00:5e:00:00:05 dev eth0", want: []string{"!2:ip maddress add is not supported by nsh yet"}},
 		{line: "ip link set eth0 vf 0", want: []string{`!4:"vf" of "ip link set" is not supported by nsh yet`}},
 		{line: "brctl adbr br0", want: []string{`1:never heard of command [adbr]; did you mean "addbr"?`}},
 		{line: "ip -x link", want: []string{`1:Option "-x" is unknown`}},

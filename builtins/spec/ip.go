@@ -193,9 +193,9 @@ var addrVerbs = []Verb{
 	{Name: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: linkShowKeys},
 	{Name: "flush", Bare: "dev", Keys: linkShowKeys},
-	{Name: "save", Bare: "dev", Keys: linkShowKeys, Missing: true},
-	{Name: "showdump", Missing: true},
-	{Name: "restore", Missing: true},
+	{Name: "save", Bare: "dev", Keys: linkShowKeys},
+	{Name: "showdump"},
+	{Name: "restore"},
 	{Name: "help"},
 }
 
