@@ -178,7 +178,7 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 				break
 			}
 			if r.anycast != nil {
-				return nil, builtins.Fail(255, "Error: duplicate \"anycast\": %q is the second value.", s)
+				return nil, duparg("anycast", s)
 			}
 			var f int
 			if r.anycast, f, err = addrOf(s, family); err == nil && family == 0 {

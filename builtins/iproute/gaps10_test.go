@@ -698,3 +698,35 @@ func TestAddrSaveRestoreMatchIproute2(t *testing.T) {
 		}
 	})
 }
+
+// TestMaddrModifyMatchesIproute2 compares "ip maddress add|delete" (the
+// link-layer multicast addresses of a link) with the real ip: status,
+// messages and the multicast lists afterwards.
+func TestMaddrModifyMatchesIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, gapSetup...)
+		state := []string{"maddr show dev eth1", "-0 maddr show dev eth2"}
+		for _, line := range []string{
+			"maddr add 01:00:5e:00:00:05 dev eth1",
+			"maddr add address 01:00:5e:00:00:06 dev eth1",
+			"maddress add 01:00:5e:00:00:07 dev eth2",
+			"maddr add 01:00:5e:00:00:05 dev eth1",
+			"maddr del 01:00:5e:00:00:05 dev eth1",
+			"maddr delete 01:00:5e:00:00:05 dev eth1",
+			"-6 maddr add 33:33:00:00:00:07 dev eth1",
+			"maddr add 01:00:5e:00:00:05 dev lo",
+			"maddr add 01:00:5e:00:00:05",
+			"maddr add 01:00:5e:00:00:05 dev nosuch",
+			"maddr add 01:00:5e:00:05 dev eth1",
+			"maddr add zz dev eth1",
+			"maddr add 01:00:5e:00:00:08 dev eth1 dev eth1",
+			"maddr add 01:00:5e:00:00:08 01:00:5e:00:00:09 dev eth1",
+			"maddr add 01:00:5e:00:00:08 dev averyveryverylongname",
+			"maddr add help",
+			"maddr help",
+		} {
+			p.compare(t, line, state...)
+		}
+	})
+}

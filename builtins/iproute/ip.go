@@ -63,6 +63,7 @@ func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Glob
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
 	g := &Global{NS: env.NS}
 	a := builtins.NewArgs(args[1:])
+	rcvbuf := 0 // -rcvbuf: the socket's receive buffer for this command
 	for a.More() && strings.HasPrefix(a.Peek(), "-") {
 		opt, _ := a.Next()
 		if opt == "--" {
@@ -140,13 +141,33 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 			return nil
 		case "help":
 			return builtins.Usage(env, "ip")
-		case "loops", "rcvbuf":
+		case "loops":
 			if _, err := a.Need(opt); err != nil {
 				return err
 			}
+		case "rcvbuf":
+			// The size and an object after it, or ip's usage.
+			w, _ := a.Next()
+			if !a.More() {
+				return builtins.Usage(env, "ip")
+			}
+			n, ok := getUint(w, 0, 1<<32-1)
+			if !ok {
+				return builtins.Fail(255, "Invalid rcvbuf size '%s'", w)
+			}
+			rcvbuf = int(n)
 		default:
 			// human, iec, timestamp, tshort, Numeric, echo: accepted;
 			// no effect on nsh's output yet.
+		}
+	}
+	if rcvbuf > 0 {
+		c, err := env.Conn(g.NS)
+		if err != nil {
+			return err
+		}
+		if err := c.SetReceiveBuffer(rcvbuf); err != nil {
+			return err
 		}
 	}
 	var err error

@@ -198,6 +198,12 @@ func duparg2(key, arg string) error {
 	return builtins.Fail(255, "Error: either \"%s\" is duplicate, or \"%s\" is a garbage.", key, arg)
 }
 
+// duparg is iproute2's duparg(): `Error: duplicate "KEY": "ARG" is the
+// second value.`, exit status 255.
+func duparg(key, arg string) error {
+	return builtins.Fail(255, "Error: duplicate %q: %q is the second value.", key, arg)
+}
+
 // onOff reads iproute2's on|off argument of keyword.
 func onOff(a *builtins.Args, keyword string) (*bool, error) {
 	w, err := a.Need(keyword)
@@ -252,7 +258,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				break
 			}
 			if r.index != 0 {
-				return nil, builtins.Fail(255, "Error: duplicate \"index\": %q is the second value.", v)
+				return nil, duparg("index", v)
 			}
 			// atoi: leading digits, anything after them ignored.
 			n, _, _ := cStrtoul(v, 10)
@@ -429,7 +435,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				break
 			}
 			if r.group != -1 {
-				return nil, builtins.Fail(255, "Error: duplicate \"group\": %q is the second value.", s)
+				return nil, duparg("group", s)
 			}
 			var ok bool
 			if r.group, ok = parseGroup(s); !ok {

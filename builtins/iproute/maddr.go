@@ -12,9 +12,88 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/builtins/spec"
+	"github.com/nshlab/nsh/ns"
 )
+
+// maddrModify is "ip maddress add|delete [address] LLADDR dev DEV"
+// (multiaddr_modify): SIOCADDMULTI or SIOCDELMULTI on a datagram socket
+// of the target namespace, with the six-byte link-layer address.
+func maddrModify(env *builtins.Env, g *Global, verb string, args []string) error {
+	var dev string
+	var hw []byte
+	a := builtins.NewArgs(args)
+	for a.More() {
+		w, _ := a.Next()
+		if w == "dev" {
+			v, err := a.Need(w)
+			if err != nil {
+				return err
+			}
+			if dev != "" {
+				return duparg("dev", v)
+			}
+			if builtins.ValidIfName(v) != nil {
+				return invarg("\"dev\" not a valid ifname", v)
+			}
+			dev = v
+			continue
+		}
+		if builtins.Is(w, "address") {
+			v, err := a.Need(w)
+			if err != nil {
+				return err
+			}
+			w = v
+		}
+		if builtins.Is(w, "help") {
+			return builtins.Usage(env, spec.IP.Object("maddress").Usage)
+		}
+		if len(hw) > 0 && hw[0] != 0 {
+			return duparg("address", w)
+		}
+		b, err := llAddr(w, 14)
+		if err != nil {
+			return err
+		}
+		if len(b) != 6 {
+			return builtins.Fail(1, "Error: Invalid address length %d - must be 6 bytes", len(b))
+		}
+		hw = b
+	}
+	if dev == "" {
+		return builtins.Fail(255, "Not enough information: \"dev\" is required.")
+	}
+	family := unix.AF_INET
+	switch g.Family {
+	case unix.AF_INET6, unix.AF_PACKET:
+		family = g.Family
+	}
+	req := unix.SIOCADDMULTI
+	if verb == "delete" {
+		req = unix.SIOCDELMULTI
+	}
+	// struct ifreq: the name, then ifr_hwaddr (family AF_UNSPEC, data).
+	var ifr [unix.IFNAMSIZ + 16]byte
+	copy(ifr[:unix.IFNAMSIZ-1], dev)
+	copy(ifr[unix.IFNAMSIZ+2:], hw)
+	return env.Host.Do(g.NS, func() error {
+		fd, err := unix.Socket(family, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return builtins.Fail(1, "Cannot create socket: %s", ns.Strerror(err))
+		}
+		defer unix.Close(fd)
+		if _, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(unsafe.Pointer(&ifr[0]))); e != 0 {
+			return &builtins.Failure{Text: "ioctl: " + ns.Strerror(e).Error(), Status: 1, Err: fmt.Errorf("ip maddress %s %s dev %s: %w", verb, net.HardwareAddr(hw), dev, e)}
+		}
+		return nil
+	})
+}
 
 // maddr is one multicast address of a link, as ipmaddr.c reads it from
 // /proc/net/dev_mcast (link layer), /proc/net/igmp and /proc/net/igmp6.
@@ -35,7 +114,7 @@ func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) er
 			return err
 		}
 		if verb == "add" || verb == "delete" {
-			return builtins.NotImplemented("ip maddress %s: not supported by nsh yet", verb)
+			return maddrModify(env, g, verb, args[1:])
 		}
 		args = args[1:]
 	}
@@ -49,7 +128,7 @@ func cmdMaddr(_ context.Context, env *builtins.Env, g *Global, args []string) er
 				return err
 			}
 		} else if builtins.Is(w, "help") {
-			return fmt.Errorf("usage: ip maddr show [ dev STRING ]")
+			return builtins.Usage(env, spec.IP.Object("maddress").Usage)
 		}
 		if dev != "" {
 			return builtins.Fail(255, "Error: either \"dev\" is duplicate, or %q is a garbage.", w)

@@ -22,7 +22,7 @@ var IP = Cmd{
 		{Name: "stats"}, {Name: "statistics", Canon: "stats"}, {Name: "details"},
 		{Name: "resolve"}, {Name: "oneline"}, {Name: "timestamp"}, {Name: "tshort"},
 		{Name: "Version"}, {Name: "force"}, {Name: "batch", Kind: Text}, {Name: "brief"},
-		{Name: "json"}, {Name: "pretty"}, {Name: "rcvbuf", Kind: Number, Max: u32, Missing: true},
+		{Name: "json"}, {Name: "pretty"}, {Name: "rcvbuf", Kind: Number, Max: u32},
 		{Name: "help"}, {Name: "netns", Kind: Netns}, {Name: "Numeric"}, {Name: "all"},
 		{Name: "echo", Exact: true},
 		{Name: "color"}, {Name: "colour", Canon: "color"},
@@ -227,8 +227,8 @@ var addrModKeys = []Keyword{
 
 // ip maddress (ip/ipmaddr.c).
 var maddrVerbs = []Verb{
-	{Name: "add", Keys: maddrModKeys, Bare: "address", Missing: true},
-	{Name: "delete", Keys: maddrModKeys, Bare: "address", Missing: true},
+	{Name: "add", Keys: maddrModKeys, Bare: "address"},
+	{Name: "delete", Keys: maddrModKeys, Bare: "address"},
 	{Name: "list", Canon: "show", Bare: "dev", Keys: maddrShowKeys},
 	{Name: "show", Bare: "dev", Keys: maddrShowKeys},
 	{Name: "lst", Short: true, Canon: "show", Bare: "dev", Keys: maddrShowKeys},

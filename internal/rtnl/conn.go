@@ -68,6 +68,20 @@ func (c *Conn) Close() {
 	c.sh = nil
 }
 
+// SetReceiveBuffer sets the socket's receive buffer to n bytes
+// (SO_RCVBUF, as "ip -rcvbuf N" sets its socket's).
+func (c *Conn) SetReceiveBuffer(n int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sh == nil {
+		return ErrClosed
+	}
+	if err := c.sh.Socket.SetReceiveBufferSize(n, false); err != nil {
+		return fmt.Errorf("SO_RCVBUF: %w", err)
+	}
+	return nil
+}
+
 // dumpRetries bounds the retries of a dump the kernel interrupted.
 const dumpRetries = 10
 
