@@ -84,6 +84,9 @@ func (a *Args) Rest() []string {
 	return r
 }
 
+// Remaining returns the words not consumed yet, without consuming them.
+func (a *Args) Remaining() []string { return a.words[a.i:] }
+
 // Back un-consumes the last word.
 func (a *Args) Back() {
 	if a.i > 0 {

@@ -730,3 +730,47 @@ func TestMaddrModifyMatchesIproute2(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkVFMatchesIproute2 compares "ip link set DEV vf N ..." with the
+// real ip. A veth has no virtual functions, so the kernel refuses every
+// well-formed request: what is compared is the parsing (every keyword of
+// iplink_parse_vf, its checks and messages) and the refusal.
+func TestLinkVFMatchesIproute2(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		p := newIPPair(t, gapSetup...)
+		for _, line := range []string{
+			"link set eth1 vf 0 mac 02:00:00:00:00:01",
+			"link set eth1 vf 0",
+			"link set eth1 vf x mac 1",
+			"link set eth1 vf 0 mac 02:00:00:00:01",
+			"link set eth1 vf 0 vlan 5 qos 2",
+			"link set eth1 vf 0 vlan 5 proto 802.1ad",
+			"link set eth1 vf 0 vlan 5 proto 802.1ad vlan 6 qos 1",
+			"link set eth1 vf 0 vlan 5000",
+			"link set eth1 vf 0 vlan 5 proto 0x800",
+			"link set eth1 vf 0 vlan 5 proto foo",
+			"link set eth1 vf 0 rate 100",
+			"link set eth1 vf 0 rate 100 max_tx_rate 50",
+			"link set eth1 vf 0 max_tx_rate 100",
+			"link set eth1 vf 0 min_tx_rate 10 max_tx_rate 5",
+			"link set eth1 vf 0 min_tx_rate 10",
+			"link set eth1 vf 0 spoofchk on",
+			"link set eth1 vf 0 spoofchk yes",
+			"link set eth1 vf 0 state auto",
+			"link set eth1 vf 0 state foo",
+			"link set eth1 vf 0 trust off",
+			"link set eth1 vf 0 node_guid 00:11:22:33:44:55:66:77",
+			"link set eth1 vf 0 port_guid 00:11",
+			"link set eth1 vf 0 query_rss on",
+			"link set eth1 vf 0 foo",
+			"link set eth1 vf 0 mac 02:00:00:00:00:01 mtu 1400",
+			"link set eth1 vf -1 trust on",
+			"link set eth1 vf 99999999999 trust on",
+			"link set vf 0 mac 02:00:00:00:00:01",
+			"link set nosuch vf 0 trust on",
+		} {
+			p.compare(t, line, "link show eth1")
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -84,6 +85,9 @@ type linkReq struct {
 	// "protodown"), which only a request of nsh's own can send.
 	ifiFlags, ifiChange uint32
 	extras              []*nl.RtAttr
+	// vfs are the "vf NUM ..." groups, settled into extras once the
+	// device is known (settleVFs).
+	vfs []*vfReq
 	// index is "index N" (0: not given): the new link's ifindex, or
 	// IFLA_NEW_IFINDEX when a link moves to another namespace.
 	index int
@@ -461,6 +465,26 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			}
 		case "link-netns":
 			r.linkNetns, err = a.Need(w)
+		case "vf":
+			var s string
+			if s, err = a.Need(w); err != nil {
+				break
+			}
+			neg := strings.HasPrefix(s, "-")
+			n, rest, ok := cStrtoul(strings.TrimPrefix(s, "-"), 0)
+			if neg {
+				n = -n
+			}
+			if !ok || rest != "" || int64(n) < math.MinInt32 || int64(n) > math.MaxInt32 {
+				return nil, invarg("Invalid \"vf\" value\n", s)
+			}
+			if r.dev == "" {
+				return nil, builtins.Fail(255, "Error: argument \"dev\" is required")
+			}
+			var v *vfReq
+			if v, err = parseVF(a, uint32(n)); err == nil {
+				r.vfs = append(r.vfs, v)
+			}
 		default:
 			if w == "dev" {
 				if w, err = a.Need("dev"); err != nil {
@@ -636,6 +660,19 @@ func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
+	}
+	if len(r.vfs) > 0 {
+		raws, err := rawLinks(env, g.NS)
+		if err != nil {
+			return err
+		}
+		var vfinfo []byte
+		if rl, ok := raws[l.Attrs().Index]; ok {
+			vfinfo = rl.attrs[unix.IFLA_VFINFO_LIST]
+		}
+		if err := r.settleVFs(len(l.Attrs().HardwareAddr), vfinfo); err != nil {
+			return err
+		}
 	}
 	if hw := l.Attrs().HardwareAddr; r.addr != nil && hw != nil && len(hw) != len(r.addr) {
 		// iplink_parse compares with the device's address length
@@ -835,7 +872,22 @@ func (r *linkReq) resolveLinkNetns(env *builtins.Env, g *Global) error {
 // hasExtras reports whether r has changes only a raw request sends
 // (see linkReq.extras).
 func (r *linkReq) hasExtras() bool {
-	return r.ifiChange != 0 || len(r.extras) > 0 || r.xdp || r.index != 0
+	return r.ifiChange != 0 || len(r.extras) > 0 || r.xdp || r.index != 0 || len(r.vfs) > 0
+}
+
+// settleVFs turns the "vf" groups into IFLA_VFINFO_LIST attributes of
+// extras, for a device with addresses of halen bytes (0: unknown) whose
+// IFLA_VFINFO_LIST is vfinfo (nil: none).
+func (r *linkReq) settleVFs(halen int, vfinfo []byte) error {
+	for _, v := range r.vfs {
+		at, err := v.attribute(halen, func(num uint32) (uint32, uint32) { return vfRates(vfinfo, num) })
+		if err != nil {
+			return err
+		}
+		r.extras = append(r.extras, at)
+	}
+	r.vfs = nil
+	return nil
 }
 
 // extraAttrs returns the attributes only a request of nsh's own can send
@@ -950,6 +1002,9 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	name := r.name
 	if name == "" {
 		name = r.dev
+	}
+	if err := r.settleVFs(0, nil); err != nil { // a device not made yet
+		return err
 	}
 	if r.typ == "" {
 		return fmt.Errorf("not enough information: \"type\" argument is required")

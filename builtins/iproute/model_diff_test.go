@@ -163,6 +163,7 @@ var modelKnownDifferences = []struct {
 	{regexp.MustCompile(`^neighbour get .* proxy$`), "ip neigh get proxy takes the address after it in iproute2"},
 	{regexp.MustCompile(`^route .* nexthop$`), "an empty nexthop: iproute2 exits 255, nsh 2"},
 	{regexp.MustCompile(`^route get 10.0.0.2 from `), "ip route get from PREFIX differs from iproute2 (nsh's route get)"},
+	{regexp.MustCompile(`^route get 10.0.0.2 as `), "nsh's netlink socket has no NETLINK_GET_STRICT_CHK: the kernel ignores \"as\" (RTA_NEWDST) in a route get instead of refusing it"},
 }
 
 // modelKnown returns the reason line differs from iproute2, if it is a

@@ -329,27 +329,30 @@ func (in *inspector) keywords(what string, keys []Keyword, bare string, lead []s
 			if ek == nil {
 				return // an unknown type, said already
 			}
-			i = in.encapOptions(ek, i)
+			i = in.options("encap "+ek.Name, ek.Bare != "", ek.Keys, i)
+		case VFArgs:
+			i = in.options("vf", false, vfKeys, i)
 		}
 	}
 }
 
-// encapOptions inspects the options of encapsulation ek from words[i]
-// on, up to the first word that is none of them, and returns where the
-// route's keywords go on (iproute_lwtunnel.c's parsers stop there too).
-func (in *inspector) encapOptions(ek *EncapKind, i int) int {
-	if ek.Bare != "" && i < len(in.words) {
+// options inspects the options of what (an encapsulation, a virtual
+// function) from words[i] on, after a positional argument when bare is
+// set, up to the first word that is none of keys, and returns where the
+// command's keywords go on (iproute2's sub-parsers stop there too).
+func (in *inspector) options(what string, bare bool, keys []Keyword, i int) int {
+	if bare && i < len(in.words) {
 		i++
 	}
 	for i < len(in.words) && in.isKnown(i) {
-		k := matchKey(ek.Keys, in.words[i])
+		k := matchKey(keys, in.words[i])
 		if k == nil {
 			break
 		}
 		i++
 		if k.Kind != Flag {
 			if i < len(in.words) && in.isKnown(i) {
-				in.value(i, k, "encap "+ek.Name)
+				in.value(i, k, what)
 			}
 			i++
 		}

@@ -109,7 +109,7 @@ var linkKeys = []Keyword{
 	{Name: "trailers", Exact: true, Kind: OnOff},
 	{Name: "arp", Exact: true, Kind: OnOff},
 	{Name: "carrier", Exact: true, Kind: OnOff},
-	{Name: "vf", Exact: true, Kind: Number, Max: math.MaxInt32, Missing: true},
+	{Name: "vf", Exact: true, Kind: Number, Max: math.MaxInt32, Then: VFArgs},
 	{Name: "master", Kind: IfName},
 	{Name: "vrf", Exact: true, Kind: IfName},
 	{Name: "nomaster"},
@@ -333,6 +333,27 @@ var nexthopKeys = []Keyword{
 	{Name: "as", Exact: true, Kind: Addr},
 	{Name: "nexthop", Exact: true, Then: NexthopArgs},
 }
+
+// vfKeys are iplink_parse_vf's keywords (with "qos" and "proto" of a
+// "vlan"), in its order.
+var vfKeys = []Keyword{
+	{Name: "mac", Kind: LLAddr},
+	{Name: "vlan", Kind: Number, Max: 4095},
+	{Name: "qos", Kind: Number, Max: u32},
+	{Name: "proto", Kind: Enum, Values: []string{"802.1Q", "802.1ad"}},
+	{Name: "rate", Kind: Number, Max: u32},
+	{Name: "max_tx_rate", Kind: Number, Max: u32},
+	{Name: "min_tx_rate", Kind: Number, Max: u32},
+	{Name: "spoofchk", Kind: OnOff},
+	{Name: "query_rss", Kind: OnOff},
+	{Name: "trust", Kind: OnOff},
+	{Name: "state", Kind: Enum, Values: []string{"auto", "enable", "disable"}},
+	{Name: "node_guid", Kind: Text},
+	{Name: "port_guid", Kind: Text},
+}
+
+// VFKeys returns the keywords of "vf NUM" of ip link set.
+func VFKeys() []Keyword { return vfKeys }
 
 // encapTypeNames are lwt_parse_encap's types (read_encap_type), in
 // LWTUNNEL_ENCAP_* order.

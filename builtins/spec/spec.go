@@ -73,6 +73,7 @@ const (
 	TypeArgs                // the options of the link type just named (ip link ... type TYPE ARGS)
 	PeerArgs                // a veth peer's link options (ip link add ... type veth peer ARGS)
 	NexthopArgs             // a multipath route's next hop (ip route ... nexthop ARGS)
+	VFArgs                  // the options of a virtual function (ip link set ... vf N ARGS), then the link's keywords again
 	EncapArgs               // the options of the encapsulation type just named (ip route ... encap TYPE ARGS), then the route's keywords again
 	Rest                    // the rest of the line is Kind (a command)
 )
