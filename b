@@ -1,2 +1,1 @@
-Error: argument "99999999999" is wrong: Invalid "vf" value
-
+port              vlan-id  

@@ -259,7 +259,7 @@ def pair a b < echo $a $b >
 			{nil, "bridge fdb del 02:00:00:00:00:01 dev veth1 master s", []string{"self ", "src_vni ", "static ", "sticky "}},
 			{nil, "bridge fdb show br ", []string{"mydocker0 "}},
 			{nil, "bridge fdb show state ", []string{"dynamic ", "permanent ", "static "}},
-			{nil, "bridge vlan ", []string{"add ", "delete ", "show ", "list ", "tunnelshow ", "help "}},
+			{nil, "bridge vlan ", []string{"add ", "delete ", "show ", "list ", "tunnelshow ", "set ", "global ", "help "}},
 			{nil, "bridge vlan add vid 10 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},
 			{nil, "bridge vlan add vid 10 dev veth1 p", []string{"pvid "}},
 			{nil, "bridge vlan show ", []string{"dev ", "vid "}},

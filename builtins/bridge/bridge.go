@@ -841,6 +841,18 @@ func cmdVlan(ctx context.Context, env *builtins.Env, g *Global, args []string) e
 		return vlanModify(env, g, unix.RTM_DELLINK, args)
 	case "tunnelshow":
 		return vlanTunnelShow(env, g, args)
+	case "set":
+		return vlanOptionSet(env, g, args)
+	case "global":
+		return vlanGlobal(env, g, args)
+	}
+	if g.Details {
+		// -d: the VLAN database's own dump (vlan_show's new format).
+		var flags uint32
+		if g.Stats {
+			flags = 1 // BRIDGE_VLANDB_DUMPF_STATS
+		}
+		return vlanDBShow(env, g, args, flags)
 	}
 	return vlanShow(env, g, args)
 }

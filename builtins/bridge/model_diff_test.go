@@ -60,6 +60,8 @@ var brModelTemplates = map[string]string{
 	"vlan delete":     "vlan delete dev d0 vid 1 %s",
 	"vlan show":       "vlan show %s",
 	"vlan tunnelshow": "vlan tunnelshow %s",
+	"vlan set":        "vlan set dev d0 vid 1 %s",
+	"vlan global":     "vlan global set dev br0 vid 1 %s",
 	"vni add":         "vni add dev vx0 vni 200 %s",
 	"vni delete":      "vni delete dev vx0 vni 100 %s",
 	"vni show":        "vni show %s",
@@ -165,6 +167,9 @@ func brModelCases() []brCase {
 			}
 		}
 	}
+	for _, line := range brExtraLines {
+		out = append(out, brCase{"bridge", line})
+	}
 	for i := range spec.Brctl.Verbs {
 		v := &spec.Brctl.Verbs[i]
 		var args []string
@@ -180,6 +185,19 @@ func brModelCases() []brCase {
 		}
 	}
 	return out
+}
+
+// brExtraLines are command lines the generated ones do not reach: the
+// VLAN database's dumps (-d vlan show, vlan global show), ranges and
+// refusals of the option setters, and the sub-verbs of vlan global.
+var brExtraLines = []string{
+	"-d vlan show", "-d -s vlan show", "-j -d vlan show", "vlan global", "vlan global show dev br0",
+	"vlan global list vid 1", "-j vlan global show", "vlan global show dev nosuch", "vlan global foo",
+	"vlan set dev d0 vid 1-5 state 3", "vlan set dev d0 vid 5-3", "vlan set dev d0 vid 5000",
+	"vlan set dev d0 vid x", "vlan set vid 1 state 3", "vlan set dev nosuch vid 1", "vlan set dev d0 vid 1 state foo",
+	"vlan set dev d0 vid 1 mcast_router 300", "vlan set dev d0 vid 1 frob", "vlan se dev d0 vid 1 state blocking",
+	"vlan global set dev br0 vid 2-4 mcast_querier 1", "vlan global set vid 3", "vlan global set dev br0 vid 1 mcast_igmp_version 300",
+	"vlan global set dev br0 vid 1 mcast_query_interval x",
 }
 
 // brModelKnownDifferences are the generated cases whose results differ

@@ -66,7 +66,7 @@ func parsePrefix(s string, family int) (*net.IPNet, error) {
 	bits := 8 * len(ip)
 	l := bits
 	if hasLen {
-		n, ok := getUint(plen, 0, 1<<32-1)
+		n, ok := builtins.GetUint(plen, 0, 1<<32-1)
 		if !ok {
 			m := inetAddr(plen, unix.AF_INET)
 			if m == nil {
@@ -107,7 +107,7 @@ func inetAddr(s string, family int) net.IP {
 	ip := make(net.IP, 4)
 	cp := s
 	for i := 0; i < 4; i++ {
-		n, rest, ok := cStrtoul(cp, 0)
+		n, rest, ok := builtins.Strtoul(cp, 0)
 		if !ok || n > 255 {
 			return nil
 		}
@@ -202,7 +202,7 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 				break
 			}
 			var ok bool
-			if n, ok = getUint(s, 0, 1<<32-1); !ok {
+			if n, ok = builtins.GetUint(s, 0, 1<<32-1); !ok {
 				err = invarg("\"metric\" value is invalid\n", s)
 			}
 			r.metric, r.metricSet = int(n), true

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/nshlab/nsh/builtins"
 )
 
 // confEntry is one "ID NAME" line of an iproute2 name database.
@@ -58,7 +60,7 @@ func readConfNames(file string) []confEntry {
 		var id uint64
 		var ok bool
 		if strings.HasPrefix(fields[0], "0x") {
-			id, _, ok = cStrtoul(fields[0][2:], 16)
+			id, _, ok = builtins.Strtoul(fields[0][2:], 16)
 		} else {
 			var n int64
 			n, err = strconv.ParseInt(fields[0], 10, 32)
@@ -146,7 +148,7 @@ func parseGroup(s string) (int, bool) {
 	if id, ok := groups.lookup(s); ok {
 		return id, true
 	}
-	v, rest, ok := cStrtoul(s, 0)
+	v, rest, ok := builtins.Strtoul(s, 0)
 	i := int32(-1) // strtol's LONG_MAX (or a negative number) as an int
 	if v <= 1<<63-1 {
 		i = int32(v)
@@ -171,7 +173,7 @@ func dsfieldA2N(s string) (uint64, bool) {
 	if id, ok := dsfields.lookup(s); ok {
 		return uint64(id), true
 	}
-	return getUint(s, 16, 255)
+	return builtins.GetUint(s, 16, 255)
 }
 
 // realmName is rtnl_rtrealm_n2a.
@@ -187,7 +189,7 @@ func parseRealm(s string) (int, bool) {
 	if id, ok := realms.lookup(s); ok {
 		return id, true
 	}
-	v, ok := getUint(s, 0, 255)
+	v, ok := builtins.GetUint(s, 0, 255)
 	return int(v), ok
 }
 
@@ -213,7 +215,7 @@ func parseRealms(s string) (uint32, bool) {
 	}
 	return v, true
 raw:
-	n, ok := getUint(s, 0, 1<<32-1)
+	n, ok := builtins.GetUint(s, 0, 1<<32-1)
 	return uint32(n), ok
 }
 
@@ -239,7 +241,7 @@ func ipProtoName(n int) string {
 // parseIPProto is inet_proto_a2n: a decimal number up to 255, or a
 // name or alias of /etc/protocols.
 func parseIPProto(s string) (int, bool) {
-	if v, ok := getUint(s, 10, 255); ok {
+	if v, ok := builtins.GetUint(s, 10, 255); ok {
 		return int(v), true
 	}
 	for _, e := range ipProtocols() {

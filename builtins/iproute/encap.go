@@ -157,7 +157,7 @@ func (e *encapReq) parseMPLS(a *builtins.Args) error {
 			return duparg2("ttl", v)
 		}
 		ttl = true
-		n, ok := getUint(v, 0, 255)
+		n, ok := builtins.GetUint(v, 0, 255)
 		if !ok {
 			return invarg("\"ttl\" value is invalid\n", v)
 		}
@@ -172,7 +172,7 @@ func mplsLabels(s string) ([]byte, bool) {
 	parts := strings.Split(s, "/")
 	var b []byte
 	for i, p := range parts {
-		v, ok := getUint(p, 0, 1<<20-1)
+		v, ok := builtins.GetUint(p, 0, 1<<20-1)
 		if !ok {
 			return nil, false
 		}
@@ -250,7 +250,7 @@ func (e *encapReq) ipOption(w, v string, family int, ttlWord, tosWord string) er
 	bad := func() error { return invarg(fmt.Sprintf("%q value is invalid\n", w), v) }
 	switch w {
 	case "id":
-		n, _, ok := cStrtoul(v, 0)
+		n, _, ok := builtins.Strtoul(v, 0)
 		if !ok {
 			return bad()
 		}
@@ -269,7 +269,7 @@ func (e *encapReq) ipOption(w, v string, family int, ttlWord, tosWord string) er
 		}
 		e.attrs = append(e.attrs, nl.NewRtAttr(t, ip))
 	case ttlWord:
-		n, ok := getUint(v, 0, 255)
+		n, ok := builtins.GetUint(v, 0, 255)
 		if !ok {
 			return bad()
 		}
@@ -298,7 +298,7 @@ func lwtOpts(w, v string) (*nl.RtAttr, error) {
 	fail := errors.New("invalid")
 	switch w {
 	case "vxlan_opts":
-		n, ok := getUint(v, 0, 1<<32-1)
+		n, ok := builtins.GetUint(v, 0, 1<<32-1)
 		if !ok {
 			return nil, fail
 		}
@@ -313,13 +313,13 @@ func lwtOpts(w, v string) (*nl.RtAttr, error) {
 				}
 				switch i {
 				case 0:
-					n, ok := getUint(f, 0, 1<<16-1)
+					n, ok := builtins.GetUint(f, 0, 1<<16-1)
 					if !ok {
 						return nil, fail
 					}
 					gen.AddRtAttr(1, binary.BigEndian.AppendUint16(nil, uint16(n)))
 				case 1:
-					n, ok := getUint(f, 0, 255)
+					n, ok := builtins.GetUint(f, 0, 255)
 					if !ok {
 						return nil, fail
 					}
@@ -348,7 +348,7 @@ func lwtOpts(w, v string) (*nl.RtAttr, error) {
 			if i == 1 {
 				max = 1<<32 - 1
 			}
-			n, ok := getUint(f, 0, max)
+			n, ok := builtins.GetUint(f, 0, max)
 			if !ok {
 				return nil, fail
 			}
@@ -380,7 +380,7 @@ func (e *encapReq) parseXfrm(a *builtins.Args) error {
 				return duparg2(w, v)
 			}
 			ifID = true
-			n, ok := getUint(v, 0, 1<<32-1)
+			n, ok := builtins.GetUint(v, 0, 1<<32-1)
 			if !ok || n == 0 {
 				return invarg("\"if_id\" value is invalid\n", v)
 			}

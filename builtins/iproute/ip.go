@@ -151,7 +151,7 @@ func Main(ctx context.Context, env *builtins.Env, args []string) error {
 			if !a.More() {
 				return builtins.Usage(env, "ip")
 			}
-			n, ok := getUint(w, 0, 1<<32-1)
+			n, ok := builtins.GetUint(w, 0, 1<<32-1)
 			if !ok {
 				return builtins.Fail(255, "Invalid rcvbuf size '%s'", w)
 			}

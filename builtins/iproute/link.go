@@ -179,7 +179,7 @@ func protodownReason(s string) (uint32, bool) {
 			}
 		}
 	}
-	n, rest, ok := cStrtoul(s, 0)
+	n, rest, ok := builtins.Strtoul(s, 0)
 	if !ok || rest != "" || n >= 32 {
 		return 0, false
 	}
@@ -265,7 +265,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				return nil, duparg("index", v)
 			}
 			// atoi: leading digits, anything after them ignored.
-			n, _, _ := cStrtoul(v, 10)
+			n, _, _ := builtins.Strtoul(v, 10)
 			if r.index = int(int32(n)); r.index <= 0 {
 				err = invarg("Invalid \"index\" value", v)
 			}
@@ -312,7 +312,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 			if v, err = a.Need(w); err != nil {
 				break
 			}
-			n, rest, ok := cStrtoul(v, 0)
+			n, rest, ok := builtins.Strtoul(v, 0)
 			if !ok || rest != "" || n > 1<<32-1 || w == "gso_max_segs" && n > 65535 {
 				return nil, invarg(fmt.Sprintf("Invalid %q value\n", w), v)
 			}
@@ -412,7 +412,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 		case "link-netnsid":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				v, rest, ok := cStrtoul(s, 0)
+				v, rest, ok := builtins.Strtoul(s, 0)
 				if !ok || rest != "" || int64(v) > 1<<31-1 || int64(v) < -1<<31 {
 					err = invarg("Invalid \"link-netnsid\" value\n", s)
 				}
@@ -471,7 +471,7 @@ func parseLinkReq(words []string) (*linkReq, error) {
 				break
 			}
 			neg := strings.HasPrefix(s, "-")
-			n, rest, ok := cStrtoul(strings.TrimPrefix(s, "-"), 0)
+			n, rest, ok := builtins.Strtoul(strings.TrimPrefix(s, "-"), 0)
 			if neg {
 				n = -n
 			}

@@ -57,7 +57,7 @@ func invalidLLAddr(token string) error {
 // scanHexOctet is sscanf(tok, "%x", &int) followed by ll_addr_a2n's check
 // that the value is 0..255.
 func scanHexOctet(tok string) (byte, bool) {
-	v, _, ok := cStrtoul(tok, 16)
+	v, _, ok := builtins.Strtoul(tok, 16)
 	if !ok {
 		return 0, false
 	}
@@ -74,7 +74,7 @@ func scanHexOctet(tok string) (byte, bool) {
 func getAddrIPv4(s string) ([]byte, bool) {
 	out := make([]byte, 4)
 	for i := 0; i < 4; i++ {
-		v, rest, ok := cStrtoul(s, 0)
+		v, rest, ok := builtins.Strtoul(s, 0)
 		if !ok || v > 255 {
 			return nil, false
 		}

@@ -118,7 +118,7 @@ func parseMacvlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			if err != nil {
 				return nil, err
 			}
-			n, ok := getUint(s, 0, 1<<32-1)
+			n, ok := builtins.GetUint(s, 0, 1<<32-1)
 			if !ok {
 				return nil, fail(false, "Error: argument of \"bcqueuelen\" must be a positive integer [0-4294967295], not \"%s\"", s)
 			}

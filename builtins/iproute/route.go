@@ -317,7 +317,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 			if s, err = a.Need(w); err == nil {
 				v, ok := map[string]uint64{"low": 3, "medium": 0, "high": 1}[s]
 				if !ok {
-					if v, ok = getUint(s, 0, 255); !ok {
+					if v, ok = builtins.GetUint(s, 0, 255); !ok {
 						err = invarg("\"pref\" value is invalid\n", s)
 					}
 				}
@@ -326,7 +326,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 		case w == "expires":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				v, ok := getUint(s, 0, 1<<32-1)
+				v, ok := builtins.GetUint(s, 0, 1<<32-1)
 				if !ok {
 					err = invarg("\"expires\" value is invalid\n", s)
 				}
@@ -335,7 +335,7 @@ func parseRouteReq(g *Global, verb string, args []string) (*routeReq, error) {
 		case w == "nhid":
 			var s string
 			if s, err = a.Need(w); err == nil {
-				v, ok := getUint(s, 0, 1<<32-1)
+				v, ok := builtins.GetUint(s, 0, 1<<32-1)
 				if !ok {
 					err = invarg("\"id\" value is invalid\n", s)
 				}
@@ -538,7 +538,7 @@ func (r *routeReq) parseMetric(a *builtins.Args, w string) error {
 	var v uint32
 	switch m.kind {
 	case 'u', 'h', 'b':
-		n, ok := getUint(s, 0, 1<<32-1)
+		n, ok := builtins.GetUint(s, 0, 1<<32-1)
 		if !ok || m.kind == 'h' && n > 255 {
 			return bad
 		}
@@ -588,7 +588,7 @@ func timeRTT(s string) (v uint32, raw, ok bool) {
 		}
 		t, rest = f, s[i:]
 	} else {
-		n, r, ok := cStrtoul(s, 0)
+		n, r, ok := builtins.Strtoul(s, 0)
 		if !ok || n == ^uint64(0) {
 			return 0, false, false
 		}
@@ -930,7 +930,7 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 				var ok bool
 				if f.typ, ok = routeTypeWord(s); !ok {
 					var v uint64
-					if v, ok = getUint(s, 0, 255); !ok {
+					if v, ok = builtins.GetUint(s, 0, 255); !ok {
 						err = invarg("node type value is invalid\n", s)
 					}
 					f.typ = int(v)
@@ -948,7 +948,7 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 		case w == "mark":
 			if err = need(); err == nil {
 				var ok bool
-				if f.mark, ok = getUint(s, 0, 1<<32-1); !ok {
+				if f.mark, ok = builtins.GetUint(s, 0, 1<<32-1); !ok {
 					err = invarg("invalid mark value", s)
 				}
 				f.markOK = true
@@ -956,7 +956,7 @@ func parseRouteFilter(h *netlink.Handle, family int, args []string) (*routeFilte
 		case builtins.Is(w, "metric") || builtins.Is(w, "priority") || w == "preference":
 			if err = need(); err == nil {
 				var ok bool
-				if f.metric, ok = getUint(s, 0, 1<<32-1); !ok {
+				if f.metric, ok = builtins.GetUint(s, 0, 1<<32-1); !ok {
 					err = invarg("\"metric\" value is invalid\n", s)
 				}
 				f.metricOK = true

@@ -93,11 +93,11 @@ func rulePrefix(s string, family int) ([]byte, int, error) {
 
 // uidRange is sscanf(s, "%u-%u"): two numbers (a second one is required).
 func uidRange(s string) ([]byte, bool) {
-	a, rest, ok := cStrtoul(s, 10)
+	a, rest, ok := builtins.Strtoul(s, 10)
 	if !ok || !strings.HasPrefix(rest, "-") {
 		return nil, false
 	}
-	b, _, ok := cStrtoul(rest[1:], 10)
+	b, _, ok := builtins.Strtoul(rest[1:], 10)
 	if !ok {
 		return nil, false
 	}
@@ -106,13 +106,13 @@ func uidRange(s string) ([]byte, bool) {
 
 // portRange is sscanf(s, "%hu-%hu") with a lone port as START-START.
 func portRange(s string) ([]byte, bool) {
-	a, rest, ok := cStrtoul(s, 10)
+	a, rest, ok := builtins.Strtoul(s, 10)
 	if !ok {
 		return nil, false
 	}
 	b := a
 	if strings.HasPrefix(rest, "-") {
-		if v, _, ok := cStrtoul(rest[1:], 10); ok {
+		if v, _, ok := builtins.Strtoul(rest[1:], 10); ok {
 			b = v
 		}
 	}
@@ -173,7 +173,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			if !need() {
 				return incomplete(a, w)
 			}
-			v, ok := getUint(arg, 0, 1<<32-1)
+			v, ok := builtins.GetUint(arg, 0, 1<<32-1)
 			if !ok {
 				return invarg("preference value is invalid\n", arg)
 			}
@@ -192,13 +192,13 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 				return incomplete(a, w)
 			}
 			m, mask, hasMask := strings.Cut(arg, "/")
-			v, ok := getUint(m, 0, 1<<32-1)
+			v, ok := builtins.GetUint(m, 0, 1<<32-1)
 			if !ok {
 				return invarg("fwmark value is invalid\n", m)
 			}
 			add(unix.FRA_FWMARK, u32(uint32(v)))
 			if hasMask {
-				if v, ok = getUint(mask, 0, 1<<32-1); !ok {
+				if v, ok = builtins.GetUint(mask, 0, 1<<32-1); !ok {
 					return invarg("fwmask value is invalid\n", mask)
 				}
 				add(unix.FRA_FWMASK, u32(uint32(v)))
@@ -225,7 +225,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			if !need() {
 				return incomplete(a, w)
 			}
-			v, ok := getUint(arg, 0, 1<<64-2)
+			v, ok := builtins.GetUint(arg, 0, 1<<64-2)
 			if !ok {
 				return invarg("\"tun_id\" value is invalid\n", arg)
 			}
@@ -250,7 +250,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			if !need() {
 				return incomplete(a, w)
 			}
-			v, ok := getUint(arg, 0, 1<<31-1)
+			v, ok := builtins.GetUint(arg, 0, 1<<31-1)
 			if !ok {
 				return invarg("suppress_prefixlength value is invalid\n", arg)
 			}
@@ -342,7 +342,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 				if !need() {
 					return incomplete(a, w)
 				}
-				v, ok := getUint(arg, 0, 1<<32-1)
+				v, ok := builtins.GetUint(arg, 0, 1<<32-1)
 				if !ok {
 					return invarg("invalid target\n", arg)
 				}
@@ -354,7 +354,7 @@ func ruleModify(env *builtins.Env, g *Global, verb string, args []string) error 
 				t, ok := routeTypeWord(w)
 				if !ok {
 					var v uint64
-					if v, ok = getUint(w, 0, 255); !ok {
+					if v, ok = builtins.GetUint(w, 0, 255); !ok {
 						return invarg("Failed to parse rule type", w)
 					}
 					t = int(v)
@@ -483,7 +483,7 @@ func parseRuleFilter(g *Global, args []string) (*ruleFilter, error) {
 			if err := need(); err != nil {
 				return nil, err
 			}
-			v, ok := getUint(arg, 0, 1<<32-1)
+			v, ok := builtins.GetUint(arg, 0, 1<<32-1)
 			if !ok {
 				return nil, invarg("preference value is invalid\n", arg)
 			}
@@ -504,13 +504,13 @@ func parseRuleFilter(g *Global, args []string) (*ruleFilter, error) {
 				return nil, err
 			}
 			m, mask, hasMask := strings.Cut(arg, "/")
-			v, ok := getUint(m, 0, 1<<32-1)
+			v, ok := builtins.GetUint(m, 0, 1<<32-1)
 			if !ok {
 				return nil, invarg("fwmark value is invalid\n", m)
 			}
 			f.fwmark = v
 			if hasMask {
-				if v, ok = getUint(mask, 0, 1<<32-1); !ok {
+				if v, ok = builtins.GetUint(mask, 0, 1<<32-1); !ok {
 					return nil, invarg("fwmask value is invalid\n", mask)
 				}
 				f.fwmask = v
@@ -545,7 +545,7 @@ func parseRuleFilter(g *Global, args []string) (*ruleFilter, error) {
 			if err := need(); err != nil {
 				return nil, err
 			}
-			v, ok := getUint(arg, 0, 1<<64-2)
+			v, ok := builtins.GetUint(arg, 0, 1<<64-2)
 			if !ok {
 				return nil, invarg("\"tun_id\" value is invalid\n", arg)
 			}

@@ -176,7 +176,7 @@ func vfUint(a *builtins.Args, w, msg string) (uint32, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, ok := getUint(s, 0, 1<<32-1)
+	n, ok := builtins.GetUint(s, 0, 1<<32-1)
 	if !ok {
 		return 0, invarg(msg, s)
 	}
@@ -243,7 +243,7 @@ func vlanProto(s string) (uint16, bool) {
 	case "802.1ad":
 		return 0x88a8, true
 	}
-	n, ok := getUint(s, 0, 0xffff)
+	n, ok := builtins.GetUint(s, 0, 0xffff)
 	return uint16(n), ok
 }
 

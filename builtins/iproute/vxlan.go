@@ -246,7 +246,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 				return nil, err
 			}
 			var ok bool
-			if vni, ok = getUint(s, 0, 1<<32-1); !ok || vni >= 1<<24 {
+			if vni, ok = builtins.GetUint(s, 0, 1<<32-1); !ok || vni >= 1<<24 {
 				return nil, invarg("invalid id", s)
 			}
 		case "group", "remote":
@@ -289,7 +289,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			case "auto":
 				out = append(out, u8Attr(unix.IFLA_VXLAN_TTL, 0))
 			default:
-				n, ok := getUint(s, 0, 1<<32-1)
+				n, ok := builtins.GetUint(s, 0, 1<<32-1)
 				if !ok {
 					return nil, invarg("invalid TTL", s)
 				}
@@ -323,7 +323,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			if err := dup(unix.IFLA_VXLAN_LABEL, "flowlabel", s); err != nil {
 				return nil, err
 			}
-			n, ok := getUint(s, 0, 1<<32-1)
+			n, ok := builtins.GetUint(s, 0, 1<<32-1)
 			if !ok || n&^0xfffff != 0 {
 				return nil, invarg("invalid flowlabel", s)
 			}
@@ -335,7 +335,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			var n uint64
 			if s != "none" {
 				var ok bool
-				if n, ok = getUint(s, 0, 1<<32-1); !ok {
+				if n, ok = builtins.GetUint(s, 0, 1<<32-1); !ok {
 					return nil, invarg("ageing timer", s)
 				}
 			}
@@ -347,7 +347,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			var n uint64
 			if s != "unlimited" {
 				var ok bool
-				if n, ok = getUint(s, 0, 1<<32-1); !ok {
+				if n, ok = builtins.GetUint(s, 0, 1<<32-1); !ok {
 					return nil, invarg("max addresses", s)
 				}
 			}
@@ -356,7 +356,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			if err := dup(unix.IFLA_VXLAN_PORT_RANGE, "srcport", s); err != nil {
 				return nil, err
 			}
-			lo, ok := getUint(s, 0, 0xffff)
+			lo, ok := builtins.GetUint(s, 0, 0xffff)
 			if !ok {
 				return nil, invarg("min port", s)
 			}
@@ -364,7 +364,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 			if err != nil {
 				return nil, err
 			}
-			hi, ok := getUint(s, 0, 0xffff)
+			hi, ok := builtins.GetUint(s, 0, 0xffff)
 			if !ok {
 				return nil, invarg("max port", s)
 			}
@@ -377,7 +377,7 @@ func parseVxlan(c *kindCtx, a *builtins.Args) ([]*nl.RtAttr, error) {
 				return nil, err
 			}
 			var ok bool
-			if dstport, ok = getUint(s, 0, 0xffff); !ok {
+			if dstport, ok = builtins.GetUint(s, 0, 0xffff); !ok {
 				return nil, invarg("dst port", s)
 			}
 		}

@@ -214,9 +214,40 @@ var brVlanVerbs = []Verb{
 	{Name: "lst", Short: true, Canon: "show", Keys: brVlanShowKeys},
 	{Name: "list", Canon: "show", Keys: brVlanShowKeys},
 	{Name: "tunnelshow", Keys: brVlanShowKeys},
-	{Name: "set", Missing: true},
-	{Name: "global", Missing: true},
+	{Name: "set", Keys: brVlanSetKeys},
+	{Name: "global", Exact: true, Keys: brVlanGlobalKeys},
 	{Name: "help"},
+}
+
+// brVlanSetKeys are vlan_option_set's keywords (compared whole; other
+// words are skipped).
+var brVlanSetKeys = []Keyword{
+	{Name: "dev", Exact: true, Kind: IfName},
+	{Name: "vid", Exact: true, Kind: Text},
+	{Name: "state", Exact: true, Kind: Text},
+	{Name: "mcast_router", Exact: true, Kind: Number, Max: 255},
+	{Name: "help"},
+}
+
+// brVlanGlobalKeys are vlan_global's sub-verbs and the keywords of
+// vlan_global_show and vlan_global_option_set, compared whole.
+var brVlanGlobalKeys = []Keyword{
+	{Name: "show", Exact: true}, {Name: "lst", Exact: true}, {Name: "list", Exact: true}, {Name: "set", Exact: true},
+	{Name: "dev", Exact: true, Kind: BridgeDev},
+	{Name: "vid", Exact: true, Kind: Text},
+	{Name: "mcast_snooping", Exact: true, Kind: Number, Max: 255},
+	{Name: "mcast_querier", Exact: true, Kind: Number, Max: 255},
+	{Name: "mcast_igmp_version", Exact: true, Kind: Number, Max: 255},
+	{Name: "mcast_mld_version", Exact: true, Kind: Number, Max: 255},
+	{Name: "mcast_last_member_count", Exact: true, Kind: Number, Max: u32},
+	{Name: "mcast_startup_query_count", Exact: true, Kind: Number, Max: u32},
+	{Name: "mcast_last_member_interval", Exact: true, Kind: Number},
+	{Name: "mcast_membership_interval", Exact: true, Kind: Number},
+	{Name: "mcast_querier_interval", Exact: true, Kind: Number},
+	{Name: "mcast_query_interval", Exact: true, Kind: Number},
+	{Name: "mcast_query_response_interval", Exact: true, Kind: Number},
+	{Name: "mcast_startup_query_interval", Exact: true, Kind: Number},
+	{Name: "help", Exact: true},
 }
 
 var brVlanModKeys = []Keyword{

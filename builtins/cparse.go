@@ -1,14 +1,14 @@
-package iproute
+package builtins
 
 import "strings"
 
-// cStrtoul is glibc's strtoul(3) on a 64-bit machine: leading white
+// Strtoul is glibc's strtoul(3) on a 64-bit machine: leading white
 // space, an optional sign (a minus negates the result modulo 2^64), for
 // base 0 or 16 an optional "0x" prefix, base 0 picking 16, 8 or 10 from
 // the prefix, then as many digits as there are; an overflow gives
 // ULONG_MAX. ok is false when no digit was read (rest is then s); rest is
 // what follows the number.
-func cStrtoul(s string, base int) (v uint64, rest string, ok bool) {
+func Strtoul(s string, base int) (v uint64, rest string, ok bool) {
 	i := 0
 	for i < len(s) && strings.IndexByte(" \t\n\v\f\r", s[i]) >= 0 {
 		i++
@@ -67,13 +67,13 @@ func digitVal(c byte) int {
 	return 99
 }
 
-// getUint is iproute2's get_u32/get_u16/get_u8/get_unsigned (lib/utils.c):
+// GetUint is iproute2's get_u32/get_u16/get_u8/get_unsigned (lib/utils.c):
 // the whole of s is one number by strtoul in base, at most max.
-func getUint(s string, base int, max uint64) (uint64, bool) {
+func GetUint(s string, base int, max uint64) (uint64, bool) {
 	if s == "" {
 		return 0, false
 	}
-	v, rest, ok := cStrtoul(s, base)
+	v, rest, ok := Strtoul(s, base)
 	if !ok || rest != "" || v == ^uint64(0) || v > max {
 		return 0, false
 	}

@@ -1,0 +1,2 @@
+RTNETLINK answers: Operation not supported
+Dump terminated
