@@ -105,7 +105,7 @@ func netnsVerb(ctx context.Context, env *builtins.Env, g *Global, args []string)
 	case builtins.Is(verb, "exec"):
 		return netnsExec(ctx, env, g, rest)
 	case builtins.Is(verb, "monitor"):
-		return builtins.NotImplemented("ip netns monitor: not supported by nsh")
+		return netnsMonitor(ctx, env)
 	case builtins.Is(verb, "attach"):
 		if len(rest) < 2 {
 			return errors.New("No netns name and PID specified")

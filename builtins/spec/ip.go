@@ -642,7 +642,7 @@ var netnsVerbs = []Verb{
 	{Name: "identify", Pos: []Keyword{{Name: "PID", Kind: Number, Max: math.MaxInt32}}},
 	{Name: "pids", Pos: []Keyword{{Name: "NAME", Kind: Netns}}},
 	{Name: "exec", Pos: []Keyword{{Name: "NAME", Kind: Netns}, {Name: "CMD", Kind: Command, Then: Rest}}},
-	{Name: "monitor", Missing: true},
+	{Name: "monitor"},
 	{Name: "attach", Pos: []Keyword{{Name: "NAME", Kind: Netns}, {Name: "PID", Kind: Number, Max: math.MaxInt32}}},
 }
 
