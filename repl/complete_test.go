@@ -251,7 +251,7 @@ def pair a b < echo $a $b >
 			{nil, "sysctl --w", []string{"--write "}},
 
 			// bridge and brctl
-			{nil, "bridge ", []string{"link ", "fdb ", "mdb ", "vlan ", "vni "}},
+			{nil, "bridge ", []string{"link ", "fdb ", "mdb ", "vlan ", "vni ", "monitor "}},
 			{nil, "bridge fdb ", []string{"add ", "append ", "replace ", "delete ", "get ", "show ", "list ", "flush ", "help "}},
 			{nil, "bridge fdb add ", []string{"dev ", "dst ", "dynamic ", "extern_learn ", "local ", "master ", "nhid ", "permanent ", "port ", "router ", "self ", "src_vni ", "static ", "sticky ", "temp ", "use ", "via ", "vlan ", "vni "}},
 			{nil, "bridge fdb add 02:00:00:00:00:01 dev v", []string{"veth1 ", "veth1p ", "veth2 ", "veth2p "}},

@@ -48,6 +48,8 @@ func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Glob
 		return cmdVni
 	case "mdb":
 		return cmdMdb
+	case "monitor":
+		return cmdMonitor
 	}
 	return nil
 }
@@ -265,10 +267,6 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return fmt.Errorf("Dump terminated: %w", ns.Strerror(err))
 	}
-	sl := "\n"
-	if g.Oneline {
-		sl = "\\"
-	}
 	var text strings.Builder
 	jw := show.NewJSONWriter(g.Pretty)
 	jw.StartArray()
@@ -284,114 +282,128 @@ func linkShow(env *builtins.Env, g *Global, args []string) error {
 			// mask): iproute2 6.1 does not list it.
 			continue
 		}
-		jw.StartObject()
-		jw.Field("ifindex", l.Index)
-		fmt.Fprintf(&text, "%d: ", l.Index)
-		name := l.Name
-		mdown := false
-		if iflink, ok := l.Attrs.U32(unix.IFLA_LINK); ok {
-			switch _, nsid := l.Attrs[unix.IFLA_LINK_NETNSID]; {
-			case iflink == 0:
-				jw.Field("link", nil)
-				name += "@none"
-			case nsid:
-				jw.Field("link_index", int(iflink))
-				name += "@if" + strconv.Itoa(int(iflink))
-			default:
-				link := ll.name(int(iflink))
-				jw.Field("link", link)
-				name += "@" + link
-				// ll_index_to_flags answers -1 (all flags, so "up")
-				// for an index it does not know: a veth whose peer
-				// left for another namespace (the AF_BRIDGE dump has
-				// no IFLA_LINK_NETNSID) is not M-DOWN.
-				if m, ok := ll[int(iflink)]; ok {
-					mdown = m.Flags&unix.IFF_UP == 0
-				}
-			}
-		}
-		jw.Field("ifname", l.Name)
-		fmt.Fprintf(&text, "%s: ", name)
-		words := show.LinkFlags(l.Flags, mdown)
-		jw.Name("flags")
-		jw.StartArray()
-		for _, w := range words {
-			jw.Value(w)
-		}
-		jw.EndArray()
-		fmt.Fprintf(&text, "<%s> ", strings.Join(words, ","))
-		if mtu, ok := l.Attrs.U32(unix.IFLA_MTU); ok {
-			jw.Field("mtu", int(mtu))
-			fmt.Fprintf(&text, "mtu %d ", mtu)
-		}
-		if m := l.Master(); m != 0 {
-			jw.Field("master", ll.name(m))
-			fmt.Fprintf(&text, "master %s ", ll.name(m))
-		}
-		if p := l.Protinfo; p != nil {
-			if st, ok := p.U8(PortState); ok {
-				if int(st) < len(spec.PortStates) {
-					jw.Field("state", spec.PortStates[st])
-					fmt.Fprintf(&text, "state %s ", spec.PortStates[st])
-				} else {
-					jw.Field("state", int(st))
-					fmt.Fprintf(&text, "state (%d) ", st)
-				}
-			}
-			if v, ok := p.U16(PortPriority); ok {
-				jw.Field("priority", int(v))
-				fmt.Fprintf(&text, "priority %d ", v)
-			}
-			if v, ok := p.U32(PortCost); ok {
-				jw.Field("cost", int(v))
-				fmt.Fprintf(&text, "cost %d ", v)
-			}
-			if g.Details {
-				fmt.Fprintf(&text, "%s    ", sl)
-				for _, f := range portFlags {
-					if f.attr == PortBackupPort {
-						if b, ok := p.U32(f.attr); ok {
-							jw.Field(f.name, ll.name(int(b)))
-							fmt.Fprintf(&text, "%s %s ", f.name, ll.name(int(b)))
-						}
-						continue
-					}
-					v, ok := p.U8(f.attr)
-					if !ok {
-						continue
-					}
-					if f.attr == PortMulticastRoute {
-						jw.Field(f.name, int(v))
-						fmt.Fprintf(&text, "%s %d ", f.name, v)
-						continue
-					}
-					jw.Field(f.name, v != 0)
-					fmt.Fprintf(&text, "%s %s ", f.name, map[bool]string{true: "on", false: "off"}[v != 0])
-				}
-			}
-		} else if st, ok := l.Attrs.U8(unix.IFLA_PROTINFO); ok && int(st) < len(spec.PortStates) {
-			jw.Field("state", spec.PortStates[st])
-			fmt.Fprintf(&text, "state %s ", spec.PortStates[st])
-		}
-		if spec, ok := l.Attrs[unix.IFLA_AF_SPEC]; ok {
-			if as, err := rtnl.ParseAttrs(spec); err == nil {
-				if mode, ok := as.U16(iflaBridgeMode); ok {
-					m := fmt.Sprintf("%#x", mode)
-					switch mode {
-					case 0:
-						m = "VEB"
-					case 1:
-						m = "VEPA"
-					}
-					jw.Field("hwmode", m)
-					fmt.Fprintf(&text, "hwmode %s ", m)
-				}
-			}
-		}
-		text.WriteString("\n")
-		jw.EndObject()
+		printBridgeLink(jw, &text, &l, ll, g, false)
 	}
 	return emit(env, g, jw, &text)
+}
+
+// printBridgeLink prints one link as bridge/link.c print_linkinfo does
+// ("Deleted " first for a link a monitor saw go), text and JSON.
+func printBridgeLink(jw *show.JSONWriter, text *strings.Builder, l *rtnl.Link, ll linkMap, g *Global, deleted bool) {
+	sl := "\n"
+	if g.Oneline {
+		sl = "\\"
+	}
+	jw.StartObject()
+	if deleted {
+		jw.Field("deleted", true)
+		text.WriteString("Deleted ")
+	}
+	jw.Field("ifindex", l.Index)
+	fmt.Fprintf(text, "%d: ", l.Index)
+	name := l.Name
+	mdown := false
+	if iflink, ok := l.Attrs.U32(unix.IFLA_LINK); ok {
+		switch _, nsid := l.Attrs[unix.IFLA_LINK_NETNSID]; {
+		case iflink == 0:
+			jw.Field("link", nil)
+			name += "@NONE"
+		case nsid:
+			jw.Field("link_index", int(iflink))
+			name += "@if" + strconv.Itoa(int(iflink))
+		default:
+			link := ll.name(int(iflink))
+			jw.Field("link", link)
+			name += "@" + link
+			// ll_index_to_flags answers -1 (all flags, so "up")
+			// for an index it does not know: a veth whose peer
+			// left for another namespace (the AF_BRIDGE dump has
+			// no IFLA_LINK_NETNSID) is not M-DOWN.
+			if m, ok := ll[int(iflink)]; ok {
+				mdown = m.Flags&unix.IFF_UP == 0
+			}
+		}
+	}
+	jw.Field("ifname", l.Name)
+	fmt.Fprintf(text, "%s: ", name)
+	words := show.LinkFlags(l.Flags, mdown)
+	jw.Name("flags")
+	jw.StartArray()
+	for _, w := range words {
+		jw.Value(w)
+	}
+	jw.EndArray()
+	fmt.Fprintf(text, "<%s> ", strings.Join(words, ","))
+	if mtu, ok := l.Attrs.U32(unix.IFLA_MTU); ok {
+		jw.Field("mtu", int(mtu))
+		fmt.Fprintf(text, "mtu %d ", mtu)
+	}
+	if m := l.Master(); m != 0 {
+		jw.Field("master", ll.name(m))
+		fmt.Fprintf(text, "master %s ", ll.name(m))
+	}
+	if p := l.Protinfo; p != nil {
+		if st, ok := p.U8(PortState); ok {
+			if int(st) < len(spec.PortStates) {
+				jw.Field("state", spec.PortStates[st])
+				fmt.Fprintf(text, "state %s ", spec.PortStates[st])
+			} else {
+				jw.Field("state", int(st))
+				fmt.Fprintf(text, "state (%d) ", st)
+			}
+		}
+		if v, ok := p.U16(PortPriority); ok {
+			jw.Field("priority", int(v))
+			fmt.Fprintf(text, "priority %d ", v)
+		}
+		if v, ok := p.U32(PortCost); ok {
+			jw.Field("cost", int(v))
+			fmt.Fprintf(text, "cost %d ", v)
+		}
+		if g.Details {
+			fmt.Fprintf(text, "%s    ", sl)
+			for _, f := range portFlags {
+				if f.attr == PortBackupPort {
+					if b, ok := p.U32(f.attr); ok {
+						jw.Field(f.name, ll.name(int(b)))
+						fmt.Fprintf(text, "%s %s ", f.name, ll.name(int(b)))
+					}
+					continue
+				}
+				v, ok := p.U8(f.attr)
+				if !ok {
+					continue
+				}
+				if f.attr == PortMulticastRoute {
+					jw.Field(f.name, int(v))
+					fmt.Fprintf(text, "%s %d ", f.name, v)
+					continue
+				}
+				jw.Field(f.name, v != 0)
+				fmt.Fprintf(text, "%s %s ", f.name, map[bool]string{true: "on", false: "off"}[v != 0])
+			}
+		}
+	} else if st, ok := l.Attrs.U8(unix.IFLA_PROTINFO); ok && int(st) < len(spec.PortStates) {
+		jw.Field("state", spec.PortStates[st])
+		fmt.Fprintf(text, "state %s ", spec.PortStates[st])
+	}
+	if spec, ok := l.Attrs[unix.IFLA_AF_SPEC]; ok {
+		if as, err := rtnl.ParseAttrs(spec); err == nil {
+			if mode, ok := as.U16(iflaBridgeMode); ok {
+				m := fmt.Sprintf("%#x", mode)
+				switch mode {
+				case 0:
+					m = "VEB"
+				case 1:
+					m = "VEPA"
+				}
+				jw.Field("hwmode", m)
+				fmt.Fprintf(text, "hwmode %s ", m)
+			}
+		}
+	}
+	text.WriteString("\n")
+	jw.EndObject()
 }
 
 // emit closes the JSON array of jw and writes it under -j, else text.

@@ -25,7 +25,7 @@ var Bridge = Cmd{
 		{Name: "mdb", Verbs: brMdbVerbs, Default: "show", Usage: "bridge-mdb"},
 		{Name: "vlan", Verbs: brVlanVerbs, Default: "show", Usage: "bridge-vlan"},
 		{Name: "vni", Verbs: brVniVerbs, Default: "show", Usage: "bridge-vni"},
-		{Name: "monitor", Missing: true},
+		{Name: "monitor", Verbs: brMonitorVerbs, Usage: "bridge-monitor"},
 		{Name: "help", Usage: "bridge"},
 	},
 }
@@ -204,6 +204,25 @@ var brVniModKeys = []Keyword{
 
 var brVniShowKeys = []Keyword{
 	{Name: "dev", Exact: true, Kind: IfName},
+}
+
+// bridge monitor (bridge/monitor.c do_monitor): its words are
+// selectors, any number of them, so each is a "verb" whose keywords are
+// the others.
+var brMonitorVerbs = []Verb{
+	{Name: "file", Pos: []Keyword{{Name: "FILE", Kind: Text}}},
+	{Name: "link", Keys: brMonitorKeys},
+	{Name: "fdb", Keys: brMonitorKeys},
+	{Name: "mdb", Keys: brMonitorKeys},
+	{Name: "vlan", Keys: brMonitorKeys},
+	{Name: "vni", Exact: true, Keys: brMonitorKeys},
+	{Name: "all", Exact: true, Keys: brMonitorKeys},
+	{Name: "help"},
+}
+
+var brMonitorKeys = []Keyword{
+	{Name: "link"}, {Name: "fdb"}, {Name: "mdb"}, {Name: "vlan"},
+	{Name: "vni", Exact: true}, {Name: "all", Exact: true}, {Name: "help"},
 }
 
 // bridge vlan (bridge/vlan.c).
