@@ -140,6 +140,9 @@ type addrReq struct {
 	metricSet bool
 	anycast   net.IP
 	hasLifes  bool
+	// warnings are ipaddr_modify's about flags it does not set
+	// (read-only ones, IPv6-only ones on other addresses).
+	warnings []string
 }
 
 // parseAddrReq reads the arguments of "ip address add/del/change/replace".
@@ -212,18 +215,16 @@ func parseAddrReq(g *Global, args []string) (*addrReq, error) {
 		case builtins.Is(w, "preferred_lft"):
 			r.pref, err = lifetime(w)
 			r.hasLifes = true
-		case w == "mngtmpaddr":
-			r.flags |= unix.IFA_F_MANAGETEMPADDR
-		case w == "nodad":
-			r.flags |= unix.IFA_F_NODAD
-		case w == "optimistic":
-			r.flags |= unix.IFA_F_OPTIMISTIC
-		case w == "noprefixroute":
-			r.flags |= unix.IFA_F_NOPREFIXROUTE
-		case w == "autojoin":
-			r.flags |= unix.IFA_F_MCAUTOJOIN
-		case w == "home":
-			r.flags |= unix.IFA_F_HOMEADDRESS
+		case addrFlagIndex(w) >= 0:
+			f := addrFlagNames[addrFlagIndex(w)]
+			switch {
+			case f.readonly:
+				r.warnings = append(r.warnings, fmt.Sprintf("Warning: %s option is not mutable from userspace", f.name))
+			case f.v6only && family != unix.AF_INET6:
+				r.warnings = append(r.warnings, fmt.Sprintf("Warning: %s option can be set only for IPv6 addresses", f.name))
+			default:
+				r.flags |= f.bit
+			}
 		default:
 			if builtins.Is(w, "local") {
 				if w, err = a.Need(w); err != nil {
@@ -265,9 +266,15 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 	if err != nil {
 		return err
 	}
+	for _, w := range r.warnings {
+		fmt.Fprintln(env.Stderr, w)
+	}
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
+	}
+	if r.flags&unix.IFA_F_MCAUTOJOIN != 0 && !r.local.IP.IsMulticast() {
+		return builtins.Fail(1, "autojoin needs multicast address")
 	}
 	ad := &netlink.Addr{IPNet: r.local, Label: r.label, Flags: r.flags}
 	v4 := builtins.IPFamily(r.local.IP) == unix.AF_INET
@@ -494,7 +501,7 @@ func addrFlush(env *builtins.Env, g *Global, args []string) error {
 			a := &al[i]
 			if f.scope >= 0 && a.Scope != f.scope || f.label != "" && !labelMatch(f.label, a.Label) ||
 				f.to != nil && !prefixCovers(f.to, a.IPNet) ||
-				f.perm != nil && (a.Flags&unix.IFA_F_PERMANENT != 0) != *f.perm {
+				a.Flags&f.flagMask != f.flags {
 				continue
 			}
 			link := l

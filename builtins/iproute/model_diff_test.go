@@ -149,10 +149,6 @@ var modelKnownDifferences = []struct {
 	re     *regexp.Regexp
 	reason string
 }{
-	{regexp.MustCompile(`^address (add|change|replace|delete) .* (secondary|temporary|dadfailed|deprecated|tentative|permanent|stable-privacy|home|nodad|optimistic|mngtmpaddr|autojoin)$`),
-		"address flags (ifa_flag_data): nsh's addrModify knows only some, and not iproute2's warnings for read-only and IPv6-only ones"},
-	{regexp.MustCompile(`^((address|link) (show|flush) (secondary|temporary|dadfailed|deprecated|tentative|stable-privacy|home|nodad|optimistic|mngtmpaddr|autojoin|noprefixroute|primary))$`),
-		"address flag filters (get_filter) are not read by nsh's show/flush: the word is taken for a device"},
 	{regexp.MustCompile(`^address .* preferred_lft forever$`), "preferred_lft without valid_lft: nsh compares it with an unset valid_lft"},
 	{regexp.MustCompile(`^link show (label x|to .*)$`), "ip link show's address filters (label, to): nsh's link show ignores them"},
 	{regexp.MustCompile(`^link add n0 (name|numrxqueues|numtxqueues|master) `), "ip link add: name with a device word, queue counts and master of a veth pair differ from iproute2 (nsh's linkAdd)"},

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"net"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
@@ -13,26 +14,63 @@ import (
 	"github.com/nshlab/nsh/ns"
 )
 
-// addrFlagNames is ifa_flag_data in iproute2's order; v6 marks names
-// printed only for IPv6 ("temporary" shares its bit with "secondary").
+// addrFlagNames is ifa_flag_data in iproute2's order: each flag's name,
+// bit, whether userspace may not set it (readonly) and whether only IPv6
+// addresses take it (v6only); v6 marks names printed only for IPv6
+// ("temporary" shares its bit with "secondary").
 var addrFlagNames = []struct {
-	bit  int
-	name string
-	v6   bool
+	bit              int
+	name             string
+	v6               bool
+	readonly, v6only bool
 }{
-	{unix.IFA_F_SECONDARY, "secondary", false},
-	{unix.IFA_F_SECONDARY, "temporary", true},
-	{unix.IFA_F_NODAD, "nodad", true},
-	{unix.IFA_F_OPTIMISTIC, "optimistic", true},
-	{unix.IFA_F_DADFAILED, "dadfailed", true},
-	{unix.IFA_F_HOMEADDRESS, "home", true},
-	{unix.IFA_F_DEPRECATED, "deprecated", true},
-	{unix.IFA_F_TENTATIVE, "tentative", true},
-	{unix.IFA_F_PERMANENT, "permanent", true},
-	{unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr", true},
-	{unix.IFA_F_NOPREFIXROUTE, "noprefixroute", false},
-	{unix.IFA_F_MCAUTOJOIN, "autojoin", false},
-	{unix.IFA_F_STABLE_PRIVACY, "stable-privacy", true},
+	{unix.IFA_F_SECONDARY, "secondary", false, true, false},
+	{unix.IFA_F_SECONDARY, "temporary", true, true, false},
+	{unix.IFA_F_NODAD, "nodad", true, false, true},
+	{unix.IFA_F_OPTIMISTIC, "optimistic", true, false, true},
+	{unix.IFA_F_DADFAILED, "dadfailed", true, true, true},
+	{unix.IFA_F_HOMEADDRESS, "home", true, false, true},
+	{unix.IFA_F_DEPRECATED, "deprecated", true, true, true},
+	{unix.IFA_F_TENTATIVE, "tentative", true, true, true},
+	{unix.IFA_F_PERMANENT, "permanent", true, true, true},
+	{unix.IFA_F_MANAGETEMPADDR, "mngtmpaddr", true, false, true},
+	{unix.IFA_F_NOPREFIXROUTE, "noprefixroute", false, false, false},
+	{unix.IFA_F_MCAUTOJOIN, "autojoin", false, false, false},
+	{unix.IFA_F_STABLE_PRIVACY, "stable-privacy", true, true, true},
+}
+
+// addrFlagIndex is lookup_flag_data_by_name: the index of name in
+// addrFlagNames, or -1.
+func addrFlagIndex(name string) int {
+	for i, f := range addrFlagNames {
+		if f.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// addrFilterFlag is get_filter: a flag word of "ip address show|flush"
+// ("-FLAG" for its absence; "dynamic" and "primary" are "-permanent" and
+// "-secondary"), as the bits it pins (mask) and their values.
+func addrFilterFlag(w string) (mask, value int, ok bool) {
+	inv := strings.HasPrefix(w, "-")
+	w = strings.TrimPrefix(w, "-")
+	switch w {
+	case "dynamic":
+		inv, w = !inv, "permanent"
+	case "primary":
+		inv, w = !inv, "secondary"
+	}
+	i := addrFlagIndex(w)
+	if i < 0 {
+		return 0, 0, false
+	}
+	mask = addrFlagNames[i].bit
+	if !inv {
+		value = mask
+	}
+	return mask, value, true
 }
 
 // addrFamily returns AF_INET or AF_INET6 for a.

@@ -64,12 +64,20 @@ type showFilter struct {
 	scope  int // -1: any
 	label  string
 	to     *net.IPNet
-	group  int   // -1: any
-	perm   *bool // "permanent" (true) or "dynamic" (false) addresses only
+	group  int // -1: any
+	// flags and flagMask are get_filter's: an address is listed when
+	// its IFA_F_* bits under flagMask are flags.
+	flags, flagMask int
 	// nomaster: links without a master only.
 	nomaster bool
 	// vrf: master is a "vrf NAME", which must be a VRF.
 	vrf bool
+}
+
+// isAddrFilterFlag reports whether w is a flag word of get_filter.
+func isAddrFilterFlag(w string) bool {
+	_, _, ok := addrFilterFlag(w)
+	return ok
 }
 
 // parseShowFilter reads the arguments of ipaddr_list_flush_or_save.
@@ -109,9 +117,10 @@ func parseShowFilter(args []string) (*showFilter, error) {
 					err = invarg("Invalid \"group\" value\n", s)
 				}
 			}
-		case builtins.Is(w, "dynamic") || builtins.Is(w, "permanent"):
-			perm := builtins.Is(w, "permanent")
-			f.perm = &perm
+		case isAddrFilterFlag(w):
+			mask, value, _ := addrFilterFlag(w)
+			f.flags = f.flags&^mask | value
+			f.flagMask |= mask
 		case w == "nomaster":
 			f.nomaster, f.master = true, ""
 		case w == "vrf":
@@ -259,7 +268,7 @@ func gatherLinks(env *builtins.Env, g *Global, f *showFilter, withAddrs bool) ([
 			if f.to != nil && !prefixCovers(f.to, a.IPNet) {
 				continue
 			}
-			if f.perm != nil && (a.Flags&unix.IFA_F_PERMANENT != 0) != *f.perm {
+			if a.Flags&f.flagMask != f.flags {
 				continue
 			}
 			addrs[a.LinkIndex] = append(addrs[a.LinkIndex], a)
