@@ -80,6 +80,36 @@ func vlanRange(s string) (vid, end int, err error) {
 	return vid, end, nil
 }
 
+// vlanTarget reads a "dev" or "vid" word w of vlan.c's option setters:
+// the device into m and *dev, a VLAN range (end -1 for a single VLAN)
+// through onVid. handled is false for any other word.
+func vlanTarget(env *builtins.Env, g *Global, a *builtins.Args, w string, m *brVlanMsg, dev *string, onVid func(vid, end int)) (handled bool, err error) {
+	switch w {
+	case "dev":
+		v, err := need(a)
+		if err != nil {
+			return true, err
+		}
+		*dev = v
+		if m.ifindex = uint32(ifIndex(env, g, v)); m.ifindex == 0 {
+			return true, builtins.Fail(255, "Cannot find network device %q", v)
+		}
+		return true, nil
+	case "vid":
+		v, err := need(a)
+		if err != nil {
+			return true, err
+		}
+		vid, end, err := vlanRange(v)
+		if err != nil {
+			return true, err
+		}
+		onVid(vid, end)
+		return true, nil
+	}
+	return false, nil
+}
+
 // vlanOptionSet is "bridge vlan set dev DEV vid VID[-END] [state STATE]
 // [mcast_router N]" (vlan.c vlan_option_set): the options of a port's
 // VLANs in the VLAN database. Other words are skipped, as vlan.c skips
@@ -89,34 +119,25 @@ func vlanOptionSet(env *builtins.Env, g *Global, args []string) error {
 	entry := nl.NewRtAttr(brVlanDBEntry|unix.NLA_F_NESTED, nil)
 	dev, vid := "", -1
 	a := builtins.NewArgs(args)
+	onVid := func(v, end int) {
+		vid = v
+		info := make([]byte, 4) // struct bridge_vlan_info: flags, vid
+		binary.NativeEndian.PutUint16(info[0:], vlanInfoOnlyOpts)
+		binary.NativeEndian.PutUint16(info[2:], uint16(vid))
+		entry.AddRtAttr(brVlanDBEntryInfo, info)
+		if end != -1 {
+			entry.AddRtAttr(brVlanDBEntryRange, nl.Uint16Attr(uint16(end)))
+		}
+	}
 	for a.More() {
 		w, _ := a.Next()
+		if handled, err := vlanTarget(env, g, a, w, m, &dev, onVid); handled {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		switch w {
-		case "dev":
-			v, err := need(a)
-			if err != nil {
-				return err
-			}
-			dev = v
-			if m.ifindex = uint32(ifIndex(env, g, dev)); m.ifindex == 0 {
-				return builtins.Fail(255, "Cannot find network device %q", dev)
-			}
-		case "vid":
-			v, err := need(a)
-			if err != nil {
-				return err
-			}
-			var end int
-			if vid, end, err = vlanRange(v); err != nil {
-				return err
-			}
-			info := make([]byte, 4) // struct bridge_vlan_info: flags, vid
-			binary.NativeEndian.PutUint16(info[0:], vlanInfoOnlyOpts)
-			binary.NativeEndian.PutUint16(info[2:], uint16(vid))
-			entry.AddRtAttr(brVlanDBEntryInfo, info)
-			if end != -1 {
-				entry.AddRtAttr(brVlanDBEntryRange, nl.Uint16Attr(uint16(end)))
-			}
 		case "state":
 			v, err := need(a)
 			if err != nil {
@@ -163,6 +184,12 @@ func vlanDBTalk(env *builtins.Env, g *Global, m *brVlanMsg, attr *nl.RtAttr) err
 	req := nl.NewNetlinkRequest(rtmNewVlan, unix.NLM_F_ACK)
 	req.AddData(m)
 	req.AddData(attr)
+	return talk(env, g, req)
+}
+
+// talk sends req, answered by an ack, on the command namespace's
+// socket; a refusal is rtnl_talk's message with bridge's status 255.
+func talk(env *builtins.Env, g *Global, req *nl.NetlinkRequest) error {
 	c, err := env.Conn(g.NS)
 	if err != nil {
 		return err
@@ -195,31 +222,18 @@ func vlanGlobalSet(env *builtins.Env, g *Global, args []string) error {
 	opts := nl.NewRtAttr(brVlanDBGlobalOptions|unix.NLA_F_NESTED, nil)
 	dev, vid := "", -1
 	a := builtins.NewArgs(args)
+	onVid := func(v, end int) {
+		vid = v
+		opts.AddRtAttr(brVlanDBGoptsID, nl.Uint16Attr(uint16(vid)))
+		if end != -1 {
+			opts.AddRtAttr(brVlanDBGoptsRange, nl.Uint16Attr(uint16(end)))
+		}
+	}
 	for a.More() {
 		w, _ := a.Next()
-		switch w {
-		case "dev":
-			v, err := need(a)
+		if handled, err := vlanTarget(env, g, a, w, m, &dev, onVid); handled {
 			if err != nil {
 				return err
-			}
-			dev = v
-			if m.ifindex = uint32(ifIndex(env, g, dev)); m.ifindex == 0 {
-				return builtins.Fail(255, "Cannot find network device %q", dev)
-			}
-			continue
-		case "vid":
-			v, err := need(a)
-			if err != nil {
-				return err
-			}
-			var end int
-			if vid, end, err = vlanRange(v); err != nil {
-				return err
-			}
-			opts.AddRtAttr(brVlanDBGoptsID, nl.Uint16Attr(uint16(vid)))
-			if end != -1 {
-				opts.AddRtAttr(brVlanDBGoptsRange, nl.Uint16Attr(uint16(end)))
 			}
 			continue
 		}

@@ -137,14 +137,7 @@ func vniModify(env *builtins.Env, g *Global, cmd uint16, args []string) error {
 	if m.ifindex = uint32(ifIndex(env, g, dev)); m.ifindex == 0 {
 		return builtins.Fail(255, "Cannot find vxlan device %q", dev)
 	}
-	c, err := env.Conn(g.NS)
-	if err != nil {
-		return err
-	}
-	if _, err := c.Execute(req, 0); err != nil {
-		return builtins.RtnlStatus(err, 255)
-	}
-	return nil
+	return talk(env, g, req)
 }
 
 // vniShow is vni.c vni_show: "show [dev DEV]", with the counters under

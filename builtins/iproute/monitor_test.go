@@ -1,11 +1,9 @@
 package iproute_test
 
 import (
-	"bytes"
 	"context"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,27 +14,9 @@ import (
 	"github.com/nshlab/nsh/ns"
 )
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // waitFor polls until every buffer holds marker, or fails the test after
 // timeout (a monitor that never reports the marker).
-func waitFor(t *testing.T, marker string, timeout time.Duration, bufs ...*syncBuffer) {
+func waitFor(t *testing.T, marker string, timeout time.Duration, bufs ...*testenv.SyncBuffer) {
 	t.Helper()
 	for end := time.Now().Add(timeout); ; time.Sleep(20 * time.Millisecond) {
 		all := true
@@ -65,7 +45,7 @@ func TestNetnsMonitorMatchesIproute2(t *testing.T) {
 		sandbox.RequireTool(t, "ip")
 		sandbox.RequireTool(t, "stdbuf")
 		host, st := testenv.New(t)
-		var real, mine syncBuffer
+		var real, mine testenv.SyncBuffer
 		cmd := exec.Command("stdbuf", "-oL", "ip", "netns", "monitor")
 		cmd.Stdout, cmd.Stderr = &real, &real
 		if err := cmd.Start(); err != nil {

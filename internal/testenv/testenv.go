@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nshlab/nsh/builtins"
@@ -133,4 +134,26 @@ func ExitStatus(err error) int {
 		return ee.ExitCode()
 	}
 	return interp.StatusOf(err)
+}
+
+// SyncBuffer is a bytes.Buffer that a writer (a command running in a
+// goroutine, a process's output) and a reader (the test) may use at
+// once.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
