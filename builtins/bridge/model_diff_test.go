@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/nshlab/nsh/builtins"
@@ -325,37 +324,13 @@ func TestModelKeywordsAsBridge(t *testing.T) {
 		sandbox.RequireTool(t, "bridge")
 		sandbox.RequireTool(t, "brctl")
 		host, st := testenv.New(t)
-		var (
-			wg       sync.WaitGroup
-			sem      = make(chan struct{}, 8)
-			mu       sync.Mutex
-			n, known int
-		)
+		var compared []testenv.Case
 		for i, c := range cases {
-			reason, isKnown := brKnown(c)
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem; wg.Done() }()
-				diff, err := brCompare(host, st, i, c)
-				mu.Lock()
-				defer mu.Unlock()
-				if isKnown {
-					known++
-				} else {
-					n++
-				}
-				switch {
-				case err != nil:
-					t.Errorf("%s %s: %v", c.tool, c.line, err)
-				case isKnown && diff == "":
-					t.Errorf("%s %s: listed as a known difference (%s) but matches: take it off the list", c.tool, c.line, reason)
-				case !isKnown && diff != "":
-					t.Errorf("%s %s:%s", c.tool, c.line, diff)
-				}
-			}()
+			reason, _ := brKnown(c)
+			compared = append(compared, testenv.Case{Line: c.tool + " " + c.line, Known: reason,
+				Compare: func() (string, error) { return brCompare(host, st, i, c) }})
 		}
-		wg.Wait()
+		n, known := testenv.CompareCases(t, 8, compared)
 		t.Logf("%d cases compared with bridge and brctl, %d known differences (compared too)", n, known)
 	})
 }

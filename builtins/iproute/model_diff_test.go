@@ -3,12 +3,10 @@ package iproute_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"regexp"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/nshlab/nsh/builtins"
@@ -323,11 +321,8 @@ func TestModelKeywordsAsIproute2(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer done()
-		var (
-			wg                sync.WaitGroup
-			sem               = make(chan struct{}, 16)
-			n, known, missing int
-		)
+		var compared []testenv.Case
+		missing := 0
 		for i, c := range cases {
 			line := c.line
 			if c.missing {
@@ -342,30 +337,11 @@ func TestModelKeywordsAsIproute2(t *testing.T) {
 				}
 				continue
 			}
-			reason, isKnown := modelKnown(line)
-			if isKnown {
-				known++
-			} else {
-				n++
-			}
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer func() { <-sem; wg.Done() }()
-				diff, err := modelCompare(host, st, i, line)
-				switch {
-				case err != nil:
-					t.Errorf("ip %s: %v", line, err)
-				case isKnown && diff == "":
-					t.Errorf("ip %s: listed as a known difference (%s) but matches iproute2: take it off the list", line, reason)
-				case isKnown && diff != "" && os.Getenv("NSH_MODEL_LOG") != "":
-					t.Logf("KNOWN-DIFF ip %s", line)
-				case !isKnown && diff != "":
-					t.Errorf("ip %s:%s", line, diff)
-				}
-			}()
+			reason, _ := modelKnown(line)
+			compared = append(compared, testenv.Case{Line: "ip " + line, Known: reason,
+				Compare: func() (string, error) { return modelCompare(host, st, i, line) }})
 		}
-		wg.Wait()
+		n, known := testenv.CompareCases(t, 16, compared)
 		t.Logf("%d cases compared with iproute2, %d known differences (compared too), %d keywords nsh does not implement", n, known, missing)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -156,4 +157,51 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Case is one generated differential case: its command line (the tool's
+// name first), the reason
+// it is a known difference from the real tool ("" when it is none), and
+// Compare, which runs it under both and returns what differs ("" when
+// nothing does).
+type Case struct {
+	Line    string
+	Known   string
+	Compare func() (diff string, err error)
+}
+
+// CompareCases runs cases at most parallel at a time and fails t for each
+// case that differs without being known, and for each known difference
+// that no longer differs (it should leave its list). It returns how many
+// cases were compared as expected to match and how many as known
+// differences.
+func CompareCases(t *testing.T, parallel int, cases []Case) (equal, known int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, parallel)
+	for _, c := range cases {
+		if c.Known != "" {
+			known++
+		} else {
+			equal++
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			diff, err := c.Compare()
+			switch {
+			case err != nil:
+				t.Errorf("%s: %v", c.Line, err)
+			case c.Known != "" && diff == "":
+				t.Errorf("%s: listed as a known difference (%s) but matches: take it off the list", c.Line, c.Known)
+			case c.Known != "" && os.Getenv("NSH_MODEL_LOG") != "":
+				t.Logf("KNOWN-DIFF %s", c.Line)
+			case c.Known == "" && diff != "":
+				t.Errorf("%s:%s", c.Line, diff)
+			}
+		}()
+	}
+	wg.Wait()
+	return equal, known
 }
