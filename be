@@ -1,2 +1,0 @@
-RTNETLINK answers: Operation not supported
-Dump terminated
