@@ -524,5 +524,10 @@ func netnsExec(ctx context.Context, env *builtins.Env, g *Global, args []string)
 		// netns_switch fails, and ip exits -1.
 		return &builtins.Failure{Text: err.Error(), Status: 255, Err: err}
 	}
-	return env.Run(ctx, r, args[1:])
+	// A failure of the command names the namespace it ran in, as one of
+	// "ip -n NS" does.
+	if err := env.Run(ctx, r, args[1:]); err != nil {
+		return &interp.NamespaceError{NS: r, Err: err}
+	}
+	return nil
 }

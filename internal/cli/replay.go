@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -11,7 +12,7 @@ import (
 	"github.com/nshlab/nsh/internal/replay"
 )
 
-const replayUsage = `usage: nsh replay [--list | --yes] [--sandbox] FILE
+const replayUsage = `usage: nsh replay [--list | --yes] [--json] [--sandbox] FILE
 
 Walks a network tutorial as published (plain text, Markdown, lines with
 shell prompts, several commands and their output on one line) and runs
@@ -21,8 +22,15 @@ reported and the walk goes on. After a show command whose output the
 tutorial shows, the step says whether nsh's output matches it (indexes,
 MAC addresses and timings ignored).
 
+Ctrl-C stops the running step and the walk goes on; a second Ctrl-C
+within 2 seconds ends the walk. Under --yes no step runs forever: a ping
+without -c runs as "ping -c 3", a monitor is stopped after 3 seconds and
+any other step after 30.
+
   --list       print the extracted commands as an nsh script, run nothing
   --yes        run every step without asking
+  --json       print the report as JSON on stdout (the steps' output and
+               the human report go to stderr)
   --sandbox    run inside a throwaway network+mount namespace
 
 Exit status: 0 every step that ran succeeded, 1 a step failed, 2 usage.
@@ -30,7 +38,7 @@ Exit status: 0 every step that ran succeeded, 1 a step failed, 2 usage.
 
 // replayMain is "nsh replay ...": args[0] is the program, args[1] "replay".
 func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var list, yes, sandboxed bool
+	var list, yes, sandboxed, jsonOut bool
 	file := ""
 	for _, a := range args[2:] {
 		switch {
@@ -40,6 +48,8 @@ func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			yes = true
 		case a == "--sandbox":
 			sandboxed = true
+		case a == "--json":
+			jsonOut = true
 		case a == "--help" || a == "-h":
 			fmt.Fprint(stdout, replayUsage)
 			return 0
@@ -87,12 +97,25 @@ func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	res, err := replay.Run(ctx, steps, replay.Options{Name: file, Yes: yes, In: stdin, Out: stdout, Err: stderr})
+	sigc := make(chan os.Signal, 2)
+	signal.Notify(sigc, os.Interrupt)
+	defer signal.Stop(sigc)
+	out := stdout
+	if jsonOut {
+		out = stderr
+	}
+	res, err := replay.Run(context.Background(), steps, replay.Options{Name: file, Yes: yes, In: stdin, Out: out, Err: stderr, Interrupt: sigc, Sandboxed: inSandbox})
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh replay: %v\n", err)
 		return 1
+	}
+	if jsonOut {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintf(stderr, "nsh replay: %v\n", err)
+			return 1
+		}
 	}
 	if res.Failed > 0 {
 		return 1

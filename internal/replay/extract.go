@@ -39,6 +39,10 @@ type Step struct {
 	Show bool
 	// Note says what replay changed or why output is not compared.
 	Note string
+	// Cond is "&&" or "||" when the tutorial joins the command to the
+	// one before it so: it runs only if that one succeeded (&&) or
+	// failed (||), as the shell would run it.
+	Cond string
 }
 
 // token is a word of the tutorial with its line.
@@ -769,8 +773,9 @@ func (l *line) parseNetns(start, i int, verb string, all bool) (parsed, bool) {
 		return exec(i)
 	}
 	switch verb {
-	case "show", "list-id":
-		// No arguments: what follows is the list of namespaces.
+	case "show", "list-id", "monitor":
+		// No arguments: what follows is the list of namespaces (or the
+		// events).
 		return l.span(start, i, true), true
 	case "add", "delete", "attach", "set", "pids", "identify":
 		max := 1

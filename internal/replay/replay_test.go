@@ -1,15 +1,20 @@
 package replay_test
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nshlab/nsh/internal/cli"
+	rp "github.com/nshlab/nsh/internal/replay"
 	"github.com/nshlab/nsh/internal/sandbox"
+	"github.com/nshlab/nsh/internal/testenv"
 )
 
 const seedsDir = "testdata/seeds" // copies of /work/shared/seeds
@@ -165,11 +170,11 @@ func TestReplayAsks(t *testing.T) {
 	t.Parallel()
 	sandbox.Run(t, func(t *testing.T) {
 		file := filepath.Join(seedsDir, "docker-bridge-lab.txt")
-		code, out, _ := replay("\ns\n\nq\n", file)
+		code, out, _ := replay("\ns\nmaybe\n\nq\n", file)
 		if code != 0 {
 			t.Errorf("exit %d", code)
 		}
-		for _, want := range []string{"--> step 1 ok", "    skipped", "--> step 3 ok", "replay: 33 steps: 2 ran, 0 failed, 1 skipped"} {
+		for _, want := range []string{"--> step 1 ok", "    skipped", `"maybe" is not an answer: Enter runs the step, s skips it, q quits`, "--> step 3 ok", "replay: 33 steps: 2 ran, 0 failed, 0 bounded, 1 skipped, 30 not run"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("missing %q in:\n%s", want, out)
 			}
@@ -208,4 +213,96 @@ func TestReplayList(t *testing.T) {
 			t.Errorf("replay %q: exit %d, want 2", args, code)
 		}
 	}
+}
+
+// TestReplayBounded checks that --yes never waits for a command that runs
+// until stopped: a ping without a count runs with one, a monitor is
+// stopped after its time, and the walk goes on after both.
+func TestReplayBounded(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		src := "```\n$ ip netns add a\n$ ip netns exec a ip link set lo up\n$ sudo ip netns exec a ping -i 0.2 127.0.0.1\n" +
+			"$ ip netns exec a bridge monitor\n$ ip netns monitor\n$ ip -n a -br link show lo\n```\n"
+		var out bytes.Buffer
+		res, err := rp.Run(context.Background(), rp.Extract(src), rp.Options{Name: "t.md", Yes: true, Out: &out, EndlessTime: 300 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := out.String()
+		for _, want := range []string{
+			"(netns a): ip netns exec a ping -c 3 -i 0.2 127.0.0.1\n    note: ping without a count: run as ping -c 3 so that the walk goes on",
+			"3 packets transmitted, 3 received",
+			"--> step 4 bounded: stopped after 300ms",
+			"--> step 5 bounded: stopped after 300ms",
+			"[6/6] t.md:7 (netns a): ip -n a -br link show lo",
+			"replay: 6 steps: 6 ran, 0 failed, 2 bounded, 0 skipped, 0 not run",
+		} {
+			if !strings.Contains(o, want) {
+				t.Errorf("missing %q in:\n%s", want, o)
+			}
+		}
+		if res.Bounded != 2 || res.Report[2].Status != "ok" || res.Report[3].Status != "bounded" || res.Report[3].NS != "a" {
+			t.Errorf("report: %+v", res)
+		}
+	})
+}
+
+// TestReplayInterrupt checks Ctrl-C: the first stops the running step and
+// the walk goes on; a second one soon after ends the walk, and the
+// summary counts the steps that never ran.
+func TestReplayInterrupt(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		long := "# ping -c 100 -i 0.2 127.0.0.1\n"
+		src := "# ip link set lo up\n" + long + long + long + "# ip netns add x\n# ip netns add y\n"
+		sig := make(chan os.Signal, 3) // sends never wait, even if Run has returned
+		var out testenv.SyncBuffer
+		done := make(chan rp.Result)
+		go func() {
+			res, err := rp.Run(context.Background(), rp.Extract(src), rp.Options{Name: "t", Yes: true, Out: &out, Interrupt: sig})
+			if err != nil {
+				t.Error(err)
+			}
+			done <- res
+		}()
+		// waitFor waits until the walk has printed s.
+		waitFor := func(s string) {
+			for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), s); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("no %q in:\n%s", s, out.String())
+				}
+			}
+		}
+		waitFor("[2/6]")
+		waitFor("icmp_seq=2 ")
+		sig <- os.Interrupt // stops step 2
+		waitFor("[3/6]")
+		time.Sleep(rp.InterruptWindow + 500*time.Millisecond)
+		sig <- os.Interrupt // stops step 3; step 4 starts
+		waitFor("[4/6]")
+		sig <- os.Interrupt // a second one soon after: stops step 4 and ends the walk
+		var res rp.Result
+		select {
+		case res = <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatalf("the walk did not end:\n%s", out.String())
+		}
+		o := out.String()
+		for _, want := range []string{
+			"--> step 2 bounded: stopped by Ctrl-C\n",
+			"--> step 3 bounded: stopped by Ctrl-C\n",
+			"--> step 4 bounded: stopped by Ctrl-C, which ends the walk\n",
+			"replay: 6 steps: 4 ran, 0 failed, 3 bounded, 0 skipped, 2 not run",
+		} {
+			if !strings.Contains(o, want) {
+				t.Errorf("missing %q in:\n%s", want, o)
+			}
+		}
+		if !res.Quit || res.NotRun != 2 || strings.Contains(o, "[5/6]") || len(res.Report) != 6 || res.Report[5].Status != "not run" {
+			t.Errorf("the walk should have ended at step 4: %+v\n%s", res, o)
+		}
+		if got := realIP(t, "netns", "list"); got != "" {
+			t.Errorf("steps after the walk ended ran: %q", got)
+		}
+	})
 }
