@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/nshlab/nsh/builtins"
 )
@@ -18,23 +21,52 @@ type confEntry struct {
 }
 
 // confNames is one of iproute2's name databases (lib/rt_names.c): the
-// built-in names, then those of a file under /etc/iproute2 read the
-// first time a name is needed, as rtnl_tab_initialize and
+// built-in names, then those of a file under /etc/iproute2 (and of the
+// *.conf files of dir, if set), as rtnl_tab_initialize and
 // rtnl_hash_initialize read them ("ID NAME" lines, the ID decimal or
-// 0x-hex, # comments).
+// 0x-hex, # comments). ip reads them once per command; nsh runs many
+// commands in one process, so it reads them again whenever one of the
+// files changed since the last reading: a script that names a table
+// with "echo 200 t >> /etc/iproute2/rt_tables" can use it on the next
+// line, as it could with ip.
 type confNames struct {
 	file    string
+	dir     string // a directory of *.conf files read after file, or ""
 	builtin []confEntry
-	once    sync.Once
+	mu      sync.Mutex
+	stamp   string // the files' names, sizes and times when last read
 	all     []confEntry
 }
 
-// entries returns the names of t, reading its file once.
+// files returns the files of t in the order iproute2 reads them.
+func (t *confNames) files() []string {
+	out := []string{t.file}
+	if t.dir != "" {
+		conf, _ := filepath.Glob(filepath.Join(t.dir, "*.conf"))
+		out = append(out, conf...)
+	}
+	return out
+}
+
+// entries returns the names of t, reading its files again if they
+// changed.
 func (t *confNames) entries() []confEntry {
-	t.once.Do(func() {
-		t.all = append([]confEntry(nil), t.builtin...)
-		t.all = append(t.all, readConfNames(t.file)...)
-	})
+	files := t.files()
+	var stamp strings.Builder
+	for _, f := range files {
+		if fi, err := os.Stat(f); err == nil {
+			fmt.Fprintf(&stamp, "%s %d %d\n", f, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.all == nil || stamp.String() != t.stamp {
+		all := append([]confEntry(nil), t.builtin...)
+		for _, f := range files {
+			all = append(all, readConfNames(f)...)
+		}
+		t.all, t.stamp = all, stamp.String()
+	}
 	return t.all
 }
 
@@ -84,6 +116,29 @@ func (t *confNames) name(id int) string {
 	}
 	return ""
 }
+
+// parse reads a name of t or a number no larger than max, as
+// nameTable.parse does.
+func (t *confNames) parse(what, s string, max int) (int, error) {
+	if id, ok := t.lookup(s); ok {
+		return id, nil
+	}
+	return nameTable(nil).parse(what, s, max)
+}
+
+// nameOf returns the name of id, or id in decimal.
+func (t *confNames) nameOf(id int) string {
+	if s := t.name(id); s != "" {
+		return s
+	}
+	return strconv.Itoa(id)
+}
+
+// tables is rtnl_rttable's database: the built-in names, then
+// rt_tables and rt_tables.d/*.conf.
+var tables = &confNames{file: "/etc/iproute2/rt_tables", dir: "/etc/iproute2/rt_tables.d", builtin: []confEntry{
+	{unix.RT_TABLE_DEFAULT, "default"}, {unix.RT_TABLE_MAIN, "main"}, {unix.RT_TABLE_LOCAL, "local"},
+}}
 
 // lookup returns the smallest id named s.
 func (t *confNames) lookup(s string) (int, bool) {

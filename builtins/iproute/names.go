@@ -54,13 +54,6 @@ var scopes = nameTable{
 // protocols is rtnl_rtprot_tab (spec.Protocols).
 var protocols = nameTable(spec.Protocols)
 
-// tables is rtnl_rttable_tab.
-var tables = nameTable{
-	{N: unix.RT_TABLE_DEFAULT, Name: "default"},
-	{N: unix.RT_TABLE_MAIN, Name: "main"},
-	{N: unix.RT_TABLE_LOCAL, Name: "local"},
-}
-
 // routeTypes is rtnl_rtntype's table; the order is the one
 // iproute2 prints and parses.
 var routeTypes = nameTable{

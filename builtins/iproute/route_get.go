@@ -347,7 +347,7 @@ func printRouteMsg(p *printer, g *Global, msg []byte, devName func(int) string, 
 		table = int(at.u32(unix.RTA_TABLE))
 	}
 	if table != 0 && (table != unix.RT_TABLE_MAIN || details) && f.table == 0 {
-		p.any("table", "table %s ", tables.name(table))
+		p.any("table", "table %s ", tables.nameOf(table))
 	}
 	if r.Flags&rtmCloned == 0 {
 		if (int(r.Protocol) != unix.RTPROT_BOOT || details) && f.protoOK == 0 {

@@ -818,7 +818,7 @@ func printRule(p *printer, g *Global, r *ruleView) {
 		p.any("tun_id", " tun_id %d", binary.BigEndian.Uint64(t))
 	}
 	if r.table != 0 {
-		p.any("table", " lookup %s", tables.name(r.table))
+		p.any("table", " lookup %s", tables.nameOf(r.table))
 		if a.has(unix.FRA_SUPPRESS_PREFIXLEN) {
 			if pl := int32(a.u32(unix.FRA_SUPPRESS_PREFIXLEN)); pl != -1 {
 				p.any("suppress_prefixlen", " suppress_prefixlength %d", pl)

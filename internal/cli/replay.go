@@ -79,11 +79,15 @@ func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsh replay: %v\n", err)
 		return 2
 	}
-	steps := replay.Extract(string(src))
+	ex := replay.ExtractAll(string(src))
+	steps := ex.Steps
 	if list {
 		if err := replay.List(stdout, steps); err != nil {
 			fmt.Fprintf(stderr, "nsh replay: %v\n", err)
 			return 1
+		}
+		for _, lo := range ex.LeftOut {
+			fmt.Fprintf(stderr, "left out: %s:%d: %s: %s\n", file, lo.Line, lo.Text, lo.Reason)
 		}
 		return 0
 	}
@@ -104,7 +108,7 @@ func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if jsonOut {
 		out = stderr
 	}
-	res, err := replay.Run(context.Background(), steps, replay.Options{Name: file, Yes: yes, In: stdin, Out: out, Err: stderr, Interrupt: sigc, Sandboxed: inSandbox})
+	res, err := replay.Run(context.Background(), steps, replay.Options{Name: file, Yes: yes, In: stdin, Out: out, Err: stderr, Interrupt: sigc, Sandboxed: inSandbox, LeftOut: ex.LeftOut})
 	if err != nil {
 		fmt.Fprintf(stderr, "nsh replay: %v\n", err)
 		return 1

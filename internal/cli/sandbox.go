@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -106,11 +108,70 @@ func enterSandbox() error {
 	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
 		return fmt.Errorf("proc on /proc: %w", err)
 	}
+	if err := privateCopy("/etc/iproute2"); err != nil {
+		return fmt.Errorf("private /etc/iproute2: %w", err)
+	}
 	sigc := make(chan os.Signal, 1)
 	signal.Notify(sigc, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		sig := <-sigc
 		os.Exit(128 + int(sig.(syscall.Signal)))
 	}()
+	return nil
+}
+
+// privateCopy puts a private copy of the directory dir (its files and
+// subdirectories, as they are now) on a tmpfs over dir: what a script
+// writes there (a table name in rt_tables) stays in the sandbox. A
+// missing dir is left alone.
+func privateCopy(dir string) error {
+	type file struct {
+		rel  string
+		data []byte
+		mode os.FileMode
+	}
+	var files []file
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			files = append(files, file{rel: rel, mode: info.Mode()})
+		case info.Mode().IsRegular():
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			files = append(files, file{rel: rel, data: data, mode: info.Mode()})
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := unix.Mount("tmpfs", dir, "tmpfs", 0, "mode=0755"); err != nil {
+		return err
+	}
+	for _, f := range files {
+		p := filepath.Join(dir, f.rel)
+		if f.mode.IsDir() {
+			if err := os.MkdirAll(p, f.mode.Perm()); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.WriteFile(p, f.data, f.mode.Perm()); err != nil {
+			return err
+		}
+	}
 	return nil
 }

@@ -113,6 +113,19 @@ ip link add f2 type bridge
 ip -o link show | grep -c p1
 ip link show nosuch 2>&1 | sed 's/^/err: /'
 `},
+	// Last, as it leaves lo up. A table named on one line is used on the next: nsh reads
+	// rt_tables again when it changes, as each run of ip reads it.
+	{"routing table names", `echo "200 John" >> /etc/iproute2/rt_tables
+ip link set lo up
+ip route add 10.9.0.0/24 dev lo table John
+ip route show table John
+ip rule add from 10.9.0.0/24 lookup John
+ip rule show
+ip route show table all | grep -c John
+echo "0x20 t32" > /etc/iproute2/rt_tables
+ip rule add from 10.8.0.0/24 lookup t32
+ip rule show | grep t32
+`},
 }
 
 // TestShellFormsAsBash runs shellForms under bash and under nsh.
@@ -122,6 +135,9 @@ func TestShellFormsAsBash(t *testing.T) {
 		for _, tool := range []string{"bash", "ip", "unshare", "grep", "sed", "wc", "cat", "cut"} {
 			sandbox.RequireTool(t, tool)
 		}
+		// Forms write /etc/iproute2: nsh's runs in this private copy,
+		// each bash run in one of its own.
+		sandbox.PrivateDir(t, "/etc/iproute2")
 		mask := func(s string) string {
 			s = regexp.MustCompile(`([0-9a-f]{2}:){5}[0-9a-f]{2}`).ReplaceAllString(s, "MAC")
 			s = regexp.MustCompile(`(?m)^\d+: `).ReplaceAllString(s, "N: ")
@@ -133,7 +149,7 @@ func TestShellFormsAsBash(t *testing.T) {
 		for i, c := range shellForms {
 			file := writeScript(t, fmt.Sprintf("form%d.sh", i), c.src)
 			out, err := exec.Command("unshare", "--net", "--mount", "--propagation", "private", "sh", "-c",
-				`mount -t tmpfs none /run/netns || exit 1; bash "$1" 2>/dev/null; echo "--- status $?"; `+state, "sh", file).Output()
+				`mount -t tmpfs none /run/netns && mount -t tmpfs none /etc/iproute2 || exit 1; bash "$1" 2>/dev/null; echo "--- status $?"; `+state, "sh", file).Output()
 			if err != nil {
 				t.Fatalf("%s: bash run: %v\n%s", c.name, err, out)
 			}
@@ -149,6 +165,7 @@ func TestShellFormsAsBash(t *testing.T) {
 			}
 			// Clean up for the next form.
 			exec.Command("ip", "-all", "netns", "del").Run()
+			exec.Command("sh", "-c", "rm -f /etc/iproute2/*; ip rule flush; ip rule add priority 32766 lookup main; ip rule add priority 32767 lookup default; ip route flush table all").Run()
 			links, _ := exec.Command("ip", "-o", "link", "show").Output()
 			for _, m := range regexp.MustCompile(`(?m)^\d+: ([^:@]+)`).FindAllStringSubmatch(string(links), -1) {
 				if m[1] != "lo" {

@@ -43,7 +43,29 @@ type Step struct {
 	// one before it so: it runs only if that one succeeded (&&) or
 	// failed (||), as the shell would run it.
 	Cond string
+	// Writes names the file the command writes ("echo 200 t >>
+	// /etc/iproute2/rt_tables"): Run lets it only in a sandbox, or when
+	// the user says so.
+	Writes string
 }
+
+// LeftOut is a line of a tutorial that looks like a command but is not
+// replayed, with the reason.
+type LeftOut struct {
+	Line   int    `json:"line"`
+	Text   string `json:"text"`
+	Reason string `json:"reason"`
+}
+
+// Extraction is what Extract finds in a tutorial: the steps, and the
+// command lines it leaves out.
+type Extraction struct {
+	Steps   []Step
+	LeftOut []LeftOut
+}
+
+// Extract returns the commands of a tutorial in order.
+func Extract(src string) []Step { return ExtractAll(src).Steps }
 
 // token is a word of the tutorial with its line.
 type token struct {
@@ -52,9 +74,10 @@ type token struct {
 }
 
 // promptRE matches shell prompts with a user and host ("[root@localhost
-// ~]#", "user@box:~$"), replaced by a lone "#" before splitting words.
+// ~]#", "user@box:~$") or a name ("[red] #", "(red)$" at the start of a
+// line), replaced by a lone "#" before splitting words.
 var promptRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\[[^\]\s]+@[^\]]*\][#$]|\b[\w.-]+@[\w.-]+:[^\s]*[#$]`)
+	return regexp.MustCompile(`\[[^\]\s]+@[^\]]*\][#$]|\b[\w.-]+@[\w.-]+:[^\s]*[#$]|^\s*[\[(][\w.-]+[\])] ?[#$]`)
 })
 
 // isPrompt reports whether a word is a prompt or comment marker.
@@ -64,85 +87,140 @@ func isPrompt(w string) bool { return w == "#" || w == "$" || w == ">" || w == "
 var commandWords = map[string]bool{"ip": true, "brctl": true, "bridge": true, "ping": true, "sysctl": true}
 
 // tokenize splits the tutorial into words, joining lines continued with
-// a trailing backslash and dropping Markdown fences and inline-code
-// backticks (inline code inside a sentence is dropped). Fenced blocks are marked so that output inside them may
-// contain blank lines.
-func tokenize(src string) (lines [][]token, fenced []bool) {
-	inFence := false
-	raw := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+// a trailing backslash. In a Markdown document only code blocks and
+// paragraph lines that are one code span are read; headings, prose and
+// table rows are not. In plain text, inline code inside a sentence is
+// dropped. Lines of code blocks are marked (fenced) so that output
+// inside them may contain blank lines. prompts holds each line's prompt
+// with a user or host ("root@red:~#", "[root@box ~]#"), if it has one.
+func tokenize(s source) (lines [][]token, fenced []bool, prompts []string) {
+	raw := s.lines
 	for i := 0; i < len(raw); i++ {
 		l := raw[i]
 		n := i + 1
-		if strings.HasPrefix(strings.TrimSpace(l), "```") || strings.HasPrefix(strings.TrimSpace(l), "~~~") {
-			inFence = !inFence
-			lines = append(lines, nil)
-			fenced = append(fenced, inFence)
+		kind := s.kind[i]
+		if kind == otherLine || kind == proseLine && !strings.Contains(l, "`") {
+			lines, fenced, prompts = append(lines, nil), append(fenced, false), append(prompts, "")
 			continue
 		}
-		if continued(l) && i+1 < len(raw) {
+		code := kind == codeLine
+		// A continued line goes on in the same block (or text).
+		for continued(l) && i+1 < len(raw) && s.kind[i+1] == kind && s.block[i+1] == s.block[i] {
 			// Joined in one builder: a line continued many times costs
 			// its length, not its length times the number of pieces.
 			var b strings.Builder
-			for continued(l) && i+1 < len(raw) {
+			for continued(l) && i+1 < len(raw) && s.kind[i+1] == kind && s.block[i+1] == s.block[i] {
 				b.WriteString(strings.TrimSuffix(strings.TrimRight(l, " \t"), "\\"))
 				b.WriteByte(' ')
 				i++
 				l = raw[i]
-				lines = append(lines, nil)
-				fenced = append(fenced, inFence)
+				lines, fenced, prompts = append(lines, nil), append(fenced, code), append(prompts, "")
 			}
 			b.WriteString(l)
 			l = b.String()
 		}
+		prompt := promptRE().FindString(l)
 		l = promptRE().ReplaceAllString(l, " # ")
 		var toks []token
-		if spans := strings.Split(l, "`"); !inFence && len(spans) >= 3 && len(spans)%2 == 1 {
-			// Prose with inline code: a span that is the whole line is
-			// a command; spans inside sentences are references to
-			// commands ("then `ip link` shows it"), not steps.
-			if t := strings.TrimSpace(l); len(spans) == 3 && strings.HasPrefix(t, "`") && strings.HasSuffix(t, "`") {
+		if spans := strings.Split(l, "`"); !code && len(spans) >= 3 && len(spans)%2 == 1 {
+			// Prose with inline code: a span that is the whole line (or
+			// list item) is a command; spans inside sentences are
+			// references to commands ("then `ip link` shows it"), not
+			// steps.
+			t := strings.TrimSpace(listMarkerRE().ReplaceAllString(l, ""))
+			if len(spans) == 3 && strings.HasPrefix(t, "`") && strings.HasSuffix(t, "`") {
 				for _, w := range strings.Fields(spans[1]) {
 					toks = append(toks, token{text: w, line: n})
 				}
 			}
-		} else {
+		} else if kind != proseLine {
 			for _, w := range strings.Fields(l) {
 				w = strings.Trim(w, "`")
 				if w == "" {
+					continue
+				}
+				// "ip a; ip r": the shell's ";" ends a command even
+				// when glued to its last word.
+				if semi := strings.TrimSuffix(w, ";"); semi != w && semi != "" && !strings.HasSuffix(semi, ";") {
+					toks = append(toks, token{text: semi, line: n}, token{text: ";", line: n})
 					continue
 				}
 				toks = append(toks, token{text: w, line: n})
 			}
 		}
 		// Lines continued with "\" report the first line's number.
-		lines = append(lines, toks)
-		fenced = append(fenced, inFence)
+		lines, fenced, prompts = append(lines, toks), append(fenced, code), append(prompts, prompt)
 	}
-	return lines, fenced
+	return lines, fenced, prompts
 }
+
+// listMarkerRE matches the marker of a list item or a table cell's bar.
+var listMarkerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s+`) })
 
 // continued reports whether a line ends with a "\" that continues it.
 func continued(l string) bool {
 	return strings.HasSuffix(strings.TrimRight(l, " \t"), "\\")
 }
 
-// Extract returns the commands of a tutorial in order.
-func Extract(src string) []Step {
-	lines, fenced := tokenize(strings.TrimPrefix(src, lang.BOM))
+// ExtractAll returns the commands of a tutorial in order, and the lines
+// that look like commands but are not replayed.
+//
+// A reader who enters a shell in a namespace ("ip netns exec NS bash",
+// "nsenter --net=/run/netns/NS") stays there until "exit", until a
+// prompt shows the shell the reader entered it from again, until the
+// end of the code block (in Markdown: unless the next block's prompt
+// names NS) or until the next heading.
+func ExtractAll(src string) Extraction {
+	doc := readSource(strings.TrimPrefix(src, lang.BOM))
+	lines, fenced, prompts := tokenize(doc)
 	e := &extractor{lines: lines, fenced: fenced, read: make([]*line, len(lines))}
 	var steps []Step
-	inNS := "" // after "ip netns exec NS bash": the namespace until "exit"
+	var left []LeftOut
+	inNS := ""                 // the namespace of the shell the reader entered
+	enterBlock := 0            // the code block where that happened
+	hostPrompt := ""           // the prompt the shell was entered from
+	sawOther := false          // a prompt other than hostPrompt came since
+	lastPrompt := ""           // the last prompt seen
+	prevLine, prevEnd := -1, 0 // where the last step's command ended
+	leave := func() { inNS, sawOther = "", false }
 	for li := 0; li < len(lines); li++ {
 		toks := lines[li]
+		if doc.heading[li] {
+			leave()
+		}
+		if inNS != "" && doc.kind[li] == codeLine && doc.block[li] != enterBlock && len(toks) > 0 {
+			// A new code block: the shell goes on only if its prompt
+			// says so.
+			if promptNames(prompts[li], inNS) {
+				enterBlock = doc.block[li]
+			} else {
+				leave()
+			}
+		}
+		if pr := prompts[li]; pr != "" {
+			if inNS != "" {
+				switch {
+				case pr == hostPrompt && sawOther:
+					leave()
+				case pr != hostPrompt:
+					sawOther = true
+				}
+			}
+			lastPrompt = pr
+		}
 		l := e.line(li)
 		words := l.words
 		next := li + 1 // the line after this one's commands and output
 		if len(words) > 0 && strings.HasPrefix(words[0], "//") {
 			continue // a "// comment" line of a code block
 		}
+		if lo, ok := l.otherProgram(doc.kind[li] == codeLine); ok {
+			lo.Line = toks[0].line
+			left = append(left, lo)
+		}
 		for i := 0; i < len(toks); {
-			if words[i] == "exit" && (i == 0 || isPrompt(words[i-1])) && inNS != "" {
-				inNS = ""
+			if (words[i] == "exit" || words[i] == "logout") && (i == 0 || isPrompt(words[i-1])) && inNS != "" {
+				leave()
 				i++
 				continue
 			}
@@ -165,14 +243,19 @@ func Extract(src string) []Step {
 			}
 			if p.skip || p.enter != "" {
 				if p.enter != "" {
-					inNS = p.enter
+					inNS, enterBlock, hostPrompt, sawOther = p.enter, doc.block[li], lastPrompt, false
+				} else {
+					left = append(left, LeftOut{Line: toks[i].line, Text: strings.Join(words[i:p.end], " "), Reason: p.why})
 				}
 				i = p.end
 				continue
 			}
-			st := Step{Line: toks[i].line, Text: l.text(p), Show: p.show, Note: p.note}
+			st := Step{Line: toks[i].line, Text: l.text(p), Show: p.show, Note: p.note, Writes: p.writes}
 			if inNS != "" {
 				st.Text = "ip netns exec " + inNS + " " + st.Text
+			}
+			if i > 0 && (words[i-1] == "&&" || words[i-1] == "||") && prevLine == li && prevEnd == i-1 {
+				st.Cond = words[i-1]
 			}
 			// "ip -d link show |grep veth1": a pipe into plain filters
 			// stays in the step, as in the tutorial, and the output the
@@ -194,12 +277,13 @@ func Extract(src string) []Step {
 			}
 			// Output on the same line runs up to the next prompt or command.
 			j := end
-			for j < len(toks) && !isPrompt(words[j]) {
+			for j < len(toks) && !isPrompt(words[j]) && words[j] != "&&" && words[j] != "||" && words[j] != ";" {
 				if q := l.cmd[j]; q != nil && !q.skip {
 					break
 				}
 				j++
 			}
+			prevLine, prevEnd = li, end
 			if st.Show && !piped {
 				st.Output = strings.Join(words[end:j], " ")
 				if end == len(toks) {
@@ -213,7 +297,60 @@ func Extract(src string) []Step {
 		}
 		li = next - 1
 	}
-	return steps
+	return Extraction{Steps: steps, LeftOut: left}
+}
+
+// promptNames reports whether a prompt names the namespace ns
+// ("root@red:~#", "[red]#", "(red) $").
+func promptNames(prompt, ns string) bool {
+	if prompt == "" {
+		return false
+	}
+	return regexp.MustCompile(`(^|[^\w.-])` + regexp.QuoteMeta(ns) + `($|[^\w.-])`).MatchString(prompt)
+}
+
+// otherPrograms are programs tutorials run beside ip, bridge and brctl,
+// which replay does not run: a line of code (or after a prompt) that
+// starts with one is listed as left out, never dropped silently.
+var otherPrograms = map[string]bool{}
+
+func init() {
+	for _, p := range strings.Fields(`apt apt-get arp arping awk bash brctl-show cat cd chmod cp curl dhclient dig dnf dnsmasq docker
+		ethtool export firewall-cmd git go grep hostname hping3 ifconfig ifdown ifup iperf iperf3 iptables ip6tables
+		iptables-save kill ln ls lsmod lsns make mkdir modprobe mount mtr mv nano nc ncat netcat netstat nft nmcli
+		nsenter ovs-ofctl ovs-vsctl ovs-appctl podman ps python python3 readlink rm route sed service sh sleep socat
+		source ss ssh su systemctl tc tcpdump tee touch traceroute tshark umount unshare vi vim wget which yum
+		containerlab kubectl lxc virsh firecracker unbuffer watch telnet nping scapy wireshark iw wg ovs-dpctl
+		netplan resolvectl systemd-resolve nmap host nslookup curl`) {
+		otherPrograms[p] = true
+	}
+}
+
+// otherProgram reports whether the line is a command line of another
+// program: in a code block, or after a prompt, a line whose first word
+// (after sudo) is one of otherPrograms and where no step starts.
+func (l *line) otherProgram(code bool) (LeftOut, bool) {
+	i := 0
+	prompted := false
+	for i < len(l.words) && isPrompt(l.words[i]) {
+		i++
+		prompted = true
+	}
+	if !code && !prompted || i >= len(l.words) || l.cmd[i] != nil {
+		return LeftOut{}, false
+	}
+	j := i
+	for j < len(l.words) && (l.words[j] == "sudo" || strings.HasPrefix(l.words[j], "-") && j > i) {
+		j++
+	}
+	if j >= len(l.words) || !otherPrograms[l.words[j]] || l.cmd[j] != nil {
+		return LeftOut{}, false
+	}
+	end := l.nextTerminator(j + 1)
+	for end < len(l.words) && !isPrompt(l.words[end]) && l.cmd[end] == nil {
+		end++
+	}
+	return LeftOut{Text: strings.Join(l.words[i:end], " "), Reason: l.words[j] + " is not a command replay runs"}, true
 }
 
 // typedLine reports whether words[i:] is a whole line typed as a
@@ -321,6 +458,8 @@ type parsed struct {
 	skip       bool   // a command replay does not run (ip netns exec NS tcpdump)
 	enter      string // "ip netns exec NS bash": an interactive shell in NS
 	note       string
+	why        string // why a skipped command is not replayed
+	writes     string // the file the command writes
 }
 
 // optRun is what a loop over options found from a word on: the first
@@ -414,7 +553,7 @@ func (l *line) parseAt(i int) (parsed, bool) {
 		for i < len(words) && (words[i] == "-E" || words[i] == "-H" || words[i] == "-n" || words[i] == "-S") {
 			i++
 		}
-		if i >= len(words) || l.cmd[i] == nil || words[i] != "echo" && !commandWords[words[i]] {
+		if i >= len(words) || l.cmd[i] == nil || words[i] != "echo" && words[i] != "nsenter" && !commandWords[words[i]] {
 			return parsed{}, false
 		}
 		p := *l.cmd[i]
@@ -423,7 +562,16 @@ func (l *line) parseAt(i int) (parsed, bool) {
 	}
 	switch words[i] {
 	case "echo":
+		if p, ok := parseEchoFile(words, start); ok {
+			return p, true
+		}
 		return parseEchoSysctl(words, start)
+	case "nsenter":
+		return l.parseNsenter(i)
+	case "docker", "podman":
+		if i+1 < len(words) && words[i+1] == "exec" {
+			return parsed{end: l.simpleEnd(i + 2), skip: true, why: words[i] + " exec runs in a container, which replay cannot reproduce"}, true
+		}
 	case "ip":
 		return l.parseIP(i)
 	case "brctl":
@@ -804,13 +952,27 @@ func (l *line) parseNetns(start, i int, verb string, all bool) (parsed, bool) {
 		case "bash", "sh", "zsh", "dash":
 			return parsed{end: l.nextTerminator(i + 1), enter: name}, true
 		}
-		if !commandWords[words[i]] && words[i] != "sudo" {
+		if !commandWords[words[i]] && words[i] != "sudo" || l.cmd[i] == nil {
 			// Another program (tcpdump, ls...): not replayed.
-			return parsed{end: l.nextTerminator(i + 1), skip: true}, true
+			return parsed{end: l.simpleEnd(i + 1), skip: true, why: words[i] + " (in netns " + name + ") is not a command replay runs"}, true
 		}
 		return exec(i)
 	}
 	return parsed{}, false
+}
+
+// simpleEnd returns the end of the simple command that goes on at word
+// i: the first word from i on that is a prompt or a shell operator (a
+// command word inside it is an argument, as in "docker exec c1 ip a").
+func (l *line) simpleEnd(i int) int {
+	for i < len(l.words) {
+		w := l.words[i]
+		if isPrompt(w) || w == ";" || w == "&&" || w == "||" || strings.HasPrefix(w, "|") {
+			break
+		}
+		i++
+	}
+	return i
 }
 
 // nextTerminator returns the first word from i on that is a terminator.
@@ -1011,5 +1173,124 @@ func parseEchoSysctl(words []string, i int) (parsed, bool) {
 		synth: []string{"sysctl", "-w", key + "=" + value},
 		end:   end,
 		note:  "\"echo " + value + " > " + path + "\" runs as sysctl",
+	}, true
+}
+
+// netnsDirs are where "ip netns" keeps its namespaces, as nsenter's
+// --net=PATH names them.
+var netnsDirs = []string{"/var/run/netns/", "/run/netns/"}
+
+// parseNsenter reads "nsenter [OPTIONS] [CMD...]" (util-linux): with
+// --net=/run/netns/NS it is "ip netns exec NS CMD" (a shell when CMD is
+// missing or a shell); a target process (-t PID) or another path names
+// a namespace of the tutorial's machine, which replay cannot enter.
+func (l *line) parseNsenter(start int) (parsed, bool) {
+	words := l.words
+	i := start + 1
+	path, target, net := "", "", false
+	for !l.terminator(i) && strings.HasPrefix(words[i], "-") {
+		w := words[i]
+		switch {
+		case strings.HasPrefix(w, "--net="):
+			path, net = strings.TrimPrefix(w, "--net="), true
+		case w == "--net" || w == "-n":
+			net = true
+		case strings.HasPrefix(w, "-n") && !strings.HasPrefix(w, "--"):
+			path, net = w[2:], true
+		case w == "-t" || w == "--target":
+			if i+1 < len(words) {
+				target = words[i+1]
+				i++
+			}
+		case strings.HasPrefix(w, "--target="):
+			target = strings.TrimPrefix(w, "--target=")
+		case strings.HasPrefix(w, "-t") && len(w) > 2:
+			target = w[2:]
+		}
+		i++
+	}
+	if !net {
+		return parsed{}, false
+	}
+	end := l.simpleEnd(i)
+	name := ""
+	for _, d := range netnsDirs {
+		if n, ok := strings.CutPrefix(path, d); ok && n != "" && !strings.Contains(n, "/") {
+			name = n
+		}
+	}
+	if name == "" {
+		why := "nsenter into " + path + ", a namespace of the tutorial's machine: replay cannot enter it"
+		if path == "" {
+			why = "nsenter into the namespace of process " + target + " on the tutorial's machine: replay cannot enter it"
+		}
+		return parsed{end: max(end, i), skip: true, why: why}, true
+	}
+	if l.terminator(i) {
+		return parsed{end: i, enter: name}, true
+	}
+	switch words[i] {
+	case "bash", "sh", "zsh", "dash":
+		return parsed{end: l.nextTerminator(i + 1), enter: name}, true
+	}
+	inner := l.cmd[i]
+	if inner == nil || inner.skip || inner.enter != "" {
+		return parsed{end: end, skip: true, why: words[i] + " (in netns " + name + ") is not a command replay runs"}, true
+	}
+	p := *inner
+	p.synth, p.inner = []string{"ip", "netns", "exec", name}, inner
+	p.from, p.upto = start, start
+	p.note = join(p.note, "nsenter --net="+path+" runs as ip netns exec "+name)
+	return p, true
+}
+
+// iproute2Dir holds the files of names ip reads (rt_tables, rt_protos,
+// group...), which tutorials extend with echo.
+const iproute2Dir = "/etc/iproute2/"
+
+// parseEchoFile reads "echo WORDS >> /etc/iproute2/FILE" (or ">"), the
+// way tutorials name a routing table: a step that writes the file,
+// which Run allows in a sandbox (where the directory is private) or when
+// the user says so.
+func parseEchoFile(words []string, i int) (parsed, bool) {
+	j := i + 1
+	var vals []string
+	for j < len(words) && words[j] != ">" && words[j] != ">>" && !strings.HasPrefix(words[j], ">") {
+		vals = append(vals, words[j])
+		j++
+	}
+	if j >= len(words) || len(vals) == 0 {
+		return parsed{}, false
+	}
+	op, path := words[j], ""
+	switch {
+	case op == ">" || op == ">>":
+		if j+1 >= len(words) {
+			return parsed{}, false
+		}
+		path = words[j+1]
+		j += 2
+	default:
+		op, path = ">", op[1:]
+		if strings.HasPrefix(path, ">") {
+			op, path = ">>", path[1:]
+		}
+		j++
+	}
+	if !strings.HasPrefix(path, iproute2Dir) || !plain(path) {
+		return parsed{}, false
+	}
+	val := strings.Join(vals, " ")
+	if len(val) >= 2 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
+		val = val[1 : len(val)-1]
+	}
+	if strings.ContainsAny(val, "'\"$`\\;&|<>(){}") {
+		return parsed{}, false
+	}
+	return parsed{
+		synth:  append(append([]string{"echo"}, strings.Fields(val)...), op, path),
+		end:    j,
+		writes: path,
+		note:   "writes " + path,
 	}, true
 }

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -238,5 +239,94 @@ func TestExtractPlainOutputs(t *testing.T) {
 	}
 	if o := steps[1].Output; !strings.HasSuffix(o, "rtt min/avg/max/mdev = 0.071/0.071/0.071/0.000 ms") || strings.Contains(o, "Note") {
 		t.Errorf("ping output: %q", o)
+	}
+}
+
+// TestExtractWhereTheReaderIs checks the namespace each step runs in:
+// nsenter, ip netns exec NS CMD, and shells entered in a namespace and
+// left by exit, by a prompt that shows the first shell again, at the end
+// of the code block or at the next heading.
+func TestExtractWhereTheReaderIs(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      []string
+	}{
+		{"nsenter", "```\n$ nsenter --net=/var/run/netns/red ip a\n$ sudo nsenter --net=/run/netns/blue -- ip route\n$ nsenter -t 4242 -n ip a\n$ nsenter --net=/proc/1/ns/net ip a\n```\n",
+			[]string{"ip netns exec red ip a", "ip netns exec blue ip route"}},
+		{"nsenter shell", "```\n# nsenter --net=/run/netns/red bash\n# ip link set lo up\n# exit\n# ip a\n```\n",
+			[]string{"ip netns exec red ip link set lo up", "ip a"}},
+		{"end of the code block", "```\n$ ip netns exec red bash\n$ ip a\n```\n\nBack on the host:\n\n```\n$ ip link\n```\n",
+			[]string{"ip netns exec red ip a", "ip link"}},
+		{"next block's prompt names the namespace", "```\n$ ip netns exec red bash\n```\n\nInside:\n\n```\nroot@red:~# ip a\n```\n\n```\nroot@host:~# ip link\n```\n",
+			[]string{"ip netns exec red ip a", "ip link"}},
+		{"heading ends the section", "```\n$ ip netns exec red bash\n$ ip a\n```\n## Next\n```\n$ ip link\n```\n",
+			[]string{"ip netns exec red ip a", "ip link"}},
+		{"prompt back", "root@host:~# ip netns exec red bash\n[red] # ip a\nroot@host:~# ip link\n",
+			[]string{"ip netns exec red ip a", "ip link"}},
+		{"exit in plain text", "# ip netns exec red bash\n# ip a\n# exit\n# ip link\n",
+			[]string{"ip netns exec red ip a", "ip link"}},
+	} {
+		var got []string
+		for _, s := range Extract(c.src) {
+			got = append(got, s.Text)
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestExtractMarkdown checks that a Markdown document is read by its
+// structure: headings, prose and table cells are never commands, code
+// blocks and whole-line code spans are.
+func TestExtractMarkdown(t *testing.T) {
+	src := "# ip rule\n\nRun brctl show again, then ip link show.\n\n### ip netns\n\n| command | what |\n|---|---|\n| ip link show | links |\n| `ip a` | addresses |\n\n" +
+		"- `ip netns add red`\n- see `ip netns list` for more\n\n```sh\nip link add br0 type bridge\nbridge link show\n```\n\n    ip netns del red\n"
+	var got []string
+	for _, s := range Extract(src) {
+		got = append(got, s.Text)
+	}
+	want := []string{"ip netns add red", "ip link add br0 type bridge", "bridge link show", "ip netns del red"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestExtractShellSemantics checks && and ||, the lines left out with
+// their reasons, and echo into /etc/iproute2.
+func TestExtractShellSemantics(t *testing.T) {
+	src := "```\n$ ip link del nosuch && \\\n  ip link add x type bridge\n$ ip link show y || ip link add y type bridge\n" +
+		"$ echo 200 John >> /etc/iproute2/rt_tables\n$ sudo tcpdump -i veth0 -n\n$ ip netns exec red tcpdump -ni any\n" +
+		"$ docker exec -it c1 ip a\n$ nsenter -t 4242 -n ip a\n$ ip a; ip r\n```\n"
+	ex := ExtractAll(src)
+	type sc struct{ text, cond, writes string }
+	var got []sc
+	for _, s := range ex.Steps {
+		got = append(got, sc{s.Text, s.Cond, s.Writes})
+	}
+	want := []sc{
+		{"ip link del nosuch", "", ""},
+		{"ip link add x type bridge", "&&", ""},
+		{"ip link show y", "", ""},
+		{"ip link add y type bridge", "||", ""},
+		{"echo 200 John >> /etc/iproute2/rt_tables", "", "/etc/iproute2/rt_tables"},
+		{"ip a", "", ""},
+		{"ip r", "", ""},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("steps:\n got %v\nwant %v", got, want)
+	}
+	var left []string
+	for _, l := range ex.LeftOut {
+		left = append(left, fmt.Sprintf("%d: %s: %s", l.Line, l.Text, l.Reason))
+	}
+	wantLeft := []string{
+		"6: sudo tcpdump -i veth0 -n: tcpdump is not a command replay runs",
+		"7: ip netns exec red tcpdump -ni any: tcpdump (in netns red) is not a command replay runs",
+		"8: docker exec -it c1 ip a: docker exec runs in a container, which replay cannot reproduce",
+		"9: nsenter -t 4242 -n ip a: nsenter into the namespace of process 4242 on the tutorial's machine: replay cannot enter it",
+	}
+	if strings.Join(left, "\n") != strings.Join(wantLeft, "\n") {
+		t.Errorf("left out:\n got %q\nwant %q", left, wantLeft)
 	}
 }

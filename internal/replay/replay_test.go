@@ -306,3 +306,46 @@ func TestReplayInterrupt(t *testing.T) {
 		}
 	})
 }
+
+// TestReplayShellSemantics checks that a walk runs a block as the shell
+// would: a command after && does not run when the one before failed, one
+// after || runs only then, and a table named in rt_tables (a file the
+// sandbox keeps private) can be used by the next step.
+func TestReplayShellSemantics(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		sandbox.PrivateDir(t, "/etc/iproute2")
+		src := "```\n$ ip link del nosuch && \\\n  ip link add x type bridge\n$ ip link show y || ip link add y type bridge\n" +
+			"$ ip link show y || ip link add z type bridge\n$ echo 200 John >> /etc/iproute2/rt_tables\n$ ip link set lo up\n$ ip route add 10.9.0.0/24 dev lo table John\n```\n"
+		ex := rp.ExtractAll(src)
+		var out bytes.Buffer
+		res, err := rp.Run(context.Background(), ex.Steps, rp.Options{Name: "t.md", Yes: true, Out: &out, Sandboxed: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := out.String()
+		for _, want := range []string{
+			"--> step 2 not run: the step before failed and the tutorial joins them with &&",
+			"--> step 4 ok\n",
+			"--> step 6 not run: the step before succeeded and the tutorial joins them with ||",
+			"--> step 9 ok",
+		} {
+			if !strings.Contains(o, want) {
+				t.Errorf("missing %q in:\n%s", want, o)
+			}
+		}
+		links := realIP(t, "-br", "link")
+		if strings.Contains(links, "x ") || !strings.Contains(links, "y ") || strings.Contains(links, "z ") {
+			t.Errorf("links: %s", links)
+		}
+		if got := realIP(t, "route", "show", "table", "John"); !strings.Contains(got, "10.9.0.0/24 dev lo") {
+			t.Errorf("table John: %q", got)
+		}
+		// Outside a sandbox, --yes leaves the file alone.
+		out.Reset()
+		res, _ = rp.Run(context.Background(), ex.Steps[6:7], rp.Options{Name: "t.md", Yes: true, Out: &out})
+		if res.NotRun != 1 || !strings.Contains(out.String(), "it writes /etc/iproute2/rt_tables, which replay lets a step do only with --sandbox") {
+			t.Errorf("unsandboxed write: %+v\n%s", res, out.String())
+		}
+	})
+}

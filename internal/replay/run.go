@@ -54,6 +54,9 @@ type Options struct {
 	// Sandboxed says the walk runs in a throwaway sandbox, where a step
 	// may write files of /etc/iproute2 (private there).
 	Sandboxed bool
+	// LeftOut lists the tutorial's command lines that are not steps,
+	// said before the walk and kept in the result.
+	LeftOut []LeftOut
 }
 
 // Bounds on a step's time under --yes, and the window in which a second
@@ -84,6 +87,8 @@ type Result struct {
 	Report []StepReport `json:"report"`
 	// Causes groups the failures that share a cause.
 	Causes []Cause `json:"causes,omitempty"`
+	// LeftOut are the tutorial's command lines that replay does not run.
+	LeftOut []LeftOut `json:"left_out,omitempty"`
 }
 
 // StepReport is what happened to one step.
@@ -175,7 +180,13 @@ func (w *walk) finish() bool {
 // Under Yes no step runs unbounded: a ping without a count runs with
 // PingCount, and a step still running after its time is stopped.
 func Run(ctx context.Context, steps []Step, o Options) (Result, error) {
-	res := Result{Steps: len(steps)}
+	res := Result{Steps: len(steps), LeftOut: o.LeftOut}
+	if len(o.LeftOut) > 0 {
+		fmt.Fprintf(o.Out, "replay leaves out %s of the tutorial:\n", plural(len(o.LeftOut), "1 command line", strconv.Itoa(len(o.LeftOut))+" command lines"))
+		for _, lo := range o.LeftOut {
+			fmt.Fprintf(o.Out, "    %s:%d: %s: %s\n", o.Name, lo.Line, lo.Text, lo.Reason)
+		}
+	}
 	if o.StepTime == 0 {
 		o.StepTime = DefaultStepTime
 	}
@@ -278,6 +289,13 @@ func Run(ctx context.Context, steps []Step, o Options) (Result, error) {
 			res.NotRun++
 			res.Report = append(res.Report, rep)
 			continue // lastFailed stays: "a && b && c" skips c too
+		}
+		if s.Writes != "" && !o.Sandboxed && o.Yes {
+			fmt.Fprintf(o.Out, "--> step %d not run: it writes %s, which replay lets a step do only with --sandbox (or when asked, without --yes)\n", i+1, s.Writes)
+			rep.Status = "not run"
+			res.NotRun++
+			res.Report = append(res.Report, rep)
+			continue
 		}
 		if !o.Yes {
 			a := ask(ctx, o.Out, answers)
