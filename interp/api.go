@@ -272,6 +272,12 @@ func (e *RuntimeError) Error() string {
 	return fmt.Sprintf("%s: %s (%s): %v", e.Pos, e.Stmt, e.NS.Describe(), e.Err)
 }
 
+// Typed returns the error without its position, for a statement just
+// typed at a prompt: "STATEMENT (NAMESPACE): CAUSE".
+func (e *RuntimeError) Typed() string {
+	return fmt.Sprintf("%s (%s): %v", e.Stmt, e.NS.Describe(), e.Err)
+}
+
 // Unwrap returns the cause.
 func (e *RuntimeError) Unwrap() error { return e.Err }
 

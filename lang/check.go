@@ -108,6 +108,12 @@ func (c *Checked) Detail() string {
 	return c.Problems.DetailFiles(func(name string) []byte { return c.Sources[name] })
 }
 
+// DetailTyped is Detail for what was just typed at a prompt: see
+// ErrorList.DetailTyped.
+func (c *Checked) DetailTyped() string {
+	return c.Problems.DetailTyped(func(name string) []byte { return c.Sources[name] })
+}
+
 // langBuiltins are the commands of the language itself, which neither a
 // procedure nor an exec handler can take over.
 var langBuiltins = [...]string{"echo", "sleep", "exit", "source", ".", "exec", "sudo", "true", ":", "false", "cd", "set", "exists", "wait", "export"}

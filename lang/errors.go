@@ -78,9 +78,33 @@ func (l ErrorList) Detail(src []byte) string {
 // source of the file an error names (nil when unknown: the error is
 // printed without its line).
 func (l ErrorList) DetailFiles(src func(filename string) []byte) string {
+	return l.detail(src, true)
+}
+
+// DetailTyped is Detail for what was just typed at a prompt (parsed
+// with no file name): its errors without a line and column (the caret
+// shows where they are); errors of named files keep theirs.
+func (l ErrorList) DetailTyped(src func(filename string) []byte) string {
+	return l.detail(src, false)
+}
+
+// Message returns the error without its position: "warning: MSG" or
+// MSG.
+func (e *Error) Message() string {
+	if e.Warning {
+		return "warning: " + e.Msg
+	}
+	return e.Msg
+}
+
+func (l ErrorList) detail(src func(filename string) []byte, pos bool) string {
 	var b strings.Builder
 	for _, e := range l {
-		b.WriteString(e.Error())
+		if pos || e.Pos.Filename != "" {
+			b.WriteString(e.Error())
+		} else {
+			b.WriteString(e.Message())
+		}
 		b.WriteByte('\n')
 		line, ok := sourceLine(src(e.Pos.Filename), e.Pos)
 		if !ok {

@@ -148,6 +148,12 @@ func Run(cfg Config) int {
 		case errors.Is(err, readline.ErrInterrupt):
 			s.setPending(nil)
 			continue
+		case errors.Is(err, io.EOF) && cont:
+			// Ctrl-D in the middle of a statement: as bash at its
+			// continuation prompt, say so and go back to the prompt.
+			s.setPending(nil)
+			fmt.Fprintln(cfg.Stderr, "nsh: unexpected end of input: the unfinished statement is discarded (Ctrl-D again exits)")
+			continue
 		case errors.Is(err, io.EOF):
 			return cfg.Runner.Status()
 		case err != nil:
@@ -203,7 +209,7 @@ func (s *shell) line(line string) (code int, exit bool) {
 		}
 		s.setPending(nil)
 		if errors.As(err, &list) {
-			fmt.Fprint(cfg.Stderr, list.Detail([]byte(src)))
+			fmt.Fprint(cfg.Stderr, list.DetailTyped(func(string) []byte { return []byte(src) }))
 		} else {
 			fmt.Fprintln(cfg.Stderr, err)
 		}
@@ -237,7 +243,17 @@ func (s *shell) run(f *lang.File) (code int, exit bool) {
 		// The terminal echoed "^C" without a newline.
 		fmt.Fprintln(s.cfg.Stderr, "\ninterrupted")
 	default:
-		fmt.Fprintln(s.cfg.Stderr, err)
+		// What was just typed needs no line and column.
+		var ce *interp.CheckError
+		var rt *interp.RuntimeError
+		switch {
+		case errors.As(err, &ce):
+			fmt.Fprint(s.cfg.Stderr, ce.Checked.DetailTyped())
+		case errors.As(err, &rt) && rt.Pos.Filename == "":
+			fmt.Fprintln(s.cfg.Stderr, rt.Typed())
+		default:
+			fmt.Fprintln(s.cfg.Stderr, err)
+		}
 	}
 	return 0, false
 }

@@ -306,6 +306,26 @@ func TestTerminal(t *testing.T) {
 		m.waitLine("nsh> # only a comment")
 		m.key("C-c")
 		m.waitPrompt("nsh> ")
+
+		// Errors at the prompt name no line and column; Ctrl-D at the
+		// continuation prompt drops the statement, not the session.
+		m.typ("ip link del nosuchdev")
+		m.enter("nsh> ")
+		if s := m.screen(); !strings.Contains(s, "\nip link del nosuchdev (start netns): ") || strings.Contains(s, ":1: ip link del nosuchdev") {
+			t.Errorf("runtime error at the prompt:\n%s", s)
+		}
+		m.typ("ip lnik show")
+		m.enter("nsh> ")
+		if s := m.screen(); !strings.Contains(s, "\nObject \"lnik\" is unknown") || strings.Contains(s, ":4: Object") {
+			t.Errorf("check error at the prompt:\n%s", s)
+		}
+		m.typ("for i in 1..3 <")
+		m.enter("...> ")
+		m.key("C-d")
+		m.waitFor("unfinished input", func(s, last string) bool {
+			return strings.Contains(s, "the unfinished statement is discarded (Ctrl-D again exits)\nnsh>") && last == "nsh>"
+		})
+
 		m.key("C-d")
 		m.waitLine("sh$")
 

@@ -31,6 +31,8 @@ const usage = `usage: nsh [-x] [--sandbox] [--lab NAME] [--atomic] FILE [ARGS...
                                print FILE as a plain bash script (ip -n NS ...)
        nsh down [LAB]          undo what a lab's runs changed (see --lab)
        nsh labs                the labs that are up: age, changes, size
+       nsh replay [--list | --yes] [--json] [--sandbox] FILE
+                               walk a published tutorial step by step
        nsh graph [-f text|dot|mermaid] [-o FILE.svg|png]
                                the topology in the kernel now
        nsh --version | --help
@@ -79,23 +81,29 @@ type options struct {
 	inSandbox bool // this is the nsh that --sandbox started (sandboxChild)
 }
 
+// modes are nsh's words for what it does besides running a script:
+// "nsh MODE ..." (each is in usage).
+var modes = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+	"replay": replayMain,
+	"export": func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		return exportMain(args, stdout, stderr)
+	},
+	"down": func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		return downMain(args[1:], stdout, stderr)
+	},
+	"labs": func(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+		return labsMain(args[1:], stdout, stderr)
+	},
+	"graph": func(args []string, _ io.Reader, stdout, stderr io.Writer) int { return graphMain(args, stdout, stderr) },
+}
+
 // Main runs nsh with args (args[0] is the program name) and returns the
 // exit status: 0 success, 1 runtime error, 2 usage or syntax error.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 1 && args[1] == "replay" {
-		return replayMain(args, stdin, stdout, stderr)
-	}
-	if len(args) > 1 && args[1] == "export" {
-		return exportMain(args, stdout, stderr)
-	}
-	if len(args) > 1 && args[1] == "down" {
-		return downMain(args[1:], stdout, stderr)
-	}
-	if len(args) > 1 && args[1] == "labs" {
-		return labsMain(args[1:], stdout, stderr)
-	}
-	if len(args) > 1 && args[1] == "graph" {
-		return graphMain(args, stdout, stderr)
+	if len(args) > 1 {
+		if m := modes[args[1]]; m != nil {
+			return m(args, stdin, stdout, stderr)
+		}
 	}
 	if len(args) > 1 && IsTool(args[1]) {
 		// "nsh ip ...": nsh as the tool (see Tool).
