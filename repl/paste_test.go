@@ -173,10 +173,10 @@ func TestLongLineAtPrompt(t *testing.T) {
 		s, _ := newSession(t)
 		out := s.cfg.Stdout.(*bytes.Buffer)
 		value := strings.Repeat("a", 1<<20)
-		if _, exit := s.line("[root@lab ~]# x = " + value); exit {
+		if _, exit, _ := s.line("[root@lab ~]# x = " + value); exit {
 			t.Fatal("exit")
 		}
-		if _, exit := s.line("echo $x"); exit || out.String() != value+"\n" {
+		if _, exit, _ := s.line("echo $x"); exit || out.String() != value+"\n" {
 			t.Fatalf("echo $x printed %d bytes, want %d: %.100q", out.Len(), len(value)+1, out.String())
 		}
 		long := "echo " + strings.Repeat("a ", 1<<19) + "; ip link set l"

@@ -97,6 +97,9 @@ func Run(cfg Config) int {
 		AutoComplete:      completer{s},
 		HistoryLimit:      historyLimit,
 		HistorySearchFold: true,
+		// A statement is remembered whole, once complete (a block as
+		// one line): see remember.
+		DisableAutoSaveHistory: true,
 		InterruptPrompt:   "^C",
 		Stdout:            cfg.Stdout,
 		Stderr:            cfg.Stderr,
@@ -160,8 +163,12 @@ func Run(cfg Config) int {
 			fmt.Fprintf(cfg.Stderr, "nsh: %v\n", err)
 			return 1
 		}
-		hist.add(line)
-		if code, exit := s.line(line); exit {
+		code, exit, entries := s.line(line)
+		for _, e := range entries {
+			rl.SaveHistory(e)
+			hist.add(e)
+		}
+		if exit {
 			return code
 		}
 	}
@@ -174,7 +181,9 @@ func (s *shell) setPending(p []string) {
 }
 
 // line handles one line of input; exit is true when the session ends.
-func (s *shell) line(line string) (code int, exit bool) {
+// entries are what history keeps once a statement is complete: the
+// statement, a block on one line (none while it is unfinished).
+func (s *shell) line(line string) (code int, exit bool, entries []string) {
 	cfg := s.cfg
 	line = StripPrompt(line, cfg.Runner.Procs())
 	s.pmu.Lock()
@@ -196,7 +205,7 @@ func (s *shell) line(line string) (code int, exit bool) {
 				fmt.Fprintln(cfg.Stderr, err)
 			}
 			s.setPending(nil)
-			return 0, false
+			return 0, false, []string{line}
 		}
 	}
 	src := strings.Join(pending, "\n") + "\n"
@@ -205,7 +214,7 @@ func (s *shell) line(line string) (code int, exit bool) {
 		var list lang.ErrorList
 		if errors.As(err, &list) && list.Incomplete() {
 			s.setPending(pending)
-			return 0, false
+			return 0, false, nil
 		}
 		s.setPending(nil)
 		if errors.As(err, &list) {
@@ -213,10 +222,62 @@ func (s *shell) line(line string) (code int, exit bool) {
 		} else {
 			fmt.Fprintln(cfg.Stderr, err)
 		}
-		return 0, false
+		return 0, false, historyEntries(pending)
 	}
 	s.setPending(nil)
-	return s.run(f)
+	code, exit = s.run(f)
+	return code, exit, historyEntries(pending)
+}
+
+// historyEntries returns what history keeps of a statement typed as
+// lines: one line (OneLine), or the lines as typed if they cannot be
+// joined.
+func historyEntries(lines []string) []string {
+	if l, ok := OneLine(lines); ok {
+		return []string{l}
+	}
+	return lines
+}
+
+// OneLine joins the lines of one statement into one line that means the
+// same, as history keeps it: a block's body follows its "<" on the same
+// line, its statements separated by ";" ("in ns1 < ip -br a; ip r >").
+// ok is false for lines that cannot be joined so (a comment inside, a
+// line continued with a backslash).
+func OneLine(lines []string) (string, bool) {
+	var kept []string
+	for _, l := range lines {
+		if t := strings.TrimSpace(l); t != "" {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) <= 1 {
+		return strings.Join(kept, ""), len(kept) == 1
+	}
+	var b strings.Builder
+	for i, l := range kept {
+		if strings.Contains(l, "#") || strings.HasSuffix(l, "\\") {
+			return "", false
+		}
+		if i > 0 {
+			prev := kept[i-1]
+			switch {
+			case strings.HasSuffix(prev, "<"), strings.HasPrefix(l, ">"):
+				b.WriteByte(' ')
+			default:
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(l)
+	}
+	joined := b.String()
+	// The joined line must read as the lines did.
+	a, err1 := lang.Parse("", []byte(strings.Join(lines, "\n")+"\n"))
+	c, err2 := lang.Parse("", []byte(joined+"\n"))
+	if err1 != nil || err2 != nil || len(a.Stmts) != len(c.Stmts) {
+		return "", false
+	}
+	return joined, true
 }
 
 // run runs one input's statements, holding the completer's lock so that

@@ -244,6 +244,15 @@ func TestTerminal(t *testing.T) {
 		if s := m.screen(); !regexp.MustCompile(`(?m)^eth0@if\d+\s+UP\s+172\.16\.1\.1/16 .*\n(.*\n)?block done$`).MatchString(s) {
 			t.Errorf("block output missing:\n%s", s)
 		}
+		// History holds the block whole, on one line: Up recalls it,
+		// and Enter runs it in ns1 again.
+		m.key("Up")
+		m.waitLine("nsh> in ns1 < ip -br a show dev eth0; echo block done >")
+		n := strings.Count(m.screen(), "block done\n")
+		m.enter("nsh> ")
+		if s := m.screen(); strings.Count(s, "block done\n") != n+1 || strings.Count(s, "172.16.1.1/16") < 2 {
+			t.Errorf("the recalled block did not run whole in ns1:\n%s", s)
+		}
 
 		// Ctrl-C drops an unfinished block, and stops a running
 		// statement without leaving nsh. It is pressed once the
@@ -335,7 +344,7 @@ func TestTerminal(t *testing.T) {
 		m.enter("nsh> ")
 		m.typ("ip netns add inner")
 		m.enter("nsh> ")
-		n := strings.Count(m.screen(), "^C\ninterrupted\nnsh>")
+		n = strings.Count(m.screen(), "^C\ninterrupted\nnsh>")
 		m.typ("echo running 2; sleep 30")
 		m.key("Enter")
 		m.waitLine("running 2")
