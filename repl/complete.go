@@ -323,6 +323,36 @@ func (q *query) command(words []string) {
 	}
 }
 
+// programs offers the executables of the directories of PATH.
+func (q *query) programs() {
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if dir == "" {
+			continue
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range ents {
+			if e.IsDir() {
+				continue
+			}
+			info, err := e.Info()
+			if err != nil {
+				continue
+			}
+			if info.Mode()&os.ModeSymlink != 0 { // what it links to
+				if fi, err := os.Stat(filepath.Join(dir, e.Name())); err == nil {
+					info = fi
+				}
+			}
+			if info.Mode().IsRegular() && info.Mode()&0o111 != 0 {
+				q.offer(e.Name())
+			}
+		}
+	}
+}
+
 func (q *query) exists(args []string) {
 	switch {
 	case len(args) == 0:
@@ -352,6 +382,9 @@ func (q *query) help(args []string) {
 	}
 	prefix := strings.Join(args, " ")
 	for topic := range helpTopics {
+		if topic == "" {
+			continue // "help" alone
+		}
 		if prefix == "" && !strings.Contains(topic, " ") {
 			q.offer(topic)
 			continue

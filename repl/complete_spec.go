@@ -2,6 +2,7 @@ package repl
 
 import (
 	"bufio"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -231,6 +232,21 @@ func (q *query) value(k *spec.Keyword, before []string) {
 	if q.creates && (k.Canonical() == "dev" || k.Name == "name") {
 		return // a new device's name
 	}
+	switch {
+	case k.Kind == spec.IfName && (k.Name == "master" || k.Name == "vrf"):
+		// A master: a device that can take ports (a vrf for "vrf"),
+		// not the one being set.
+		q.ifnames(func(l netlink.Link) bool {
+			if contains(before, l.Attrs().Name) {
+				return false
+			}
+			if k.Name == "vrf" {
+				return l.Type() == "vrf"
+			}
+			return masterKinds[l.Type()]
+		})
+		return
+	}
 	switch k.Kind {
 	case spec.IfName:
 		q.ifnames(nil)
@@ -240,6 +256,11 @@ func (q *query) value(k *spec.Keyword, before []string) {
 		q.ifnames(func(l netlink.Link) bool { return l.Attrs().MasterIndex != 0 })
 	case spec.Netns, spec.NetnsOrPID:
 		q.namespaces()
+	case spec.Command:
+		// A program ("ip netns exec NS CMD"): nsh's commands and those
+		// of PATH, not the words of the language.
+		q.offer(q.c.commands...)
+		q.programs()
 	case spec.Enum:
 		q.offer(k.Values...)
 	case spec.OnOff:
@@ -262,6 +283,15 @@ func (q *query) value(k *spec.Keyword, before []string) {
 	if k.Kind != spec.Enum {
 		q.offer(k.Values...) // literal words the kind allows ("brd +", "0"/"1")
 	}
+}
+
+// masterKinds are the link types that take ports ("master DEV").
+var masterKinds = map[string]bool{"bridge": true, "bond": true, "team": true, "vrf": true, "openvswitch": true}
+
+// enslavable reports whether a link can be made a port: not a loopback
+// device, and not a port already.
+func enslavable(l netlink.Link) bool {
+	return l.Attrs().Flags&net.FlagLoopback == 0 && l.Attrs().MasterIndex == 0
 }
 
 // rtNames returns the names of /etc/iproute2/FILE ("NUMBER NAME" lines),
@@ -310,7 +340,7 @@ func (q *query) brctl(args []string) {
 	case k.Kind == spec.PortDev && len(rest) > 0:
 		q.portsOf(rest[0])
 	case k.Kind == spec.IfName && v.Name == "addif":
-		q.ifnames(func(l netlink.Link) bool { return l.Attrs().MasterIndex == 0 && l.Type() != "bridge" })
+		q.ifnames(func(l netlink.Link) bool { return enslavable(l) && l.Attrs().Name != rest[0] && l.Type() != "bridge" })
 	case k.Name == "on|off":
 		q.offer("on", "off")
 	default:

@@ -330,11 +330,19 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 	pending := append([]string(nil), c.s.pending...)
 	c.s.pmu.Unlock()
 	cands, word := c.s.comp.Complete(pending, string(line[:pos]))
+	// In mid-line, before a blank, a candidate's closing blank would
+	// double it.
+	blankAfter := pos < len(line) && (line[pos] == ' ' || line[pos] == '\t')
 	out := make([][]rune, 0, len(cands))
 	for _, cand := range cands {
-		if strings.HasPrefix(cand, word) {
-			out = append(out, []rune(cand[len(word):]))
+		if strings.TrimSpace(cand) == "" || !strings.HasPrefix(cand, word) {
+			continue
 		}
+		rest := cand[len(word):]
+		if blankAfter {
+			rest = strings.TrimSuffix(rest, " ")
+		}
+		out = append(out, []rune(rest))
 	}
 	return out, len([]rune(word))
 }
