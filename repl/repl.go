@@ -100,9 +100,9 @@ func Run(cfg Config) int {
 		// A statement is remembered whole, once complete (a block as
 		// one line): see remember.
 		DisableAutoSaveHistory: true,
-		InterruptPrompt:   "^C",
-		Stdout:            cfg.Stdout,
-		Stderr:            cfg.Stderr,
+		InterruptPrompt:        "^C",
+		Stdout:                 cfg.Stdout,
+		Stderr:                 cfg.Stderr,
 	}, cfg.Stdin)
 	if err != nil {
 		fmt.Fprintf(cfg.Stderr, "nsh: %v\n", err)
