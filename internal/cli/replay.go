@@ -79,7 +79,7 @@ func replayMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nsh replay: %v\n", err)
 		return 2
 	}
-	ex := replay.ExtractAll(string(src))
+	ex := replay.ExtractNamed(file, string(src))
 	steps := ex.Steps
 	if list {
 		if err := replay.List(stdout, steps); err != nil {

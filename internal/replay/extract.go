@@ -47,6 +47,13 @@ type Step struct {
 	// /etc/iproute2/rt_tables"): Run lets it only in a sandbox, or when
 	// the user says so.
 	Writes string
+	// NoOutput is true when the tutorial shows the command printing
+	// nothing: the next line of its code block is another prompt.
+	NoOutput bool
+	// Program names the program of this machine the command runs
+	// ("ifconfig"): Run runs it only in a sandbox, and if it is
+	// installed.
+	Program string
 }
 
 // LeftOut is a line of a tutorial that looks like a command but is not
@@ -66,6 +73,10 @@ type Extraction struct {
 
 // Extract returns the commands of a tutorial in order.
 func Extract(src string) []Step { return ExtractAll(src).Steps }
+
+// ExtractAll is ExtractNamed for a tutorial without a name: Markdown if
+// it has a fenced code block.
+func ExtractAll(src string) Extraction { return ExtractNamed("", src) }
 
 // token is a word of the tutorial with its line.
 type token struct {
@@ -99,7 +110,7 @@ func tokenize(s source) (lines [][]token, fenced []bool, prompts []string) {
 		l := raw[i]
 		n := i + 1
 		kind := s.kind[i]
-		if kind == otherLine || kind == proseLine && !strings.Contains(l, "`") {
+		if kind == otherLine || kind == proseLine && !strings.Contains(l, "`") && !typedProse(l) {
 			lines, fenced, prompts = append(lines, nil), append(fenced, false), append(prompts, "")
 			continue
 		}
@@ -133,7 +144,7 @@ func tokenize(s source) (lines [][]token, fenced []bool, prompts []string) {
 					toks = append(toks, token{text: w, line: n})
 				}
 			}
-		} else if kind != proseLine {
+		} else if kind != proseLine || typedProse(l) {
 			for _, w := range strings.Fields(l) {
 				w = strings.Trim(w, "`")
 				if w == "" {
@@ -154,6 +165,26 @@ func tokenize(s source) (lines [][]token, fenced []bool, prompts []string) {
 	return lines, fenced, prompts
 }
 
+// typedProse reports whether a line of a Markdown paragraph is a
+// command typed as such, unformatted: its first word (after a list
+// marker, "sudo" or a prompt) is one of the commands replay runs.
+// Sentences ("Run brctl show again"), table rows and headings are not.
+func typedProse(l string) bool {
+	f := strings.Fields(listMarkerRE().ReplaceAllString(promptRE().ReplaceAllString(l, " "), ""))
+	for len(f) > 0 && (f[0] == "sudo" || isPrompt(f[0])) {
+		f = f[1:]
+	}
+	if len(f) > 1 && (commandWords[f[0]] || f[0] == "nsenter") {
+		return true
+	}
+	// Shell code ("??? for f in ...; do ...; done").
+	for len(f) > 0 && strings.Trim(f[0], "?!*-") == "" {
+		f = f[1:]
+	}
+	rest := strings.Join(f, " ")
+	return len(f) > 0 && shellKeywords[f[0]] && (strings.Contains(rest, "; do ") || strings.Contains(rest, "; then "))
+}
+
 // listMarkerRE matches the marker of a list item or a table cell's bar.
 var listMarkerRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([-*+]|\d+[.)])\s+`) })
 
@@ -162,16 +193,18 @@ func continued(l string) bool {
 	return strings.HasSuffix(strings.TrimRight(l, " \t"), "\\")
 }
 
-// ExtractAll returns the commands of a tutorial in order, and the lines
-// that look like commands but are not replayed.
+// ExtractNamed returns the commands of the tutorial src, named name, in
+// order, and the lines that look like commands but are not replayed. A
+// tutorial named *.md or *.markdown, or with a fenced code block, is
+// read as Markdown.
 //
 // A reader who enters a shell in a namespace ("ip netns exec NS bash",
 // "nsenter --net=/run/netns/NS") stays there until "exit", until a
 // prompt shows the shell the reader entered it from again, until the
 // end of the code block (in Markdown: unless the next block's prompt
 // names NS) or until the next heading.
-func ExtractAll(src string) Extraction {
-	doc := readSource(strings.TrimPrefix(src, lang.BOM))
+func ExtractNamed(name, src string) Extraction {
+	doc := readSource(name, strings.TrimPrefix(src, lang.BOM))
 	lines, fenced, prompts := tokenize(doc)
 	e := &extractor{lines: lines, fenced: fenced, read: make([]*line, len(lines))}
 	var steps []Step
@@ -250,7 +283,7 @@ func ExtractAll(src string) Extraction {
 				i = p.end
 				continue
 			}
-			st := Step{Line: toks[i].line, Text: l.text(p), Show: p.show, Note: p.note, Writes: p.writes}
+			st := Step{Line: toks[i].line, Text: l.text(p), Show: p.show, Note: p.note, Writes: p.writes, Program: p.program}
 			if inNS != "" {
 				st.Text = "ip netns exec " + inNS + " " + st.Text
 			}
@@ -284,12 +317,26 @@ func ExtractAll(src string) Extraction {
 				j++
 			}
 			prevLine, prevEnd = li, end
+			if st.Show && !piped && doc.kind[li] == codeLine && end < j {
+				// A code block keeps lines as typed, output on lines of
+				// its own: what follows a show command on its line are
+				// its arguments ("bridge fdb show br0", which bridge
+				// reads and ignores), not output run together with it.
+				st.Text += " " + strings.Join(words[end:j], " ")
+				end = j
+			}
 			if st.Show && !piped {
 				st.Output = strings.Join(words[end:j], " ")
 				if end == len(toks) {
 					// The command ends its line: its output, if the
 					// tutorial shows any, is on the lines that follow.
 					st.Output, next = e.followingOutput(li + 1)
+					// The next line of the same code block is another
+					// prompt: the tutorial shows this command printing
+					// nothing.
+					if n := li + 1; st.Output == "" && n < len(lines) && doc.kind[n] == codeLine && doc.block[n] == doc.block[li] && len(lines[n]) > 0 && isPrompt(lines[n][0].text) {
+						st.NoOutput = true
+					}
 				}
 			}
 			steps = append(steps, st)
@@ -321,10 +368,21 @@ func init() {
 		nsenter ovs-ofctl ovs-vsctl ovs-appctl podman ps python python3 readlink rm route sed service sh sleep socat
 		source ss ssh su systemctl tc tcpdump tee touch traceroute tshark umount unshare vi vim wget which yum
 		containerlab kubectl lxc virsh firecracker unbuffer watch telnet nping scapy wireshark iw wg ovs-dpctl
-		netplan resolvectl systemd-resolve nmap host nslookup curl`) {
+		netplan resolvectl systemd-resolve nmap host nslookup man tree arp brctl-utils tunctl vagrant
+		ovs-vsctl ovs-ofctl ip6tables-save conntrack bpftool`) {
 		otherPrograms[p] = true
 	}
 }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// shellKeywords start shell code.
+var shellKeywords = map[string]bool{"for": true, "while": true, "until": true, "if": true}
 
 // otherProgram reports whether the line is a command line of another
 // program: in a code block, or after a prompt, a line whose first word
@@ -336,14 +394,39 @@ func (l *line) otherProgram(code bool) (LeftOut, bool) {
 		i++
 		prompted = true
 	}
+	for i < len(l.words) && strings.Trim(l.words[i], "?!*-") == "" {
+		i++ // "??? for f in ...": the author's marks before a command
+	}
+	if i < len(l.words) && shellKeywords[l.words[i]] && l.cmd[i] == nil {
+		// Shell code ("for f in ...; do ...; done") is a command line
+		// wherever it is: prose does not have "; do".
+		rest := strings.Join(l.words[i:], " ")
+		if strings.Contains(rest, "; do ") || strings.Contains(rest, "; then ") {
+			return LeftOut{Text: rest, Reason: "shell code (" + l.words[i] + " ...): replay runs one command at a time"}, true
+		}
+	}
 	if !code && !prompted || i >= len(l.words) || l.cmd[i] != nil {
 		return LeftOut{}, false
+	}
+	if k := i + boolInt(l.words[i] == "sudo"); k < len(l.words) && commandWords[l.words[k]] {
+		// "ip link set <iface> master br0": a template, not a command.
+		for _, w := range l.words[k:] {
+			if strings.HasPrefix(w, "<") && strings.Contains(w, ">") {
+				return LeftOut{Text: strings.Join(l.words[i:], " "), Reason: "a template: " + w + " stands for a value of the reader's"}, true
+			}
+		}
 	}
 	j := i
 	for j < len(l.words) && (l.words[j] == "sudo" || strings.HasPrefix(l.words[j], "-") && j > i) {
 		j++
 	}
-	if j >= len(l.words) || !otherPrograms[l.words[j]] || l.cmd[j] != nil {
+	if j >= len(l.words) {
+		return LeftOut{}, false
+	}
+	w := l.words[j]
+	// A program named by its path ("./inspect-net-stack.sh", "/usr/bin/x").
+	path := (strings.HasPrefix(w, "./") || strings.HasPrefix(w, "/")) && len(w) > 2 && plain(w)
+	if !otherPrograms[w] && !path || l.cmd[j] != nil {
 		return LeftOut{}, false
 	}
 	end := l.nextTerminator(j + 1)
@@ -403,8 +486,8 @@ func (e *extractor) followingOutput(from int) (string, int) {
 			break
 		}
 		l := e.line(k)
-		if isPrompt(l.words[0]) {
-			break
+		if isPrompt(l.words[0]) || strings.HasPrefix(l.words[0], "//") {
+			break // a prompt, or a "// comment" of the code block
 		}
 		if p := l.cmd[0]; p != nil && !p.skip {
 			break
@@ -460,6 +543,30 @@ type parsed struct {
 	note       string
 	why        string // why a skipped command is not replayed
 	writes     string // the file the command writes
+	program    string // a program of this machine the command runs (sandboxPrograms)
+}
+
+// commandPosition reports whether words[i] is where a command starts: at
+// the start of the line, after a prompt, sudo or a shell operator, or as
+// the command of "ip netns exec NS". Programs whose names are English
+// words ("route", "arp") are taken as commands only there.
+func commandPosition(words []string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	switch p := words[i-1]; {
+	case isPrompt(p), p == "sudo", p == ";", p == "&&", p == "||":
+		return true
+	}
+	return i >= 2 && words[i-2] == "exec"
+}
+
+// sandboxPrograms are the network tools of this machine a step may run,
+// in a sandbox only: they act on the namespace they run in and on
+// nothing else (net-tools, iptables, ethtool, tc, ss).
+var sandboxPrograms = map[string]bool{
+	"ifconfig": true, "route": true, "arp": true, "iptables": true, "ip6tables": true, "nft": true,
+	"ethtool": true, "tc": true, "ss": true, "netstat": true, "arping": true,
 }
 
 // optRun is what a loop over options found from a word on: the first
@@ -553,7 +660,7 @@ func (l *line) parseAt(i int) (parsed, bool) {
 		for i < len(words) && (words[i] == "-E" || words[i] == "-H" || words[i] == "-n" || words[i] == "-S") {
 			i++
 		}
-		if i >= len(words) || l.cmd[i] == nil || words[i] != "echo" && words[i] != "nsenter" && !commandWords[words[i]] {
+		if i >= len(words) || l.cmd[i] == nil || words[i] != "echo" && words[i] != "nsenter" && !commandWords[words[i]] && l.cmd[i].program == "" {
 			return parsed{}, false
 		}
 		p := *l.cmd[i]
@@ -571,6 +678,18 @@ func (l *line) parseAt(i int) (parsed, bool) {
 	case "docker", "podman":
 		if i+1 < len(words) && words[i+1] == "exec" {
 			return parsed{end: l.simpleEnd(i + 2), skip: true, why: words[i] + " exec runs in a container, which replay cannot reproduce"}, true
+		}
+	default:
+		if sandboxPrograms[words[i]] && commandPosition(words, start) {
+			// "ifconfig tap1 192.168.1.2/24": a network tool of this
+			// machine, which acts on the namespace it runs in.
+			end := l.simpleEnd(i + 1)
+			for _, w := range words[i:end] {
+				if !plain(w) {
+					return parsed{}, false
+				}
+			}
+			return parsed{from: start, upto: end, end: end, program: words[i]}, true
 		}
 	case "ip":
 		return l.parseIP(i)
@@ -952,7 +1071,7 @@ func (l *line) parseNetns(start, i int, verb string, all bool) (parsed, bool) {
 		case "bash", "sh", "zsh", "dash":
 			return parsed{end: l.nextTerminator(i + 1), enter: name}, true
 		}
-		if !commandWords[words[i]] && words[i] != "sudo" || l.cmd[i] == nil {
+		if !commandWords[words[i]] && words[i] != "sudo" && (l.cmd[i] == nil || l.cmd[i].program == "") || l.cmd[i] == nil {
 			// Another program (tcpdump, ls...): not replayed.
 			return parsed{end: l.simpleEnd(i + 1), skip: true, why: words[i] + " (in netns " + name + ") is not a command replay runs"}, true
 		}

@@ -37,19 +37,8 @@ func TestExtractSeeds(t *testing.T) {
 			if err := List(&b, Extract(src)); err != nil {
 				t.Fatal(err)
 			}
-			got := strings.Split(b.String(), "\n")
-			wantLines := strings.Split(string(want), "\n")
-			for i := 0; i < max(len(got), len(wantLines)); i++ {
-				var g, w string
-				if i < len(got) {
-					g = got[i]
-				}
-				if i < len(wantLines) {
-					w = wantLines[i]
-				}
-				if g != w {
-					t.Fatalf("line %d: got %q, want %q\nwhole list:\n%s", i+1, g, w, b.String())
-				}
+			if i, g, w := firstDiff(b.String(), string(want)); i > 0 {
+				t.Fatalf("line %d: got %q, want %q\nwhole list:\n%s", i, g, w, b.String())
 			}
 		})
 	}

@@ -43,15 +43,17 @@ type source struct {
 // Markdown.
 var fenceRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("(?m)^ {0,3}(```|~~~)") })
 
-// readSource splits src into lines. A document with a fenced code block
-// is parsed as Markdown (CommonMark), so that headings, prose, tables
-// and code are told apart by the document's structure; any other is
-// plain text, every line of kind textLine.
-func readSource(src string) source {
+// readSource splits src into lines. A Markdown document (named *.md or
+// *.markdown, or with a fenced code block) is parsed as Markdown
+// (CommonMark), so that headings, prose, tables and code are told apart
+// by the document's structure; any other is plain text, every line of
+// kind textLine.
+func readSource(name, src string) source {
 	src = strings.ReplaceAll(src, "\r\n", "\n")
 	raw := strings.Split(src, "\n")
 	s := source{lines: raw, kind: make([]lineKind, len(raw)), block: make([]int, len(raw)), heading: make([]bool, len(raw))}
-	if !fenceRE().MatchString(src) {
+	md := strings.HasSuffix(name, ".md") || strings.HasSuffix(name, ".markdown")
+	if !md && !fenceRE().MatchString(src) {
 		return s
 	}
 	for i := range s.kind {
