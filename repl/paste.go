@@ -239,7 +239,18 @@ func (p *paste) OnChange(line []rune, pos int, key rune) ([]rune, int, bool) {
 func newEditor(c readline.Config, in io.ReadCloser) (*readline.Instance, error) {
 	p := &paste{in: newPasteInput(in)}
 	c.Stdin = p.in
-	c.FuncFilterInputRune = p.filter
+	// A filter of the caller's (the answer to "Display all N
+	// possibilities?") sees each key first.
+	if first := c.FuncFilterInputRune; first != nil {
+		c.FuncFilterInputRune = func(r rune) (rune, bool) {
+			if r, ok := first(r); !ok {
+				return r, false
+			}
+			return p.filter(r)
+		}
+	} else {
+		c.FuncFilterInputRune = p.filter
+	}
 	c.Listener = p
 	rl, err := readline.NewEx(&c)
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"sync"
 
 	"github.com/chzyer/readline"
+	xterm "golang.org/x/term"
 
 	"github.com/nshlab/nsh/builtins"
 	"github.com/nshlab/nsh/interp"
@@ -58,6 +59,12 @@ type shell struct {
 
 	cmu    sync.Mutex
 	cancel context.CancelFunc // of the running statement
+
+	// ask holds the candidates of a Tab that would list more than a
+	// screenful, while "Display all N possibilities? (y or n)" waits
+	// for its answer (read by answerKey, on the line editor's
+	// goroutine, as Do is).
+	ask []string
 }
 
 // Prompt returns the primary prompt for the session's namespace r:
@@ -97,6 +104,8 @@ func Run(cfg Config) int {
 		AutoComplete:      completer{s},
 		HistoryLimit:      historyLimit,
 		HistorySearchFold: true,
+		// The answer to "Display all N possibilities?".
+		FuncFilterInputRune: s.answerKey,
 		// A statement is remembered whole, once complete (a block as
 		// one line): see remember.
 		DisableAutoSaveHistory: true,
@@ -319,6 +328,64 @@ func (s *shell) run(f *lang.File) (code int, exit bool) {
 	return 0, false
 }
 
+// tooMany reports whether listing the candidates that start with word
+// would take more than a screenful, on a terminal.
+func (s *shell) tooMany(cands []string, word string) bool {
+	f, ok := s.cfg.Stdout.(*os.File)
+	if !ok || len(cands) < 2 {
+		return false
+	}
+	w, h, err := xterm.GetSize(int(f.Fd()))
+	if err != nil || h < 3 {
+		return false
+	}
+	n, width := 0, 1
+	for _, c := range cands {
+		if strings.HasPrefix(c, word) {
+			n++
+			width = max(width, len(c)+1)
+		}
+	}
+	cols := max(w/width, 1)
+	return (n+cols-1)/cols > h-2
+}
+
+// answerKey reads the answer to "Display all N possibilities?": y (or
+// Tab, or space) lists them, any other key does not; then the prompt and
+// the line are drawn again below. Any other time a key goes through.
+func (s *shell) answerKey(r rune) (rune, bool) {
+	if s.ask == nil {
+		return r, true
+	}
+	cands := s.ask
+	s.ask = nil
+	out := s.cfg.Stdout
+	fmt.Fprint(out, "\r\n")
+	switch r {
+	case 'y', 'Y', ' ', '\t':
+		width := 1
+		for _, c := range cands {
+			width = max(width, len(c)+1)
+		}
+		cols := max(readline.GetScreenWidth()/width, 1)
+		rows := (len(cands) + cols - 1) / cols
+		var b strings.Builder
+		for i := 0; i < rows; i++ {
+			for j := 0; j < cols; j++ {
+				// Down the columns, as readline and bash list them.
+				if k := j*rows + i; k < len(cands) {
+					fmt.Fprintf(&b, "%-*s", width, strings.TrimSpace(cands[k]))
+				}
+			}
+			b.WriteString("\r\n")
+		}
+		fmt.Fprint(out, b.String())
+	}
+	// Not processed: the line editor draws the prompt and the line again
+	// on the line below.
+	return 0, false
+}
+
 // completer adapts Completer to readline.AutoCompleter.
 type completer struct{ s *shell }
 
@@ -330,6 +397,12 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 	pending := append([]string(nil), c.s.pending...)
 	c.s.pmu.Unlock()
 	cands, word := c.s.comp.Complete(pending, string(line[:pos]))
+	if c.s.tooMany(cands, word) {
+		// Past a screenful: ask first, as bash and zsh do.
+		c.s.ask = cands
+		fmt.Fprintf(c.s.cfg.Stdout, "\r\nDisplay all %d possibilities? (y or n)", len(cands))
+		return nil, 0
+	}
 	// In mid-line, before a blank, a candidate's closing blank would
 	// double it.
 	blankAfter := pos < len(line) && (line[pos] == ' ' || line[pos] == '\t')

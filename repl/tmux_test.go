@@ -359,5 +359,30 @@ func TestTerminal(t *testing.T) {
 		if _, err := os.Lstat("/run/netns/inner"); !os.IsNotExist(err) {
 			t.Errorf("the --sandbox REPL's namespace is visible outside it: %v", err)
 		}
+
+		// More candidates than a screenful: Tab asks first; n keeps the
+		// line, y lists them, and the line comes back below either way.
+		// Last, in a small window (nsh is left running there: the
+		// sandbox ends it).
+		m.typ(bin)
+		m.enter("nsh> ")
+		m.typ("ip netns add many; for i in 1..25 < ip -n many link add a$i type veth peer name b$i >")
+		m.enter("nsh> ")
+		m.cmd("resize-window", "-t", "nsh", "-x", "40", "-y", "8")
+		askRE := regexp.MustCompile(`Display all \d+ possibilities\? \(y or n\)$`)
+		m.typ("ip -n many link del ")
+		m.key("Tab")
+		m.waitFor("the question", func(s, last string) bool { return askRE.MatchString(last) })
+		m.key("n")
+		m.waitLine("nsh> ip -n many link del")
+		m.key("Tab")
+		m.waitFor("the question again", func(s, last string) bool { return askRE.MatchString(last) })
+		m.key("y")
+		m.waitFor("the list", func(s, last string) bool {
+			return last == "nsh> ip -n many link del" && regexp.MustCompile(`\ba25 +`).MatchString(s) && regexp.MustCompile(`\bb9\b`).MatchString(s)
+		})
+		m.key("C-c")
+		m.waitPrompt("nsh> ")
+
 	})
 }
