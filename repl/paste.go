@@ -243,7 +243,8 @@ func newEditor(c readline.Config, in io.ReadCloser) (*readline.Instance, error) 
 	// possibilities?") sees each key first.
 	if first := c.FuncFilterInputRune; first != nil {
 		c.FuncFilterInputRune = func(r rune) (rune, bool) {
-			if r, ok := first(r); !ok {
+			r, ok := first(r)
+			if !ok {
 				return r, false
 			}
 			return p.filter(r)
@@ -251,7 +252,17 @@ func newEditor(c readline.Config, in io.ReadCloser) (*readline.Instance, error) 
 	} else {
 		c.FuncFilterInputRune = p.filter
 	}
-	c.Listener = p
+	if first := c.Listener; first != nil {
+		// The caller's listener (Tab going through candidates) first.
+		c.Listener = readline.FuncListener(func(line []rune, pos int, key rune) ([]rune, int, bool) {
+			if l, n, ok := first.OnChange(line, pos, key); ok {
+				return l, n, ok
+			}
+			return p.OnChange(line, pos, key)
+		})
+	} else {
+		c.Listener = p
+	}
 	rl, err := readline.NewEx(&c)
 	if err != nil {
 		return nil, err

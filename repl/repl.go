@@ -65,6 +65,49 @@ type shell struct {
 	// for its answer (read by answerKey, on the line editor's
 	// goroutine, as Do is).
 	ask []string
+	// cycle is the list the last Tab showed: each further Tab puts the
+	// next of its candidates into the line, in place (see answerKey and
+	// OnChange); any other key ends it.
+	cycle *cycle
+}
+
+// cycle is a list of candidates Tab goes through in the line.
+type cycle struct {
+	start int      // where the completed word starts in the line
+	cands []string // the candidates, without their closing blank
+	next  int      // the candidate the next Tab puts in
+	end   int      // where the word put in last ends
+}
+
+// commonStart reports whether the candidates' rests all start with the
+// same rune: the line editor then puts their common part in first,
+// rather than listing them.
+func commonStart(rests [][]rune) bool {
+	for _, r := range rests {
+		if len(r) == 0 || r[0] != rests[0][0] {
+			return false
+		}
+	}
+	return true
+}
+
+// cycleMark stands in the line editor's input for a Tab that puts the
+// next candidate in; OnChange replaces it.
+const cycleMark = '\uFDD1'
+
+// OnChange is the line editor's listener for cycleMark: the word being
+// completed (the typed one, or the candidate the last Tab put in) is
+// replaced by the next candidate, the rest of the line kept.
+func (s *shell) OnChange(line []rune, pos int, key rune) ([]rune, int, bool) {
+	c := s.cycle
+	if key != cycleMark || c == nil || pos == 0 || pos > len(line) || line[pos-1] != cycleMark || c.start > pos-1 {
+		return nil, 0, false
+	}
+	cand := []rune(c.cands[c.next%len(c.cands)])
+	c.next++
+	out := append(append(append([]rune{}, line[:c.start]...), cand...), line[pos:]...)
+	c.end = c.start + len(cand)
+	return out, c.end, true
 }
 
 // Prompt returns the primary prompt for the session's namespace r:
@@ -106,6 +149,8 @@ func Run(cfg Config) int {
 		HistorySearchFold: true,
 		// The answer to "Display all N possibilities?".
 		FuncFilterInputRune: s.answerKey,
+		// Tab going through the candidates, in the line.
+		Listener: s,
 		// A statement is remembered whole, once complete (a block as
 		// one line): see remember.
 		DisableAutoSaveHistory: true,
@@ -355,6 +400,10 @@ func (s *shell) tooMany(cands []string, word string) bool {
 // the line are drawn again below. Any other time a key goes through.
 func (s *shell) answerKey(r rune) (rune, bool) {
 	if s.ask == nil {
+		if r == '\t' && s.cycle != nil {
+			return cycleMark, true // OnChange puts the next candidate in
+		}
+		s.cycle = nil
 		return r, true
 	}
 	cands := s.ask
@@ -396,6 +445,12 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 	c.s.pmu.Lock()
 	pending := append([]string(nil), c.s.pending...)
 	c.s.pmu.Unlock()
+	for _, r := range line {
+		if r == cycleMark {
+			return nil, 0 // a Tab going through the list: see OnChange
+		}
+	}
+	c.s.cycle = nil
 	cands, word := c.s.comp.Complete(pending, string(line[:pos]))
 	if c.s.tooMany(cands, word) {
 		// Past a screenful: ask first, as bash and zsh do.
@@ -416,6 +471,17 @@ func (c completer) Do(line []rune, pos int) ([][]rune, int) {
 			rest = strings.TrimSuffix(rest, " ")
 		}
 		out = append(out, []rune(rest))
+	}
+	if len(out) > 1 && !commonStart(out) {
+		// The list is shown (no common part to put in first); the next
+		// Tab puts its first candidate in.
+		cy := &cycle{start: pos - len([]rune(word))}
+		for _, cand := range cands {
+			if strings.TrimSpace(cand) != "" && strings.HasPrefix(cand, word) {
+				cy.cands = append(cy.cands, strings.TrimSuffix(cand, " "))
+			}
+		}
+		c.s.cycle = cy
 	}
 	return out, len([]rune(word))
 }

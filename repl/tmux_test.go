@@ -105,6 +105,17 @@ func (m *term) enter(p string) {
 	})
 }
 
+// lastPromptLine returns the last line of the screen that starts with
+// the prompt, trailing blanks removed.
+func lastPromptLine(screen string) string {
+	i := strings.LastIndex(screen, "nsh> ")
+	if i < 0 {
+		return ""
+	}
+	line, _, _ := strings.Cut(screen[i:], "\n")
+	return strings.TrimRight(line, " ")
+}
+
 // TestTerminal runs the built nsh in tmux inside a sandbox and builds the
 // docker-bridge lab (/work/shared/seeds/docker-bridge-lab.txt) at the
 // prompt, completing every namespace and interface name with Tab after
@@ -220,6 +231,22 @@ func TestTerminal(t *testing.T) {
 		if err != nil || !regexp.MustCompile(`(?m)^mydocker0\s+8000\.[0-9a-f]{12}\s+no\s+veth1\n\s+veth2$`).Match(out) {
 			t.Errorf("brctl show: %v\n%s", err, out)
 		}
+
+		// Tab: the common part first, then the list, then each further
+		// Tab puts the next candidate into the line, in place.
+		m.typ("ip link show v")
+		m.key("Tab")
+		m.waitLine("nsh> ip link show veth")
+		m.key("Tab")
+		m.waitFor("the list", func(s, last string) bool { return regexp.MustCompile(`(?m)^veth1 +veth2 *$`).MatchString(s) })
+		for _, want := range []string{"veth1", "veth2", "veth1"} {
+			m.key("Tab")
+			m.waitFor("Tab putting "+want+" in", func(s, last string) bool { return lastPromptLine(s) == "nsh> ip link show "+want })
+		}
+		m.typ(" up")
+		m.waitFor("the line typed on", func(s, last string) bool { return lastPromptLine(s) == "nsh> ip link show veth1 up" })
+		m.key("C-c")
+		m.waitPrompt("nsh> ")
 
 		// The session's namespace, shown in the prompt.
 		m.complete("in n", "nsh> in ns")
