@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -25,18 +26,24 @@ type confEntry struct {
 // *.conf files of dir, if set), as rtnl_tab_initialize and
 // rtnl_hash_initialize read them ("ID NAME" lines, the ID decimal or
 // 0x-hex, # comments). ip reads them once per command; nsh runs many
-// commands in one process, so it reads them again whenever one of the
-// files changed since the last reading: a script that names a table
-// with "echo 200 t >> /etc/iproute2/rt_tables" can use it on the next
-// line, as it could with ip.
+// commands in one process, so once per command (namesGen) it checks
+// whether one of the files changed since the last reading, and reads
+// them again if so: a script that names a table with "echo 200 t >>
+// /etc/iproute2/rt_tables" can use it on the next line, as it could
+// with ip.
 type confNames struct {
 	file    string
 	dir     string // a directory of *.conf files read after file, or ""
 	builtin []confEntry
 	mu      sync.Mutex
 	stamp   string // the files' names, sizes and times when last read
+	checked uint64 // the namesGen of the last check
 	all     []confEntry
 }
+
+// namesGen counts ip commands: each one checks a database's files at
+// most once, the first time it needs a name (Main increments it).
+var namesGen atomic.Uint64
 
 // files returns the files of t in the order iproute2 reads them.
 func (t *confNames) files() []string {
@@ -49,8 +56,15 @@ func (t *confNames) files() []string {
 }
 
 // entries returns the names of t, reading its files again if they
-// changed.
+// changed since the last command that looked.
 func (t *confNames) entries() []confEntry {
+	gen := namesGen.Load()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.all != nil && t.checked == gen {
+		return t.all
+	}
+	t.checked = gen
 	files := t.files()
 	var stamp strings.Builder
 	for _, f := range files {
@@ -58,8 +72,6 @@ func (t *confNames) entries() []confEntry {
 			fmt.Fprintf(&stamp, "%s %d %d\n", f, fi.Size(), fi.ModTime().UnixNano())
 		}
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	if t.all == nil || stamp.String() != t.stamp {
 		all := append([]confEntry(nil), t.builtin...)
 		for _, f := range files {

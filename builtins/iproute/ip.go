@@ -61,6 +61,7 @@ func objectRun(name string) func(ctx context.Context, env *builtins.Env, g *Glob
 
 // Main is the "ip" builtin.
 func Main(ctx context.Context, env *builtins.Env, args []string) error {
+	namesGen.Add(1) // name files are checked once per command, as ip reads them
 	g := &Global{NS: env.NS}
 	a := builtins.NewArgs(args[1:])
 	rcvbuf := 0 // -rcvbuf: the socket's receive buffer for this command

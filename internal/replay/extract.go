@@ -177,12 +177,8 @@ func typedProse(l string) bool {
 	if len(f) > 1 && (commandWords[f[0]] || f[0] == "nsenter") {
 		return true
 	}
-	// Shell code ("??? for f in ...; do ...; done").
-	for len(f) > 0 && strings.Trim(f[0], "?!*-") == "" {
-		f = f[1:]
-	}
-	rest := strings.Join(f, " ")
-	return len(f) > 0 && shellKeywords[f[0]] && (strings.Contains(rest, "; do ") || strings.Contains(rest, "; then "))
+	_, ok := shellCode(f)
+	return ok
 }
 
 // listMarkerRE matches the marker of a list item or a table cell's bar.
@@ -350,10 +346,21 @@ func ExtractNamed(name, src string) Extraction {
 // promptNames reports whether a prompt names the namespace ns
 // ("root@red:~#", "[red]#", "(red) $").
 func promptNames(prompt, ns string) bool {
-	if prompt == "" {
-		return false
+	word := func(b byte) bool {
+		return b == '_' || b == '.' || b == '-' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
 	}
-	return regexp.MustCompile(`(^|[^\w.-])` + regexp.QuoteMeta(ns) + `($|[^\w.-])`).MatchString(prompt)
+	for i := 0; ns != "" && i+len(ns) <= len(prompt); i++ {
+		j := strings.Index(prompt[i:], ns)
+		if j < 0 {
+			return false
+		}
+		i += j
+		end := i + len(ns)
+		if (i == 0 || !word(prompt[i-1])) && (end == len(prompt) || !word(prompt[end])) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherPrograms are programs tutorials run beside ip, bridge and brctl,
@@ -374,11 +381,18 @@ func init() {
 	}
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
+// shellCode reports whether words, after the author's marks ("???"),
+// are shell code ("for f in ...; do ...; done", "if ...; then ...; fi"):
+// prose does not have "; do". start is the index of the keyword.
+func shellCode(words []string) (start int, ok bool) {
+	for start < len(words) && strings.Trim(words[start], "?!*-") == "" {
+		start++
 	}
-	return 0
+	if start >= len(words) || !shellKeywords[words[start]] {
+		return start, false
+	}
+	rest := strings.Join(words[start:], " ")
+	return start, strings.Contains(rest, "; do ") || strings.Contains(rest, "; then ")
 }
 
 // shellKeywords start shell code.
@@ -394,21 +408,19 @@ func (l *line) otherProgram(code bool) (LeftOut, bool) {
 		i++
 		prompted = true
 	}
-	for i < len(l.words) && strings.Trim(l.words[i], "?!*-") == "" {
-		i++ // "??? for f in ...": the author's marks before a command
-	}
-	if i < len(l.words) && shellKeywords[l.words[i]] && l.cmd[i] == nil {
-		// Shell code ("for f in ...; do ...; done") is a command line
-		// wherever it is: prose does not have "; do".
-		rest := strings.Join(l.words[i:], " ")
-		if strings.Contains(rest, "; do ") || strings.Contains(rest, "; then ") {
-			return LeftOut{Text: rest, Reason: "shell code (" + l.words[i] + " ...): replay runs one command at a time"}, true
-		}
+	if k, ok := shellCode(l.words[i:]); ok && l.cmd[i+k] == nil {
+		// Shell code is a command line wherever it is.
+		rest := strings.Join(l.words[i+k:], " ")
+		return LeftOut{Text: rest, Reason: "shell code (" + l.words[i+k] + " ...): replay runs one command at a time"}, true
 	}
 	if !code && !prompted || i >= len(l.words) || l.cmd[i] != nil {
 		return LeftOut{}, false
 	}
-	if k := i + boolInt(l.words[i] == "sudo"); k < len(l.words) && commandWords[l.words[k]] {
+	k := i
+	if l.words[k] == "sudo" {
+		k++
+	}
+	if k < len(l.words) && commandWords[l.words[k]] {
 		// "ip link set <iface> master br0": a template, not a command.
 		for _, w := range l.words[k:] {
 			if strings.HasPrefix(w, "<") && strings.Contains(w, ">") {
