@@ -46,6 +46,9 @@ type Env struct {
 	Following func(i int) (interp.Following, bool)
 	Skip      func(i int, undo func(ctx context.Context) error)
 
+	// command is the command line, as Ensure and Plan report it.
+	command string
+
 	mu       sync.Mutex
 	releases []func() // leases of Handle and Conn, ended by Release
 }
@@ -129,6 +132,8 @@ type State struct {
 	stop    chan struct{} // closes the sweeper; nil until it runs
 
 	journal *journal.Journal // see SetJournal
+
+	conv converge // see SetMode
 }
 
 // entry is a namespace's cached sockets and their leases.
@@ -341,7 +346,7 @@ func Middleware(s *State, cmds map[string]Func) func(next interp.ExecHandlerFunc
 	return func(next interp.ExecHandlerFunc) interp.ExecHandlerFunc {
 		return func(ctx context.Context, args []string) error {
 			f, ok := cmds[args[0]]
-			if !ok {
+			if !ok && s.Mode() != Plan {
 				return next(ctx, args)
 			}
 			hc := interp.HandlerCtx(ctx)
@@ -351,7 +356,11 @@ func Middleware(s *State, cmds map[string]Func) func(next interp.ExecHandlerFunc
 				Run: hc.Run, Following: hc.Following, Skip: hc.Skip,
 			}
 			defer env.Release()
-			return f(ctx, env, args)
+			if !ok {
+				PlanProgram(env, args)
+				return nil
+			}
+			return Call(ctx, env, f, args)
 		}
 	}
 }

@@ -1,6 +1,8 @@
 package builtins
 
 import (
+	"errors"
+
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
@@ -92,13 +94,41 @@ func (e *Env) Execute(r ns.Ref, req *nl.NetlinkRequest, resType uint16) ([][]byt
 	if err != nil {
 		return nil, err
 	}
+	mode := e.State.Mode()
+	checked := false
+	if mode != Apply {
+		if it, ok := e.netlinkIntent(r, req); ok {
+			if it.Action == ActCreate && (req.Type == unix.RTM_NEWROUTE || req.Type == unix.RTM_NEWNEIGH) {
+				it.Replace = func() { req.Flags = req.Flags&^unix.NLM_F_EXCL | unix.NLM_F_REPLACE }
+			}
+			if err := e.Intend(it); err != nil {
+				return nil, err
+			}
+			checked = true
+		}
+	}
 	ch, err := e.netlinkChange(r, req)
 	if err != nil {
 		return nil, err
 	}
 	msgs, err := c.Execute(req, resType)
 	ch.Done(err)
+	if err != nil && mode == Ensure && !checked && alreadyAnswer(req, err) {
+		e.record(Step{Action: ActAlready, NS: NSName(r), Object: e.command})
+		return nil, errSkip
+	}
 	return msgs, err
+}
+
+// alreadyAnswer reports whether err, the kernel's answer to req, says
+// the change was made before: "exists" to an exclusive create, "not
+// found" to a delete.
+func alreadyAnswer(req *nl.NetlinkRequest, err error) bool {
+	switch req.Type {
+	case unix.RTM_DELROUTE, unix.RTM_DELRULE, unix.RTM_DELNEIGH, unix.RTM_DELADDR, unix.RTM_DELMDB:
+		return errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH) || errors.Is(err, unix.EADDRNOTAVAIL)
+	}
+	return req.Flags&unix.NLM_F_EXCL != 0 && errors.Is(err, unix.EEXIST)
 }
 
 // netlinkChange records req if it is a change Execute journals.
@@ -121,12 +151,16 @@ func (e *Env) netlinkChange(r ns.Ref, req *nl.NetlinkRequest) (*Change, error) {
 		Data: append([]byte(nil), b[unix.NLMSG_HDRLEN:]...)})
 }
 
-// LinkAdded records in the run's journal that link name is about to be
-// created in namespace at, with its veth peer (if peer is not "") in
-// peerAt.
-func (env *Env) LinkAdded(at ns.Ref, name string, peerAt ns.Ref, peer string) (*Change, error) {
+// LinkAdded is called before link name, of type kind, is created in
+// namespace at, with its veth peer (if peer is not "") in peerAt: it
+// records the change in the run's journal, and under Ensure and Plan
+// decides whether it is to be made (see Intend).
+func (env *Env) LinkAdded(at ns.Ref, name, kind string, peerAt ns.Ref, peer string) (*Change, error) {
 	if name == "" {
 		return nil, nil // the kernel names it: not recorded
+	}
+	if err := env.Intend(env.LinkAddIntent(at, name, kind, peerAt, peer)); err != nil {
+		return nil, err
 	}
 	r := journal.Record{Op: journal.OpLink, NS: NSName(at), Name: name}
 	if peer != "" {

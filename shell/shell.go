@@ -216,7 +216,7 @@ func (s *Shell) builtin(ctx context.Context, hc shinterp.HandlerContext, r ns.Re
 	env.Following = s.following(ix, hc, r, args)
 	env.Skip = s.skipper(ix, hc.Pos, env.Following)
 	defer env.Release()
-	err := f(ctx, env, args)
+	err := builtins.Call(ctx, env, f, args)
 	if errors.Is(err, builtins.ErrNotImplemented) {
 		// Part of the real tool's grammar that nsh lacks: the real tool
 		// runs it, as it would under bash.
@@ -356,6 +356,11 @@ func (s *Shell) shellCommand(hc shinterp.HandlerContext, args []string) (file *s
 // external runs a program in namespace r, with "ip netns exec" semantics
 // outside the start namespace.
 func (s *Shell) external(ctx context.Context, hc shinterp.HandlerContext, r ns.Ref, args []string) error {
+	if s.cfg.State != nil && s.cfg.State.Mode() == builtins.Plan {
+		pos := lang.Pos{Line: int(hc.Pos.Line()), Col: int(hc.Pos.Col())}
+		builtins.PlanProgram(&builtins.Env{NS: r, State: s.cfg.State, Pos: pos}, args)
+		return nil
+	}
 	path, err := shinterp.LookPathDir(hc.Dir, hc.Env, args[0])
 	if err != nil {
 		fmt.Fprintln(hc.Stderr, err)

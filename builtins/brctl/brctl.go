@@ -216,7 +216,7 @@ func (b *run) addbr(args []string) error {
 	// default queue length as for brctl's SIOCBRADDBR.
 	attrs := netlink.NewLinkAttrs()
 	attrs.Name = name
-	ch, err := b.env.LinkAdded(b.env.NS, name, ns.Ref{}, "")
+	ch, err := b.env.LinkAdded(b.env.NS, name, "bridge", ns.Ref{}, "")
 	if err != nil {
 		return err
 	}
@@ -237,6 +237,9 @@ func (b *run) addbr(args []string) error {
 
 func (b *run) delbr(args []string) error {
 	name := args[0]
+	if err := b.env.Intend(b.env.LinkDelIntent(b.env.NS, name)); err != nil {
+		return err
+	}
 	l, err := b.link(name)
 	switch {
 	case err != nil:
@@ -262,6 +265,18 @@ func (b *run) delbr(args []string) error {
 
 func (b *run) addif(args []string) error {
 	return b.eachPort(args, func(brName, ifName string, bl, il netlink.Link) error {
+		if b.env.State.Mode() != builtins.Apply && isBridge(bl) {
+			// Each port is its own change: a skipped one does not end
+			// the command.
+			it := builtins.Intent{Action: builtins.ActChange, NS: b.env.NS, Object: fmt.Sprintf("link %s (master %s)", ifName, brName),
+				Have: func() (bool, string, error) { return il.Attrs().MasterIndex == bl.Attrs().Index, "", nil }}
+			if err := b.env.Intend(it); err != nil {
+				if builtins.Skipped(err) {
+					return nil
+				}
+				return err
+			}
+		}
 		switch {
 		case !isBridge(bl):
 			return fmt.Errorf("can't add %s to bridge %s: %w", ifName, brName, ns.Strerror(unix.EOPNOTSUPP))
@@ -357,11 +372,8 @@ func (b *run) setPort(bl, il netlink.Link, attrs ...*nl.RtAttr) error {
 	}
 	if m := il.Attrs().MasterIndex; m != 0 {
 		if ml, err := b.h.LinkByIndex(m); err == nil && isBridge(ml) {
-			c, err := b.conn()
-			if err != nil {
-				return err
-			}
-			return c.SetPort(il.Attrs().Index, nil, attrs...)
+			_, err := b.env.Execute(b.env.NS, rtnl.SetPortRequest(il.Attrs().Index, nil, attrs...), 0)
+			return err
 		}
 	}
 	switch {
@@ -382,11 +394,8 @@ func (b *run) setBridge(name string, attrs ...*nl.RtAttr) error {
 	if !isBridge(bl) {
 		return unix.ENODEV
 	}
-	c, err := b.conn()
-	if err != nil {
-		return err
-	}
-	return c.SetBridge(bl.Attrs().Index, attrs...)
+	_, err = b.env.Execute(b.env.NS, rtnl.SetBridgeRequest(bl.Attrs().Index, attrs...), 0)
+	return err
 }
 
 // parseTime is brctl's strtotimeval followed by __tv_to_jiffies: seconds

@@ -543,10 +543,6 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 	if idx == 0 {
 		return fmt.Errorf("Cannot find bridge device %q", dev)
 	}
-	c, err := env.Conn(g.NS)
-	if err != nil {
-		return err
-	}
 	var spec *nl.RtAttr
 	if mode >= 0 || afFlags > 0 {
 		spec = nl.NewRtAttr(unix.IFLA_AF_SPEC, nil)
@@ -557,7 +553,7 @@ func linkSet(env *builtins.Env, g *Global, args []string) error {
 			spec.AddRtAttr(iflaBridgeMode, nl.Uint16Attr(uint16(mode)))
 		}
 	}
-	if err := c.SetPort(idx, spec, attrs...); err != nil {
+	if _, err := env.Execute(g.NS, rtnl.SetPortRequest(idx, spec, attrs...), 0); err != nil {
 		return builtins.RtnlStatus(err, 255)
 	}
 	return nil

@@ -345,6 +345,11 @@ func addrModify(env *builtins.Env, g *Global, verb string, args []string) error 
 			ad.PreferedLft = ad.ValidLft
 		}
 	}
+	if env.State.Mode() != builtins.Apply {
+		if err := env.Intend(addrIntent(g, h, l, ad, verb)); err != nil {
+			return err
+		}
+	}
 	raw := builtins.IsMapped(ad.IP) || r.metricSet || r.anycast != nil
 	var ch *builtins.Change
 	if !raw { // a raw request is recorded as it is sent (Env.Execute)
@@ -532,4 +537,50 @@ func addrFlush(env *builtins.Env, g *Global, args []string) error {
 			return builtins.Fail(1, "*** Flush remains incomplete after %d rounds. ***", maxRounds)
 		}
 	}
+}
+
+// addrIntent is the Intent of "ip address VERB" of ad on link l: under
+// Ensure, an address of the same prefix on l is the one asked for (a
+// delete: none is).
+func addrIntent(g *Global, h *netlink.Handle, l netlink.Link, ad *netlink.Addr, verb string) builtins.Intent {
+	it := builtins.Intent{Action: builtins.ActCreate, NS: g.NS,
+		Object: fmt.Sprintf("address %s on %s", ad.IPNet, l.Attrs().Name)}
+	switch verb {
+	case "delete":
+		it.Action = builtins.ActDelete
+	case "change", "replace":
+		it.Action = builtins.ActChange
+	}
+	it.Have = func() (bool, string, error) {
+		fam := netlink.FAMILY_V4
+		if ad.IP.To4() == nil {
+			fam = netlink.FAMILY_V6
+		}
+		as, err := h.AddrList(l, fam)
+		if err != nil {
+			return false, "", err
+		}
+		for _, a := range as {
+			if a.IPNet == nil || !a.IP.Equal(ad.IP) {
+				continue
+			}
+			mo, _ := a.Mask.Size()
+			mn, _ := ad.Mask.Size()
+			switch {
+			case verb == "delete":
+				return false, "", nil
+			case mo != mn && verb == "add":
+				return false, fmt.Sprintf("its prefix length is %d, not %d", mo, mn), nil
+			case mo != mn:
+				return false, "", nil
+			case ad.Peer != nil && (a.Peer == nil || !a.Peer.IP.Equal(ad.Peer.IP)):
+				return false, "", nil
+			case ad.Scope != 0 && a.Scope != ad.Scope:
+				return false, "", nil
+			}
+			return true, "", nil
+		}
+		return verb == "delete", "", nil
+	}
+	return it
 }

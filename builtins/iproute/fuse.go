@@ -292,7 +292,7 @@ func tryFusedVeth(env *builtins.Env, g *Global, h *netlink.Handle, v *netlink.Ve
 	defer f.Close()
 	fused := *v
 	fused.PeerNamespace = netlink.NsFd(int(f.Fd()))
-	ch, err := env.LinkAdded(g.NS, v.Name, r, v.PeerName)
+	ch, err := env.LinkAdded(g.NS, v.Name, "veth", r, v.PeerName)
 	if err != nil {
 		return false, err
 	}

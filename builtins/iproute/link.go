@@ -608,6 +608,11 @@ func linkDel(env *builtins.Env, g *Global, args []string) error {
 	if r.dev == "" {
 		return fmt.Errorf("not enough information: \"dev\" argument is required")
 	}
+	if env.State.Mode() != builtins.Apply {
+		if err := env.Intend(env.LinkDelIntent(g.NS, r.dev)); err != nil {
+			return err
+		}
+	}
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		return err
@@ -659,6 +664,27 @@ func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 	}
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
+		if env.State.Mode() != builtins.Apply && isNoDevice(err) {
+			if it, ok := linkGoneIntent(env, g, r); ok {
+				return env.Intend(it)
+			}
+			if here := builtins.NSName(g.NS); env.State.PlannedLink(here, r.dev) && (r.netns != "" || r.name != "") {
+				// A plan's link that moves or is renamed.
+				it := builtins.Intent{Action: builtins.ActChange, NS: g.NS, Object: "link " + r.dev}
+				if r.netns != "" {
+					it.Object += " (to netns " + r.netns + ")"
+				}
+				it.Effect = func(o builtins.Overlay) {
+					o.AddLink(here, r.dev, false)
+					if r.netns != "" {
+						o.AddLink(r.netns, r.dev, true)
+					} else {
+						o.AddLink(here, r.name, true)
+					}
+				}
+				return env.Intend(it)
+			}
+		}
 		return err
 	}
 	if len(r.vfs) > 0 {
@@ -686,6 +712,25 @@ func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 			return err
 		}
 		masterIndex = m.Attrs().Index
+	}
+	if r.typ == "" && env.State.Mode() != builtins.Apply {
+		it := linkSetIntent(r, l, masterIndex)
+		it.NS = g.NS
+		if r.netns != "" {
+			it.Object += " (to netns " + r.netns + ")"
+			it.Effect = func(o builtins.Overlay) {
+				o.AddLink(builtins.NSName(g.NS), l.Attrs().Name, false)
+				o.AddLink(r.netns, l.Attrs().Name, true)
+			}
+		} else if r.name != "" && r.name != l.Attrs().Name {
+			it.Effect = func(o builtins.Overlay) {
+				o.AddLink(builtins.NSName(g.NS), l.Attrs().Name, false)
+				o.AddLink(builtins.NSName(g.NS), r.name, true)
+			}
+		}
+		if err := env.Intend(it); err != nil {
+			return err
+		}
 	}
 	if r.netns == "" || r.otherChanges() || r.typ != "" {
 		ch, err := env.LinkChanged(g.NS, l, r.name)
@@ -1072,7 +1117,7 @@ func linkAdd(env *builtins.Env, g *Global, args []string) error {
 	if err != nil {
 		return err
 	}
-	ch, err := env.LinkAdded(where.ref, name, ns.Ref{}, "")
+	ch, err := env.LinkAdded(where.ref, name, r.typ, ns.Ref{}, "")
 	if err != nil {
 		return err
 	}
@@ -1170,7 +1215,7 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		// request always names both, and cannot carry a broadcast
 		// address, so this one is built here.
 		li := kindLinkInfo("veth", unix.IFLA_INFO_DATA, vethPeerData(v, peer), peer != nil)
-		ch, err := env.LinkAdded(where.ref, v.Name, peerWhere.ref, v.PeerName)
+		ch, err := env.LinkAdded(where.ref, v.Name, "veth", peerWhere.ref, v.PeerName)
 		if err != nil {
 			return err
 		}
@@ -1181,14 +1226,14 @@ func vethAdd(env *builtins.Env, g *Global, h *netlink.Handle, attrs netlink.Link
 		}
 		return nil
 	}
-	if (peer == nil || peer.netns == "") && attrs.Namespace == nil {
+	if (peer == nil || peer.netns == "") && attrs.Namespace == nil && env.State.Mode() == builtins.Apply {
 		if fused, err := tryFusedVeth(env, g, h, v); err != nil {
 			return err
 		} else if fused {
 			return r.applyAfterAdd(h, v)
 		}
 	}
-	ch, err := env.LinkAdded(where.ref, v.Name, peerWhere.ref, v.PeerName)
+	ch, err := env.LinkAdded(where.ref, v.Name, "veth", peerWhere.ref, v.PeerName)
 	if err != nil {
 		return err
 	}

@@ -358,6 +358,9 @@ func netnsAdd(env *builtins.Env, name string) error {
 		_, err = env.Host.Add(name) // iproute2's message for a bad name
 		return err
 	}
+	if err := env.Intend(builtins.NetnsIntent(env.Host, name, false)); err != nil {
+		return err
+	}
 	ch, err := env.Change(journal.Record{Op: journal.OpNetns, Name: name})
 	if err != nil {
 		return err
@@ -381,6 +384,9 @@ func netnsDeleteOne(env *builtins.Env, name string) error {
 	r, err := env.Host.Named(name)
 	if err != nil {
 		return invalidNetnsName{name, err}
+	}
+	if err := env.Intend(builtins.NetnsIntent(env.Host, name, true)); err != nil {
+		return err
 	}
 	key, keyErr := env.Host.Key(r)
 	if keyErr == nil {

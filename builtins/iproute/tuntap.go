@@ -181,6 +181,17 @@ func tuntapModify(env *builtins.Env, g *Global, verb string, args []string) erro
 	}
 	var ch *builtins.Change
 	if r.name != "" { // else the kernel names it, and nsh does not ask
+		it := env.LinkDelIntent(g.NS, r.name)
+		if verb != "delete" {
+			kind := "tun"
+			if r.flags&unix.IFF_TAP != 0 {
+				kind = "tap"
+			}
+			it = env.LinkAddIntent(g.NS, r.name, kind, ns.Ref{}, "")
+		}
+		if err := env.Intend(it); err != nil {
+			return err
+		}
 		if ch, err = env.Change(rec); err != nil {
 			return err
 		}

@@ -449,7 +449,7 @@ func (r *run) writeSetting(path, value string, ignoreFailure bool) int {
 		ignoring = ", ignoring"
 	}
 	rc := 0
-	if !r.dryRun {
+	if !r.dryRun && !r.alreadySet(path, dotted, value) {
 		ch, err := r.record(path, value)
 		if err != nil {
 			r.warn(err, "setting key \"%s\"", dotted)
@@ -529,6 +529,20 @@ func (r *run) preload(dir, file string) int {
 		rc |= r.writeLine(file, n+1, line)
 	}
 	return rc
+}
+
+// alreadySet reports whether, under Ensure, path already holds value
+// (or, under Plan, the write is recorded): then it is not written.
+func (r *run) alreadySet(path, dotted, value string) bool {
+	if r.env == nil || r.env.State == nil || r.env.State.Mode() == builtins.Apply {
+		return false
+	}
+	err := r.env.Intend(builtins.Intent{Action: builtins.ActChange, NS: r.env.NS, Object: "sysctl " + dotted + " = " + value,
+		Have: func() (bool, string, error) {
+			old, err := os.ReadFile(path)
+			return err == nil && strings.Join(strings.Fields(string(old)), " ") == strings.Join(strings.Fields(value), " "), "", err
+		}})
+	return builtins.Skipped(err)
 }
 
 // record records in the run's journal that path (in the command's

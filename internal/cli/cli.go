@@ -23,10 +23,13 @@ import (
 // Version is nsh's version.
 const Version = "0.1.0"
 
-const usage = `usage: nsh [-x] [--sandbox] [--lab NAME] [--atomic] FILE [ARGS...]
-       nsh [-x] [--sandbox] [--lab NAME] [--atomic] -c TEXT [ARGS...]
+const usage = `usage: nsh [-x] [--sandbox] [--lab NAME] [--atomic] [--ensure] FILE [ARGS...]
+       nsh [-x] [--sandbox] [--lab NAME] [--atomic] [--ensure] -c TEXT [ARGS...]
        nsh [-x] -              read the script from standard input
        nsh -n FILE...          check syntax only, run nothing
+       nsh plan [-j] FILE [ARGS...]
+                               what FILE would change in the kernel, per
+                               namespace, with the line causing each
        nsh export [-o OUT] FILE [ARGS...]
                                print FILE as a plain bash script (ip -n NS ...)
        nsh down [LAB]          undo what a lab's runs changed (see --lab)
@@ -55,6 +58,13 @@ input; on a terminal, starts an interactive shell (type "help").
                (default: the script's path; -c TEXT and standard input
                are recorded only with --lab), for "nsh down"
   --atomic     if the run fails, undo everything it changed before exiting
+  --ensure     converge: a statement whose object already exists as it asks
+               (a link of the same kind and peer, an address, a route, a
+               value already set) or is already gone succeeds without a
+               change; one that exists but differs fails, saying how
+               (in a namespace the lab created, it is replaced if it can be)
+  --steps FILE with --ensure, write what each statement changed or found
+               already there to FILE, as JSON (the format of nsh plan -j)
   --no-journal record nothing (the lab cannot be taken down by nsh down)
   --sandbox    run inside a throwaway network+mount namespace with a private
                /run/netns: the host is left untouched; after FILE, any
@@ -75,6 +85,10 @@ type options struct {
 
 	lab       string // --lab NAME: the lab's name (default: the script's path)
 	atomic    bool   // --atomic: undo the run's changes if it fails
+	ensure    bool   // --ensure: accept what is already there
+	plan      bool   // nsh plan: change nothing, print what would change
+	planJSON  bool   // nsh plan -j
+	steps     string // --steps FILE: write --ensure's steps there
 	noJournal bool   // --no-journal: record nothing
 
 	sh        bool // --sh: FILE or TEXT is a shell script
@@ -95,6 +109,7 @@ var modes = map[string]func(args []string, stdin io.Reader, stdout, stderr io.Wr
 		return labsMain(args[1:], stdout, stderr)
 	},
 	"graph": func(args []string, _ io.Reader, stdout, stderr io.Writer) int { return graphMain(args, stdout, stderr) },
+	"plan":  planMain,
 }
 
 // Main runs nsh with args (args[0] is the program name) and returns the
@@ -113,6 +128,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if done {
 		return code
 	}
+	return runOptions(o, args, stdin, stdout, stderr)
+}
+
+// runOptions runs nsh as the parsed options o say (args are the command
+// line, for --sandbox to start nsh again with).
+func runOptions(o options, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.check {
 		return checkFiles(append([]string{o.file}, o.args...), stderr)
 	}
@@ -190,6 +211,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	finish := startJournal(o, host, st, stderr)
 	failed := true
 	defer func() { finish(failed) }()
+	stdout, report := startMode(o, st, stdout, stderr)
+	defer func() { report(failed) }()
 	var opts []interp.Option
 	if m := progress.Start(stderr); m != nil {
 		// On a terminal: a progress line after a second, erased at the
@@ -208,6 +231,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	)
 	if o.trace {
 		opts = append(opts, interp.Trace(stderr))
+	}
+	if o.plan {
+		// The plan's commands are checked, not run: "in NS" of a
+		// namespace the plan creates, "exists", "exec" and "sleep" are
+		// answered by the builtins (builtins.Plan).
+		opts = append(opts, interp.DryRun())
 	}
 	r, err := interp.New(opts...)
 	if err != nil {
@@ -289,6 +318,14 @@ func parseFlags(args []string, stdout, stderr io.Writer) (o options, code int, d
 			o.sh = true
 		case a == "--atomic":
 			o.atomic = true
+		case a == "--ensure":
+			o.ensure = true
+		case a == "--steps":
+			if len(args) < 2 {
+				fmt.Fprintf(stderr, "nsh: --steps needs a FILE\n%s", usage)
+				return o, 2, true
+			}
+			o.steps, args = args[1], args[1:]
 		case a == "--no-journal":
 			o.noJournal = true
 		case a == "--lab" || strings.HasPrefix(a, "--lab="):

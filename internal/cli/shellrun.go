@@ -42,9 +42,11 @@ func runShellScript(ctx context.Context, o options, name string, src []byte, std
 	}
 	defer closeRun()
 	finish := startJournal(o, host, st, stderr)
+	stdout, report := startMode(o, st, stdout, stderr)
 	sh := shell.New(shell.Config{Host: host, State: st, Cmds: all.Commands(), Trace: o.trace})
 	status, err := sh.Run(ctx, ns.Start(), file, stdin, stdout, stderr, o.args)
 	defer func() { finish(status != 0) }()
+	defer func() { report(status != 0) }()
 	if err != nil {
 		if !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(stderr, "nsh: %v\n", err)
@@ -99,6 +101,10 @@ func checkShell(name string, src []byte, stderr io.Writer) int {
 // those names (Tool). One line on stderr says so. Without bash, the
 // parse error stands.
 func fallbackBash(ctx context.Context, o options, name string, src []byte, perr error, stdin io.Reader, stdout, stderr io.Writer) int {
+	if o.plan || o.ensure {
+		fmt.Fprintf(stderr, "%v\nnsh: this script runs under bash, whose commands nsh plan and --ensure do not follow\n", perr)
+		return 2
+	}
 	interp := "bash"
 	if shell.Dialect(src) == syntax.LangPOSIX {
 		interp = "sh"

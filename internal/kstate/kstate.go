@@ -401,9 +401,8 @@ func linkFacts(s *space, spaces map[string]*space, l netlink.Link, add func(stri
 		if br.MulticastSnooping != nil {
 			add("%s bridge mcast_snooping %t", p, *br.MulticastSnooping)
 		}
-		if br.AgeingTime != nil {
-			add("%s bridge ageing_time %d", p, *br.AgeingTime)
-		}
+		// ageing_time: the raw "info bridge 4" fact, which says when a
+		// topology change makes it the forward delay for a while.
 		if br.HelloTime != nil {
 			add("%s bridge hello_time %d", p, *br.HelloTime)
 		}

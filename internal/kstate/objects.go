@@ -309,9 +309,19 @@ func linkInfoFacts(s *space, add func(string, ...any)) (busy bool, err error) {
 			if !ok {
 				continue
 			}
-			for t, v := range attrs(d) {
+			data := attrs(d)
+			for t, v := range data {
 				if infoSkip[kind][t] {
 					continue
+				}
+				if kind == "bridge" && t == unix.IFLA_BR_AGEING_TIME {
+					if tc := data[unix.IFLA_BR_TOPOLOGY_CHANGE]; len(tc) == 1 && tc[0] != 0 {
+						// During a topology change the kernel ages
+						// entries out after the forward delay: the
+						// configured time is not to be seen.
+						add("%s info %s %d (topology change)", p, kind, t)
+						continue
+					}
 				}
 				if infoIndex[kind][t] && len(v) == 4 {
 					add("%s info %s %d dev %s", p, kind, t, q(nameIn(s, int(binary.LittleEndian.Uint32(v)))))

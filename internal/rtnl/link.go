@@ -152,6 +152,12 @@ func ParseLink(m []byte) (Link, error) {
 // SetBridge changes attributes of the bridge with index ifindex, as
 // "ip link set BR type bridge ..." does (RTM_NEWLINK with IFLA_LINKINFO).
 func (c *Conn) SetBridge(ifindex int, attrs ...*nl.RtAttr) error {
+	_, err := c.Execute(SetBridgeRequest(ifindex, attrs...), 0)
+	return err
+}
+
+// SetBridgeRequest is the request of SetBridge.
+func SetBridgeRequest(ifindex int, attrs ...*nl.RtAttr) *nl.NetlinkRequest {
 	req := nl.NewNetlinkRequest(unix.RTM_NEWLINK, unix.NLM_F_ACK)
 	msg := nl.NewIfInfomsg(unix.AF_UNSPEC)
 	msg.Index = int32(ifindex)
@@ -163,8 +169,7 @@ func (c *Conn) SetBridge(ifindex int, attrs ...*nl.RtAttr) error {
 		data.AddChild(a)
 	}
 	req.AddData(li)
-	_, err := c.Execute(req, 0)
-	return err
+	return req
 }
 
 // SetPort changes bridge-port attributes of the port with index ifindex,
@@ -172,6 +177,12 @@ func (c *Conn) SetBridge(ifindex int, attrs ...*nl.RtAttr) error {
 // IFLA_PROTINFO), with IFLA_AF_SPEC (self/master, hwmode) when spec is
 // not nil.
 func (c *Conn) SetPort(ifindex int, spec *nl.RtAttr, attrs ...*nl.RtAttr) error {
+	_, err := c.Execute(SetPortRequest(ifindex, spec, attrs...), 0)
+	return err
+}
+
+// SetPortRequest is the request of SetPort.
+func SetPortRequest(ifindex int, spec *nl.RtAttr, attrs ...*nl.RtAttr) *nl.NetlinkRequest {
 	req := nl.NewNetlinkRequest(unix.RTM_SETLINK, unix.NLM_F_ACK)
 	msg := nl.NewIfInfomsg(unix.AF_BRIDGE)
 	msg.Index = int32(ifindex)
@@ -184,8 +195,7 @@ func (c *Conn) SetPort(ifindex int, spec *nl.RtAttr, attrs ...*nl.RtAttr) error 
 	if spec != nil {
 		req.AddData(spec)
 	}
-	_, err := c.Execute(req, 0)
-	return err
+	return req
 }
 
 // FDBEntry is one AF_BRIDGE RTM_NEWNEIGH answer.
