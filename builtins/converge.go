@@ -75,6 +75,22 @@ type converge struct {
 	// the one they were created in ("NS\x00NAME"), with the ifindex of
 	// their peer, which stayed: see MovedVeth.
 	moved map[string]int
+	// owned: the lab's namespaces, for a Plan (SetOwned).
+	owned map[string]bool
+	// peers: the veth pairs the plan creates, each end ("NS\x00NAME")
+	// to the other.
+	peers map[string]string
+	// raw: per namespace, the route, rule and neighbour requests the
+	// plan made, in order (planView).
+	raw map[string][]rawEntry
+}
+
+// SetOwned tells a Plan which namespaces the lab created before (its
+// journal's), where --ensure would replace what differs.
+func (s *State) SetOwned(names map[string]bool) {
+	s.conv.mu.Lock()
+	defer s.conv.mu.Unlock()
+	s.conv.owned = names
 }
 
 // SetMode sets how the run's commands treat their changes (Apply unless
@@ -128,8 +144,23 @@ func (s *State) Steps() []Step {
 type Overlay struct{ c *converge }
 
 // AddNetns records that the plan creates namespace name (or deletes it,
-// if !present).
-func (o Overlay) AddNetns(name string, present bool) { o.c.netns[name] = present }
+// if !present: its links go, and the veth peers of those elsewhere).
+func (o Overlay) AddNetns(name string, present bool) {
+	o.c.netns[name] = present
+	if present {
+		return
+	}
+	delete(o.c.links, name)
+	for k, p := range o.c.peers {
+		if ns, _, _ := strings.Cut(k, "\x00"); ns == name {
+			if pns, pn, ok := strings.Cut(p, "\x00"); ok && pns != name {
+				o.AddLink(pns, pn, false)
+			}
+			delete(o.c.peers, k)
+			delete(o.c.peers, p)
+		}
+	}
+}
 
 // AddLink records that the plan creates link name in namespace at (or
 // removes it from there, if !present).
@@ -140,6 +171,44 @@ func (o Overlay) AddLink(at, name string, present bool) {
 		o.c.links[at] = m
 	}
 	m[name] = present
+}
+
+// AddPair records that the plan creates a veth pair: name in at, peer in
+// peerAt.
+func (o Overlay) AddPair(at, name, peerAt, peer string) {
+	if o.c.peers == nil {
+		o.c.peers = map[string]string{}
+	}
+	a, b := at+"\x00"+name, peerAt+"\x00"+peer
+	o.c.peers[a], o.c.peers[b] = b, a
+}
+
+// MoveLink records that the plan moves (or renames) link name from
+// namespace at to name to in namespace toNS, which keeps its veth peer.
+func (o Overlay) MoveLink(at, name, toNS, to string) {
+	o.AddLink(at, name, false)
+	o.AddLink(toNS, to, true)
+	a, b := at+"\x00"+name, toNS+"\x00"+to
+	if p, ok := o.c.peers[a]; ok {
+		delete(o.c.peers, a)
+		o.c.peers[b], o.c.peers[p] = p, b
+	}
+}
+
+// RemoveLink records that the plan deletes link name in namespace at,
+// and with it its veth peer if the plan made the pair (else peer, as
+// "NS\x00NAME", if not "").
+func (o Overlay) RemoveLink(at, name, peer string) {
+	o.AddLink(at, name, false)
+	k := at + "\x00" + name
+	if p, ok := o.c.peers[k]; ok {
+		peer = p
+		delete(o.c.peers, k)
+		delete(o.c.peers, p)
+	}
+	if ns, n, ok := strings.Cut(peer, "\x00"); ok {
+		o.AddLink(ns, n, false)
+	}
 }
 
 // Netns says whether the plan has created (present) or deleted
@@ -187,6 +256,12 @@ type Intent struct {
 	Replace func()
 }
 
+// differsError is Intend's error for an object that exists but differs:
+// the command's own wording of its failure is dropped (Call).
+type differsError struct{ f *Failure }
+
+func (d *differsError) Error() string { return d.f.Error() }
+
 // errSkip is what Intend returns for a change not to be made: the
 // command returns it, and Middleware makes it a success.
 var errSkip = errors.New("change not made")
@@ -227,7 +302,7 @@ func (e *Env) Intend(it Intent) error {
 		}
 	}
 	st := e.step(it.Action, it.NS, it.Object)
-	replace := differs != "" && mode == Ensure && it.Replace != nil && e.owns(it.NS)
+	replace := differs != "" && it.Replace != nil && e.owns(it.NS)
 	switch {
 	case replace:
 		st.Action, st.Note = ActChange, "replaced: "+differs
@@ -239,7 +314,7 @@ func (e *Env) Intend(it Intent) error {
 	}
 	c.mu.Lock()
 	c.steps = append(c.steps, st)
-	if mode == Plan && !have && differs == "" && it.Effect != nil {
+	if mode == Plan && (replace || !have && differs == "") && it.Effect != nil {
 		it.Effect(Overlay{c})
 	}
 	c.mu.Unlock()
@@ -249,7 +324,7 @@ func (e *Env) Intend(it Intent) error {
 	case replace:
 		return nil
 	case differs != "":
-		return Fail(2, "%s exists but differs: %s", it.Object, differs)
+		return &differsError{&Failure{Text: fmt.Sprintf("%s exists but differs: %s", it.Object, differs), Status: 2}}
 	case have:
 		return errSkip
 	}
@@ -259,8 +334,16 @@ func (e *Env) Intend(it Intent) error {
 // owns reports whether namespace r is one the run's lab created (its
 // journal says so).
 func (e *Env) owns(r ns.Ref) bool {
+	name := NSName(r)
+	if name == "" {
+		return false
+	}
+	c := &e.State.conv
+	c.mu.Lock()
+	owned := c.owned[name]
+	c.mu.Unlock()
 	j := e.State.journal
-	return j != nil && NSName(r) != "" && j.InLab(NSName(r))
+	return owned || j != nil && j.InLab(name)
 }
 
 // step is a Step of this command for an object in namespace r.
@@ -283,6 +366,19 @@ func (s *State) PlannedNetns(name string) bool {
 	s.conv.mu.Lock()
 	defer s.conv.mu.Unlock()
 	return s.conv.netns[name]
+}
+
+// PlanKnowsLink reports whether a plan has created, moved or removed a
+// link called name in namespace at, or created namespace at: what the
+// kernel has under that name is not what the plan's run would have.
+func (s *State) PlanKnowsLink(at, name string) bool {
+	s.conv.mu.Lock()
+	defer s.conv.mu.Unlock()
+	if s.conv.mode != Plan {
+		return false
+	}
+	_, known := Overlay{&s.conv}.Link(at, name)
+	return known
 }
 
 // PlannedLink reports whether a plan creates link name in namespace at.
@@ -346,10 +442,15 @@ func Call(ctx context.Context, env *Env, f Func, args []string) error {
 	if env.State != nil && env.State.Mode() == Plan {
 		return env.planCommand(ctx, f, args)
 	}
-	if err := f(ctx, env, args); err != nil && !Skipped(err) {
-		return err
+	err := f(ctx, env, args)
+	var d *differsError
+	switch {
+	case err == nil || Skipped(err):
+		return nil
+	case errors.As(err, &d):
+		return d.f
 	}
-	return nil
+	return err
 }
 
 // planExists answers "exists netns|link NAME" under Plan: what the plan

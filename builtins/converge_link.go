@@ -64,6 +64,7 @@ func (e *Env) LinkAddIntent(at ns.Ref, name, kind string, peerAt ns.Ref, peer st
 			o.AddLink(NSName(at), name, true)
 			if peer != "" {
 				o.AddLink(NSName(peerAt), peer, true)
+				o.AddPair(NSName(at), name, NSName(peerAt), peer)
 			}
 		}}
 }
@@ -126,7 +127,75 @@ func (e *Env) LinkDelIntent(at ns.Ref, name string) Intent {
 			p, known := o.Link(NSName(at), name)
 			return !p, known
 		},
-		Effect: func(o Overlay) { o.AddLink(NSName(at), name, false) }}
+		Effect: func(o Overlay) { o.RemoveLink(NSName(at), name, e.livePeer(at, name)) }}
+}
+
+// livePeer names the veth peer, in the kernel, of link name in namespace
+// at ("NS\x00NAME"), or "".
+func (e *Env) livePeer(at ns.Ref, name string) string {
+	l, _, err := e.lookupLink(at, name)
+	if err != nil || l == nil || l.Type() != "veth" || l.Attrs().ParentIndex == 0 {
+		return ""
+	}
+	return e.peerOf(at, l)
+}
+
+// peerOf names the veth peer of l, a link of namespace at, as
+// "NS\x00NAME": in at, or in a named namespace whose veth has l for
+// peer. "" if it is not found.
+func (e *Env) peerOf(at ns.Ref, l netlink.Link) string {
+	a := l.Attrs()
+	if a.NetNsID < 0 {
+		h, err := e.Handle(at)
+		if err != nil {
+			return ""
+		}
+		if p, err := h.LinkByIndex(a.ParentIndex); err == nil {
+			return NSName(at) + "\x00" + p.Attrs().Name
+		}
+		return ""
+	}
+	names, err := e.Host.List()
+	if err != nil {
+		return ""
+	}
+	for _, n := range append([]string{""}, names...) {
+		if n == NSName(at) {
+			continue
+		}
+		h, err := e.Handle(ns.Ref{Name: n})
+		if err != nil {
+			continue
+		}
+		p, err := h.LinkByIndex(a.ParentIndex)
+		if err == nil && p.Type() == "veth" && p.Attrs().ParentIndex == a.Index && p.Attrs().NetNsID >= 0 {
+			return n + "\x00" + p.Attrs().Name
+		}
+	}
+	return ""
+}
+
+// NetnsPeers names the veth peers, in other namespaces, of the links of
+// namespace name (for a plan deleting it: they go with it).
+func (e *Env) NetnsPeers(name string) []string {
+	r := ns.Ref{Name: name}
+	h, err := e.Handle(r)
+	if err != nil {
+		return nil
+	}
+	ls, err := h.LinkList()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, l := range ls {
+		if l.Type() == "veth" && l.Attrs().NetNsID >= 0 {
+			if p := e.peerOf(r, l); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // movedEnd answers Have for a veth pair whose first end, name, is not in

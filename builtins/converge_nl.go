@@ -62,18 +62,21 @@ func (e *Env) netlinkIntent(r ns.Ref, req *nl.NetlinkRequest) (Intent, bool) {
 		}
 		it.Object = "route " + describeRoute(body)
 		it.Have = func() (bool, string, error) { return e.haveRoute(r, req.Type, req.Flags, body) }
+		it.Effect = func(o Overlay) { o.addRaw(NSName(r), "route", req.Type, req.Flags, body) }
 	case unix.RTM_NEWRULE, unix.RTM_DELRULE:
 		if len(body) < unix.SizeofRtMsg {
 			return it, false
 		}
 		it.Object = "rule " + describeRule(body)
 		it.Have = func() (bool, string, error) { return e.haveRule(r, req.Type, body) }
+		it.Effect = func(o Overlay) { o.addRaw(NSName(r), "rule", req.Type, req.Flags, body) }
 	case unix.RTM_NEWNEIGH, unix.RTM_DELNEIGH:
 		if len(body) < unix.SizeofNdMsg {
 			return it, false
 		}
-		it.Object = describeNeigh(body)
+		it.Object = describeNeigh(body, func(i int32) string { return e.devName(r, i) })
 		it.Have = func() (bool, string, error) { return e.haveNeigh(r, req.Type, req.Flags, body) }
+		it.Effect = func(o Overlay) { o.addRaw(NSName(r), "neigh", req.Type, req.Flags, body) }
 	case unix.RTM_NEWLINK, unix.RTM_SETLINK:
 		if req.Flags&unix.NLM_F_CREATE != 0 || len(body) < unix.SizeofIfInfomsg {
 			return it, false
@@ -97,6 +100,14 @@ func (e *Env) netlinkIntent(r ns.Ref, req *nl.NetlinkRequest) (Intent, bool) {
 		it.Action = ActCreate
 	}
 	return it, true
+}
+
+// devName is the name of link idx in namespace r, or "#idx".
+func (e *Env) devName(r ns.Ref, idx int32) string {
+	if n, err := e.linkNameByIndex(r, idx); err == nil {
+		return n
+	}
+	return fmt.Sprintf("#%d", idx)
 }
 
 // linkNameByIndex is the name of link idx in namespace r.
@@ -191,12 +202,20 @@ func nexthops(b []byte) []string {
 // the same key (table, destination, tos, metric, and for IPv6 source)
 // exists, and whether it is the route asked for.
 func (e *Env) haveRoute(r ns.Ref, typ, flags uint16, body []byte) (bool, string, error) {
-	ra := parseAttrs(body[unix.SizeofRtMsg:])
 	msgs, err := e.dump(r, unix.RTM_GETROUTE, body[:1], unix.RTM_NEWROUTE)
 	if err != nil {
 		return false, "", err
 	}
-	for _, m := range msgs {
+	_, have, differs := matchRoute(e.planView(r, "route", msgs), typ, flags, body, func(i int32) string { return e.devName(r, i) })
+	return have, differs, nil
+}
+
+// matchRoute finds in msgs the route a route request is about: its
+// index (-1: none), whether it is as asked (a delete: whether there is
+// none), and how it differs.
+func matchRoute(msgs [][]byte, typ, flags uint16, body []byte, dev func(int32) string) (int, bool, string) {
+	ra := parseAttrs(body[unix.SizeofRtMsg:])
+	for i, m := range msgs {
 		if len(m) < unix.SizeofRtMsg {
 			continue
 		}
@@ -217,20 +236,23 @@ func (e *Env) haveRoute(r ns.Ref, typ, flags uint16, body []byte) (bool, string,
 			if d := routeDiffers(m, ma, body, ra, true); d != "" {
 				continue
 			}
-			return false, "", nil // there: to be deleted
+			return i, false, "" // there: to be deleted
 		}
 		if routePriority(m, ma) != routePriority(body, ra) {
 			continue
 		}
 		if d := routeDiffers(m, ma, body, ra, false); d != "" {
-			if flags&unix.NLM_F_REPLACE != 0 || flags&unix.NLM_F_APPEND != 0 {
-				return false, "", nil // replaced (or appended to): a change
+			if strings.HasPrefix(d, "dev #") {
+				d = fmt.Sprintf("dev %s, not %s", dev(int32(u32(ma[unix.RTA_OIF]))), dev(int32(u32(ra[unix.RTA_OIF]))))
 			}
-			return false, d, nil
+			if flags&unix.NLM_F_REPLACE != 0 || flags&unix.NLM_F_APPEND != 0 {
+				return i, false, "" // replaced (or appended to): a change
+			}
+			return i, false, d
 		}
-		return true, "", nil
+		return i, true, ""
 	}
-	return typ == unix.RTM_DELROUTE, "", nil
+	return -1, typ == unix.RTM_DELROUTE, ""
 }
 
 // routeDiffers says how route m differs from request req ("" if it does
@@ -362,34 +384,40 @@ func ruleSame(m []byte, ma attrMap, req []byte, ra attrMap, subset bool) bool {
 // haveRule answers Intent.Have for a rule request: an identical rule (for
 // a delete, a rule matching what it names) exists.
 func (e *Env) haveRule(r ns.Ref, typ uint16, body []byte) (bool, string, error) {
-	ra := parseAttrs(body[unix.SizeofRtMsg:])
 	msgs, err := e.dump(r, unix.RTM_GETRULE, body[:1], unix.RTM_NEWRULE)
 	if err != nil {
 		return false, "", err
 	}
-	for _, m := range msgs {
+	_, have, _ := matchRule(e.planView(r, "rule", msgs), typ, 0, body, nil)
+	return have, "", nil
+}
+
+// matchRule finds in msgs the rule a rule request is about (matchRoute).
+func matchRule(msgs [][]byte, typ, _ uint16, body []byte, _ func(int32) string) (int, bool, string) {
+	ra := parseAttrs(body[unix.SizeofRtMsg:])
+	for i, m := range msgs {
 		if len(m) < unix.SizeofRtMsg {
 			continue
 		}
 		if ruleSame(m, parseAttrs(m[unix.SizeofRtMsg:]), body, ra, typ == unix.RTM_DELRULE) {
-			return typ == unix.RTM_NEWRULE, "", nil
+			return i, typ == unix.RTM_NEWRULE, ""
 		}
 	}
-	return typ == unix.RTM_DELRULE, "", nil
+	return -1, typ == unix.RTM_DELRULE, ""
 }
 
 // describeNeigh names a neighbour or fdb request for a plan.
-func describeNeigh(body []byte) string {
+func describeNeigh(body []byte, dev func(int32) string) string {
 	a := parseAttrs(body[unix.SizeofNdMsg:])
 	idx := int32(binary.NativeEndian.Uint32(body[4:]))
 	if body[0] == unix.AF_BRIDGE {
-		s := fmt.Sprintf("fdb %s dev #%d", net.HardwareAddr(a[unix.NDA_LLADDR]), idx)
+		s := fmt.Sprintf("fdb %s dev %s", net.HardwareAddr(a[unix.NDA_LLADDR]), dev(idx))
 		if d, ok := a[unix.NDA_DST]; ok {
 			s += " dst " + ipString(d)
 		}
 		return s
 	}
-	s := fmt.Sprintf("neigh %s dev #%d", ipString(a[unix.NDA_DST]), idx)
+	s := fmt.Sprintf("neigh %s dev %s", ipString(a[unix.NDA_DST]), dev(idx))
 	if body[10]&unix.NTF_PROXY != 0 {
 		s = "proxy " + s
 	}
@@ -398,19 +426,26 @@ func describeNeigh(body []byte) string {
 
 // haveNeigh answers Intent.Have for a neighbour or fdb request.
 func (e *Env) haveNeigh(r ns.Ref, typ, flags uint16, body []byte) (bool, string, error) {
-	ra := parseAttrs(body[unix.SizeofNdMsg:])
-	fam, idx, state, nflags := body[0], binary.NativeEndian.Uint32(body[4:]), binary.NativeEndian.Uint16(body[8:]), body[10]
 	hdr := make([]byte, unix.SizeofNdMsg)
-	hdr[0] = fam
-	if nflags&unix.NTF_PROXY != 0 {
+	hdr[0] = body[0]
+	if body[10]&unix.NTF_PROXY != 0 {
 		hdr[10] = unix.NTF_PROXY
 	}
 	msgs, err := e.dump(r, unix.RTM_GETNEIGH, hdr, unix.RTM_NEWNEIGH)
 	if err != nil {
 		return false, "", err
 	}
+	_, have, differs := matchNeigh(e.planView(r, "neigh", msgs), typ, flags, body, func(i int32) string { return e.devName(r, i) })
+	return have, differs, nil
+}
+
+// matchNeigh finds in msgs the neighbour or fdb entry a request is about
+// (matchRoute).
+func matchNeigh(msgs [][]byte, typ, flags uint16, body []byte, dev func(int32) string) (int, bool, string) {
+	ra := parseAttrs(body[unix.SizeofNdMsg:])
+	fam, idx, state, nflags := body[0], binary.NativeEndian.Uint32(body[4:]), binary.NativeEndian.Uint16(body[8:]), body[10]
 	del := typ == unix.RTM_DELNEIGH
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if len(m) < unix.SizeofNdMsg || m[0] != fam {
 			continue
 		}
@@ -428,9 +463,9 @@ func (e *Env) haveNeigh(r ns.Ref, typ, flags uint16, body []byte) (bool, string,
 				continue
 			}
 			if flags&unix.NLM_F_REPLACE != 0 {
-				return false, "", nil // moved: a change
+				return i, false, "" // moved: a change
 			}
-			return false, fmt.Sprintf("it is on port #%d, not #%d", midx, idx), nil
+			return i, false, fmt.Sprintf("it is on port %s, not %s", dev(int32(midx)), dev(int32(idx)))
 		}
 		mflags := m[10]
 		if _, ok := ma[unix.NDA_MASTER]; ok && fam == unix.AF_BRIDGE {
@@ -462,7 +497,7 @@ func (e *Env) haveNeigh(r ns.Ref, typ, flags uint16, body []byte) (bool, string,
 			continue
 		}
 		if del {
-			return false, "", nil // there: to be deleted
+			return i, false, "" // there: to be deleted
 		}
 		mstate := binary.NativeEndian.Uint16(m[8:])
 		var d string
@@ -477,14 +512,14 @@ func (e *Env) haveNeigh(r ns.Ref, typ, flags uint16, body []byte) (bool, string,
 			d = fmt.Sprintf("state %#x, not %#x", mstate, state)
 		}
 		if d == "" {
-			return true, "", nil
+			return i, true, ""
 		}
 		if flags&unix.NLM_F_REPLACE != 0 {
-			return false, "", nil // replaced: a change
+			return i, false, "" // replaced: a change
 		}
-		return false, d, nil
+		return i, false, d
 	}
-	return del, "", nil
+	return -1, del, ""
 }
 
 // fdbState is what an fdb entry's state means: permanent, static or
@@ -570,3 +605,55 @@ func attrsHeld(want, have attrMap, depth int) bool {
 // rtaNHID is RTA_NH_ID (a route's nexthop object), which package unix
 // lacks.
 const rtaNHID = 30
+
+// rawEntry is a route, rule or neighbour request a plan recorded as made.
+type rawEntry struct {
+	kind       string
+	typ, flags uint16
+	body       []byte
+}
+
+// matchers are the matchX functions by kind.
+var matchers = map[string]func(msgs [][]byte, typ, flags uint16, body []byte, dev func(int32) string) (int, bool, string){
+	"route": matchRoute, "rule": matchRule, "neigh": matchNeigh,
+}
+
+// addRaw records that the plan makes request (typ, flags, body) of kind
+// in namespace at.
+func (o Overlay) addRaw(at, kind string, typ, flags uint16, body []byte) {
+	if o.c.raw == nil {
+		o.c.raw = map[string][]rawEntry{}
+	}
+	o.c.raw[at] = append(o.c.raw[at], rawEntry{kind, typ, flags, body})
+}
+
+// planView is msgs, a dump of kind's objects in namespace r, as the
+// plan's requests so far would leave them: what it deleted or replaced
+// taken out, what it added put in. Outside a plan it is msgs.
+func (e *Env) planView(r ns.Ref, kind string, msgs [][]byte) [][]byte {
+	c := &e.State.conv
+	c.mu.Lock()
+	entries := append([]rawEntry(nil), c.raw[NSName(r)]...)
+	c.mu.Unlock()
+	match := matchers[kind]
+	dev := func(int32) string { return "" }
+	for _, en := range entries {
+		if en.kind != kind {
+			continue
+		}
+		i, have, _ := match(msgs, en.typ, en.flags, en.body, dev)
+		switch {
+		case en.typ == unix.RTM_DELROUTE || en.typ == unix.RTM_DELRULE || en.typ == unix.RTM_DELNEIGH:
+			if i >= 0 {
+				msgs = append(msgs[:i:i], msgs[i+1:]...)
+			}
+		case have:
+		default:
+			if i >= 0 && kind != "rule" {
+				msgs = append(msgs[:i:i], msgs[i+1:]...) // replaced
+			}
+			msgs = append(msgs[:len(msgs):len(msgs)], en.body)
+		}
+	}
+	return msgs
+}

@@ -66,6 +66,9 @@ func linkGoneIntent(env *builtins.Env, g *Global, r *linkReq) (builtins.Intent, 
 	} else if r.name == "" {
 		return builtins.Intent{}, false
 	}
+	if env.State.PlanKnowsLink(builtins.NSName(where), name) || env.State.PlannedNetns(builtins.NSName(where)) {
+		return builtins.Intent{}, false // the plan's, not the kernel's
+	}
 	h, err := env.Handle(where)
 	if err != nil {
 		return builtins.Intent{}, false

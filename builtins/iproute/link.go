@@ -533,6 +533,11 @@ func handleLink(env *builtins.Env, r ns.Ref, dev string) (*netlink.Handle, netli
 	if err != nil {
 		return nil, nil, err
 	}
+	if env.State.PlanKnowsLink(builtins.NSName(r), dev) {
+		// A plan's own link, or one it removed: the kernel's link of
+		// that name, if any, is not it.
+		return nil, nil, errNoDevice(dev)
+	}
 	l, err := linkByName(h, dev)
 	if err != nil {
 		return nil, nil, err
@@ -665,9 +670,6 @@ func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 	h, l, err := handleLink(env, g.NS, r.dev)
 	if err != nil {
 		if env.State.Mode() != builtins.Apply && isNoDevice(err) {
-			if it, ok := linkGoneIntent(env, g, r); ok {
-				return env.Intend(it)
-			}
 			if here := builtins.NSName(g.NS); env.State.PlannedLink(here, r.dev) && (r.netns != "" || r.name != "") {
 				// A plan's link that moves or is renamed.
 				it := builtins.Intent{Action: builtins.ActChange, NS: g.NS, Object: "link " + r.dev}
@@ -675,13 +677,15 @@ func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 					it.Object += " (to netns " + r.netns + ")"
 				}
 				it.Effect = func(o builtins.Overlay) {
-					o.AddLink(here, r.dev, false)
 					if r.netns != "" {
-						o.AddLink(r.netns, r.dev, true)
+						o.MoveLink(here, r.dev, r.netns, r.dev)
 					} else {
-						o.AddLink(here, r.name, true)
+						o.MoveLink(here, r.dev, here, r.name)
 					}
 				}
+				return env.Intend(it)
+			}
+			if it, ok := linkGoneIntent(env, g, r); ok {
 				return env.Intend(it)
 			}
 		}
@@ -719,13 +723,11 @@ func linkSet(env *builtins.Env, g *Global, args []string) (err error) {
 		if r.netns != "" {
 			it.Object += " (to netns " + r.netns + ")"
 			it.Effect = func(o builtins.Overlay) {
-				o.AddLink(builtins.NSName(g.NS), l.Attrs().Name, false)
-				o.AddLink(r.netns, l.Attrs().Name, true)
+				o.MoveLink(builtins.NSName(g.NS), l.Attrs().Name, r.netns, l.Attrs().Name)
 			}
 		} else if r.name != "" && r.name != l.Attrs().Name {
 			it.Effect = func(o builtins.Overlay) {
-				o.AddLink(builtins.NSName(g.NS), l.Attrs().Name, false)
-				o.AddLink(builtins.NSName(g.NS), r.name, true)
+				o.MoveLink(builtins.NSName(g.NS), l.Attrs().Name, builtins.NSName(g.NS), r.name)
 			}
 		}
 		if err := env.Intend(it); err != nil {

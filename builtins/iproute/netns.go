@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -385,7 +386,20 @@ func netnsDeleteOne(env *builtins.Env, name string) error {
 	if err != nil {
 		return invalidNetnsName{name, err}
 	}
-	if err := env.Intend(builtins.NetnsIntent(env.Host, name, true)); err != nil {
+	it := builtins.NetnsIntent(env.Host, name, true)
+	if env.State.Mode() == builtins.Plan && !env.State.PlannedNetns(name) {
+		// The veths whose peers are in it go with it.
+		peers, effect := env.NetnsPeers(name), it.Effect
+		it.Effect = func(o builtins.Overlay) {
+			effect(o)
+			for _, p := range peers {
+				if at, n, ok := strings.Cut(p, "\x00"); ok {
+					o.RemoveLink(at, n, "")
+				}
+			}
+		}
+	}
+	if err := env.Intend(it); err != nil {
 		return err
 	}
 	key, keyErr := env.Host.Key(r)

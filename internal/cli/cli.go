@@ -27,7 +27,7 @@ const usage = `usage: nsh [-x] [--sandbox] [--lab NAME] [--atomic] [--ensure] FI
        nsh [-x] [--sandbox] [--lab NAME] [--atomic] [--ensure] -c TEXT [ARGS...]
        nsh [-x] -              read the script from standard input
        nsh -n FILE...          check syntax only, run nothing
-       nsh plan [-j] FILE [ARGS...]
+       nsh plan [-j] [--lab NAME] FILE [ARGS...]
                                what FILE would change in the kernel, per
                                namespace, with the line causing each
        nsh export [-o OUT] FILE [ARGS...]

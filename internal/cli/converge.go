@@ -8,9 +8,10 @@ import (
 	"strings"
 
 	"github.com/nshlab/nsh/builtins"
+	"github.com/nshlab/nsh/internal/journal"
 )
 
-const planUsage = `usage: nsh plan [-j] FILE [ARGS...]
+const planUsage = `usage: nsh plan [-j] [--lab NAME] FILE [ARGS...]
 
 Runs FILE (nsh or shell script) against the kernel as it is, changing
 nothing, and prints what the run would change, in order, per namespace,
@@ -19,8 +20,11 @@ with the line that causes each: create, change, delete, or already there
 creates (a namespace, a link) is listed by its verb. Programs and pings
 are listed, not run; the script's own output is not shown.
 
-  -j   print the plan as JSON: an array of steps
-       {action, ns, object, note, file, line, col, command}
+  -j          print the plan as JSON: an array of steps
+              {action, ns, object, note, file, line, col, command}
+  --lab NAME  the lab FILE's runs belong to (default: FILE's path): in
+              the namespaces it created, what differs is replaced, as
+              --ensure does
 
 Exit status: 0 the plan is complete, 1 the run would fail (the plan ends
 there, with the error), 2 usage or syntax error.
@@ -39,6 +43,12 @@ func planMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		case "--sh":
 			o.sh = true
+		case "--lab":
+			if len(rest) < 2 {
+				fmt.Fprintf(stderr, "nsh plan: --lab needs a NAME\n%s", planUsage)
+				return 2
+			}
+			o.lab, rest = rest[1], rest[1:]
 		case "--":
 			rest = rest[1:]
 			goto file
@@ -64,6 +74,13 @@ func startMode(o options, st *builtins.State, stdout, stderr io.Writer) (io.Writ
 	switch {
 	case o.plan:
 		st.SetMode(builtins.Plan)
+		if lab := labName(o); lab != "" {
+			// Where --ensure would replace what differs: the lab's own
+			// namespaces.
+			if owned, err := journal.LabNamespaces(journalDir(), lab); err == nil {
+				st.SetOwned(owned)
+			}
+		}
 		return io.Discard, func(bool) {
 			steps := st.Steps()
 			for i := range steps {

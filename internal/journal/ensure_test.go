@@ -156,6 +156,9 @@ func TestEnsureConverges(t *testing.T) {
 					t.Fatal(err)
 				}
 				comparePlan(t, plan, readSteps(t, b))
+				if !strings.Contains(planOut, `"action": "create"`) {
+					t.Errorf("the plan of the empty host creates nothing:\n%s", planOut)
+				}
 				compareJournal(t, file, plan)
 				// A bridge in a topology change reports the forward delay
 				// as its ageing time: --ensure, which cannot see the time
@@ -175,8 +178,16 @@ func TestEnsureConverges(t *testing.T) {
 				if !tr && !strings.HasPrefix(planOut, "nothing to do: ") {
 					t.Errorf("nsh plan of the standing lab:\n%s\nwant nothing to do", planOut)
 				}
+				_, planOut, _ = nsh(t, "plan", "-j", file)
+				standing := readSteps(t, []byte(planOut))
 
-				c2, e2 := tracedChanges(t, "--ensure", file)
+				steps2 := filepath.Join(dir, "steps2")
+				c2, e2 := tracedChanges(t, "--ensure", "--steps", steps2, file)
+				if b, err := os.ReadFile(steps2); err != nil {
+					t.Fatal(err)
+				} else {
+					comparePlan(t, standing, readSteps(t, b))
+				}
 				s2, err := kstate.Settled(0, 30*time.Second)
 				if err != nil {
 					t.Fatal(err)
@@ -203,8 +214,7 @@ func TestEnsureConverges(t *testing.T) {
 	}
 }
 
-// comparePlan checks the plan of the empty host against what the run
-// then did: the same creations and deletions, at the same lines; every
+// comparePlan checks a plan against what the run then did: the same creations and deletions, at the same lines; every
 // change the run made, the plan listed (the plan may list a change of a
 // value a new namespace already has).
 func comparePlan(t *testing.T, plan, run []step) {
@@ -234,9 +244,6 @@ func comparePlan(t *testing.T, plan, run []step) {
 		if !planned[k] {
 			t.Errorf("the run changed at %s, which the plan did not list", k)
 		}
-	}
-	if len(count(plan, "create")) == 0 {
-		t.Errorf("the plan of the empty host creates nothing")
 	}
 }
 
@@ -283,4 +290,75 @@ func waitTopology(t *testing.T) {
 			t.Fatalf("a bridge is still in a topology change after a minute:\n%s", out)
 		}
 	}
+}
+
+// TestEnsureDiffers checks what --ensure does with an object that exists
+// but differs: outside the lab's namespaces it fails, naming the
+// difference, and changes nothing; in a namespace the lab created it
+// replaces it. nsh plan, meanwhile, changes nothing at all.
+func TestEnsureDiffers(t *testing.T) {
+	t.Parallel()
+	sandbox.Run(t, func(t *testing.T) {
+		dir := t.TempDir()
+		lab := func(name, via string) string {
+			f := filepath.Join(dir, name)
+			src := "ip netns add own\n" +
+				"ip link add v0 type veth peer name v1\n" +
+				"ip addr add 10.9.0.1/24 dev v0\n" +
+				"ip link set v0 up\n" +
+				"ip route add 10.8.0.0/16 via " + via + "\n" +
+				"ip -n own link add w0 type veth peer name w1\n" +
+				"ip -n own addr add 10.7.0.1/24 dev w0\n" +
+				"ip -n own link set w0 up\n" +
+				"ip -n own neigh add 10.7.0.9 lladdr 02:00:00:00:00:0" + via[len(via)-1:] + " dev w0\n"
+			if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		a, b := lab("a.nsh", "10.9.0.2"), lab("b.nsh", "10.9.0.3")
+		if code, _, e := nsh(t, "--lab", "L", a); code != 0 {
+			t.Fatalf("nsh a.nsh: %d %s", code, e)
+		}
+		before, err := kstate.Settled(0, 30*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, out, e := nsh(t, "plan", "-j", "--lab", "L", b)
+		if code != 0 {
+			t.Fatalf("nsh plan: %d %s", code, e)
+		}
+		var differs []string
+		for _, s := range readSteps(t, []byte(out)) {
+			if s.Action == "differs" {
+				differs = append(differs, s.Object)
+			}
+		}
+		if len(differs) != 1 || differs[0] != "route 10.8.0.0/16" {
+			t.Errorf("plan of b.nsh: differs %v, want the route (the neighbour is the lab's: a change)\n%s", differs, out)
+		}
+		code, _, e = nsh(t, "--ensure", "--lab", "L", b)
+		want := "route 10.8.0.0/16 exists but differs: via 10.9.0.2, not 10.9.0.3"
+		if code != 1 || !strings.Contains(e, want) {
+			t.Errorf("nsh --ensure b.nsh: status %d, stderr %q; want 1 and %q", code, e, want)
+		}
+		after, err := kstate.Settled(0, 30*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := kstate.Diff(before, after); d != "" {
+			t.Errorf("nsh plan and a failed --ensure changed the state:\n%s", d)
+		}
+		// The lab's own namespace: the neighbour is replaced.
+		if out, err := exec.Command("ip", "route", "del", "10.8.0.0/16").CombinedOutput(); err != nil {
+			t.Fatalf("ip route del: %v %s", err, out)
+		}
+		if code, _, e := nsh(t, "--ensure", "--lab", "L", b); code != 0 || !strings.Contains(e, "nsh: --ensure: 2 changed") {
+			t.Errorf("nsh --ensure b.nsh: status %d, stderr %q; want 0 and 2 changed (route, neighbour)", code, e)
+		}
+		out2, _ := exec.Command("ip", "-n", "own", "neigh", "show", "10.7.0.9").CombinedOutput()
+		if !strings.Contains(string(out2), "lladdr 02:00:00:00:00:03") {
+			t.Errorf("the lab's neighbour was not replaced: %s", out2)
+		}
+	})
 }

@@ -207,6 +207,20 @@ type Journal struct {
 	noSync   bool
 }
 
+// LabNamespaces returns the namespaces lab's journal under dir records
+// as created by the lab (and not deleted since), reading it without
+// opening it for a run (nsh plan). A lab without a journal has none.
+func LabNamespaces(dir, lab string) (map[string]bool, error) {
+	recs, _, err := Read(FileName(dir, lab))
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]bool{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newState(recs).labNS, nil
+}
+
 // New returns the journal of lab under dir; nothing is opened before the
 // first Begin.
 func New(dir, lab string) *Journal {
