@@ -281,7 +281,7 @@ func (e *Env) Intend(it Intent) error {
 	c := &e.State.conv
 	c.mu.Lock()
 	mode := c.mode
-	planned := mode == Plan && (c.planned(NSName(it.NS)) || c.netns[NSName(it.NS)])
+	planned := mode == Plan && c.planned(NSName(it.NS))
 	c.mu.Unlock()
 	if mode == Apply {
 		return nil

@@ -14,25 +14,12 @@ import (
 	"github.com/nshlab/nsh/ns"
 )
 
-// attrMap is a message's attributes by type (nesting bit cleared).
-type attrMap map[uint16][]byte
+// attrMap is a message's attributes by type (flags cleared).
+type attrMap = rtnl.Attrs
 
-// parseAttrs reads the attributes of b.
+// parseAttrs reads the attributes of b (those before a malformed one).
 func parseAttrs(b []byte) attrMap {
-	m := attrMap{}
-	for len(b) >= unix.SizeofRtAttr {
-		l := int(binary.NativeEndian.Uint16(b))
-		t := binary.NativeEndian.Uint16(b[2:]) & nl.NLA_TYPE_MASK
-		if l < unix.SizeofRtAttr || l > len(b) {
-			break
-		}
-		m[t] = b[unix.SizeofRtAttr:l]
-		al := (l + unix.RTA_ALIGNTO - 1) &^ (unix.RTA_ALIGNTO - 1)
-		if al > len(b) {
-			break
-		}
-		b = b[al:]
-	}
+	m, _ := rtnl.ParseAttrs(b)
 	return m
 }
 
